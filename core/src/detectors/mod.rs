@@ -1,0 +1,63 @@
+//! Detectors, grouped in families. Each family exports what the driver needs:
+//!
+//! - `at_digits(s, start, end)`: called at every maximal run of ASCII digits
+//!   `b[start..end]`, in text order. A family looks left and right from the run within a
+//!   bounded window and reports candidates with [`Scanner::push`]. To avoid re-parsing a
+//!   long number once per digit run, it records the end of what it consumed with
+//!   [`Scanner::set_resume`] and returns early while `start < s.resume(family)`.
+//! - `KEYWORDS`: literal anchors (case-sensitive, leftmost-longest) with a handler called
+//!   with the keyword's span; list case variants explicitly.
+//! - `CONTEXT`: context words per kind (matched case-insensitively at a word start within
+//!   a window around a candidate; see [`Scanner::context`]).
+//!
+//! Every window is bounded, so the cost per byte stays flat on any input, including a
+//! million digits in a row.
+
+use crate::Kind;
+use crate::scan::Scanner;
+
+pub(crate) mod custom;
+pub(crate) mod date;
+pub(crate) mod email;
+pub(crate) mod finance;
+pub(crate) mod national;
+pub(crate) mod net;
+pub(crate) mod phone;
+pub(crate) mod secret;
+
+/// A keyword handler: `(scanner, keyword start, keyword end)`.
+pub(crate) type Handler = fn(&mut Scanner<'_>, usize, usize);
+
+/// Detector families, each with its own resume offset.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Family {
+    Phone,
+    Finance,
+    National,
+    Net,
+    Date,
+    Secret,
+}
+
+impl Family {
+    pub(crate) const COUNT: usize = 6;
+}
+
+/// Called at every maximal run of ASCII digits `b[start..end]`.
+#[inline]
+pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
+    finance::at_digits(s, start, end);
+    national::at_digits(s, start, end);
+    net::at_digits(s, start, end);
+    date::at_digits(s, start, end);
+    phone::at_digits(s, start, end);
+    secret::at_digits(s, start, end);
+}
+
+/// Keyword anchors of every family.
+pub(crate) const KEYWORDS: &[&[(&str, Handler)]] =
+    &[finance::KEYWORDS, national::KEYWORDS, net::KEYWORDS, date::KEYWORDS, phone::KEYWORDS, secret::KEYWORDS];
+
+/// Context words of every family.
+pub(crate) const CONTEXT: &[&[(Kind, &[&str])]] =
+    &[finance::CONTEXT, national::CONTEXT, net::CONTEXT, date::CONTEXT, phone::CONTEXT, secret::CONTEXT];

@@ -1,0 +1,382 @@
+//! The engine: a compiled policy.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
+
+use crate::detectors::{self, Handler};
+use crate::error::{BuildError, BuildErrorKind};
+use crate::kind::KindSet;
+use crate::policy::Policy;
+use crate::{Finding, Kind};
+
+/// Kinds that are off unless a policy enables them.
+const OFF_BY_DEFAULT: &[Kind] = &[];
+
+/// Builds an [`Engine`] from a [`Policy`].
+///
+/// The builder is cheap, `Clone` and reusable; [`build`](EngineBuilder::build) does all
+/// validation, so scanning with the engine cannot fail.
+///
+/// ```
+/// use lucairn_core::{EngineBuilder, Kind, Policy};
+///
+/// let policy = Policy::from_toml(r#"disable = ["URL"]"#)?;
+/// let engine = EngineBuilder::new().policy(policy).build()?;
+/// let text = "write to anna.schmidt@example.org";
+/// let found = engine.scan(text);
+/// assert_eq!(found[0].kind, Kind::EmailAddress);
+/// assert_eq!(found[0].as_str(text), "anna.schmidt@example.org");
+/// # Ok::<(), lucairn_core::BuildError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct EngineBuilder {
+    policy: Policy,
+}
+
+impl EngineBuilder {
+    /// A builder with the default policy.
+    pub fn new() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Sets the policy to compile.
+    pub fn policy(&mut self, policy: Policy) -> &mut EngineBuilder {
+        self.policy = policy;
+        self
+    }
+
+    /// Compiles the policy. Fails with a [`BuildError`] naming the offending entry when
+    /// the policy has an unknown kind, a threshold outside `[0, 1]`, an invalid regex or
+    /// an empty term.
+    pub fn build(&self) -> Result<Engine, BuildError> {
+        Inner::build(self.policy.clone()).map(|inner| Engine { inner: Arc::new(inner) })
+    }
+}
+
+/// A compiled policy, ready to scan text.
+///
+/// Immutable, `Send + Sync`, and cheap to clone (an `Arc`): build one and share it across
+/// threads.
+///
+/// ```
+/// use lucairn_core::Engine;
+///
+/// let engine = Engine::default();
+/// let text = "IBAN DE89 3704 0044 0532 0130 00, card 4111 1111 1111 1111";
+/// let kinds: Vec<String> = engine.scan(text).iter().map(|f| engine.kind_name(f.kind).to_string()).collect();
+/// assert_eq!(kinds, ["IBAN", "CREDIT_CARD"]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl Default for Engine {
+    /// An engine with the default policy.
+    fn default() -> Engine {
+        // The default policy is valid by construction; tests check it.
+        match EngineBuilder::new().build() {
+            Ok(e) => e,
+            Err(e) => unreachable!("the default policy does not build: {e}"),
+        }
+    }
+}
+
+impl Engine {
+    /// Builds an engine from a policy; shorthand for `EngineBuilder::new().policy(p).build()`.
+    pub fn new(policy: Policy) -> Result<Engine, BuildError> {
+        EngineBuilder::new().policy(policy).build()
+    }
+
+    /// Finds personal data in `text`. Findings are sorted by position and never overlap.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.scan_into(text, &mut out);
+        out
+    }
+
+    /// Like [`scan`](Engine::scan), writing into `out` (cleared first) so a caller can
+    /// reuse one buffer and allocate nothing in steady state.
+    pub fn scan_into(&self, text: &str, out: &mut Vec<Finding>) {
+        out.clear();
+        crate::scan::run(&self.inner, text, out);
+    }
+
+    /// Scans many texts in parallel on rayon's thread pool; results in input order.
+    pub fn scan_many(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
+        texts.par_iter().map(|t| self.scan(t)).collect()
+    }
+
+    /// The policy this engine was built from.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// The policy digest (blake3 of its canonical form), as lower-case hex.
+    pub fn policy_digest(&self) -> &str {
+        &self.inner.digest_hex
+    }
+
+    /// The name of a kind: built-in names, or the custom names the policy defined.
+    pub fn kind_name(&self, kind: Kind) -> &str {
+        match kind {
+            Kind::Custom(i) => self.inner.custom_kinds.get(usize::from(i)).map_or("CUSTOM", |s| s.as_str()),
+            k => k.builtin_name().unwrap_or("CUSTOM"),
+        }
+    }
+
+    /// Looks up a kind by name, built-in or custom.
+    pub fn kind_by_name(&self, name: &str) -> Option<Kind> {
+        self.inner.kind_by_name(name)
+    }
+
+    /// True when the engine reports this kind.
+    pub fn is_enabled(&self, kind: Kind) -> bool {
+        self.inner.enabled.contains(kind)
+    }
+}
+
+/// A compiled custom detector.
+#[derive(Debug)]
+pub(crate) struct Custom {
+    pub(crate) kind: Kind,
+    pub(crate) score: f32,
+    pub(crate) context_required: bool,
+    pub(crate) regex: Option<regex_automata::meta::Regex>,
+    pub(crate) words: Option<AhoCorasick>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) policy: Policy,
+    pub(crate) digest_hex: String,
+    pub(crate) enabled: KindSet,
+    /// Thresholds of built-in kinds by index, then custom kinds.
+    pub(crate) thresholds: Vec<f32>,
+    pub(crate) custom_kinds: Vec<String>,
+    pub(crate) allow: HashSet<String>,
+    /// Keyword anchors (secret prefixes, `://`, `BIC` ...) and their handlers.
+    pub(crate) keywords: AhoCorasick,
+    pub(crate) keyword_handlers: Vec<Handler>,
+    /// Context words of every kind; `context_kinds[pattern]` lists the kinds it supports.
+    pub(crate) context: AhoCorasick,
+    pub(crate) context_kinds: Vec<Vec<Kind>>,
+    pub(crate) customs: Vec<Custom>,
+    pub(crate) deny: Option<AhoCorasick>,
+    pub(crate) deny_kinds: Vec<Kind>,
+    pub(crate) email_local_domains: bool,
+}
+
+fn valid_kind_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && s.as_bytes()[0].is_ascii_uppercase()
+}
+
+fn ac(patterns: &[&str], case_insensitive: bool, kind: MatchKind) -> AhoCorasick {
+    // Patterns here are literal strings; building cannot fail for the sizes we use.
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(case_insensitive)
+        .match_kind(kind)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(case_insensitive).match_kind(kind).build(patterns))
+        .unwrap_or_else(|e| unreachable!("literal automaton failed to build: {e}"))
+}
+
+impl Inner {
+    pub(crate) fn kind_by_name(&self, name: &str) -> Option<Kind> {
+        Kind::from_builtin_name(name).or_else(|| {
+            self.custom_kinds.iter().position(|k| k == name).and_then(|i| u16::try_from(i).ok()).map(Kind::Custom)
+        })
+    }
+
+    #[inline]
+    pub(crate) fn threshold(&self, kind: Kind) -> f32 {
+        let i = match kind {
+            Kind::Custom(i) => Kind::BUILTIN.len() + usize::from(i),
+            k => k.builtin_index().unwrap_or(0),
+        };
+        self.thresholds.get(i).copied().unwrap_or(self.policy.threshold)
+    }
+
+    fn build(policy: Policy) -> Result<Inner, BuildError> {
+        use BuildErrorKind as E;
+        let check_threshold = |field: String, v: f32| {
+            if (0.0..=1.0).contains(&v) { Ok(()) } else { Err(BuildError::new(E::Threshold { field, value: v })) }
+        };
+        check_threshold("threshold".into(), policy.threshold)?;
+
+        // Custom kinds: from custom detectors and deny terms, in order of appearance.
+        let mut custom_kinds: Vec<String> = Vec::new();
+        let mut intern = |field: &'static str, name: &str| -> Result<Kind, BuildError> {
+            if let Some(k) = Kind::from_builtin_name(name) {
+                return Ok(k);
+            }
+            if !valid_kind_name(name) {
+                return Err(BuildError::new(E::InvalidKindName { field, name: name.to_string() }));
+            }
+            let i = match custom_kinds.iter().position(|k| k == name) {
+                Some(i) => i,
+                None => {
+                    custom_kinds.push(name.to_string());
+                    custom_kinds.len() - 1
+                }
+            };
+            u16::try_from(i).map(Kind::Custom).map_err(|_| BuildError::new(E::TooManyKinds))
+        };
+
+        let mut customs = Vec::new();
+        for (index, c) in policy.custom.iter().enumerate() {
+            let kind = intern("custom", &c.kind)?;
+            check_threshold(format!("custom[{index}].score"), c.score)?;
+            let regex = match c.regex.as_deref() {
+                Some(r) if !r.is_empty() => {
+                    let re = regex_automata::meta::Regex::builder()
+                        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(c.case_insensitive))
+                        .build(r)
+                        .map_err(|e| BuildError::new(E::Regex { index, kind: c.kind.clone(), message: e.to_string() }))?;
+                    Some(re)
+                }
+                _ => None,
+            };
+            let words: Vec<&str> = c.words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
+            let words = if words.is_empty() { None } else { Some(ac(&words, c.case_insensitive, MatchKind::LeftmostLongest)) };
+            if regex.is_none() && words.is_none() {
+                return Err(BuildError::new(E::EmptyCustom { index, kind: c.kind.clone() }));
+            }
+            customs.push(Custom { kind, score: c.score, context_required: c.context_required, regex, words });
+        }
+
+        let mut deny_terms = Vec::new();
+        let mut deny_kinds = Vec::new();
+        for (index, d) in policy.deny.iter().enumerate() {
+            let t = d.term().trim();
+            if t.is_empty() {
+                return Err(BuildError::new(E::EmptyTerm { field: "deny", index }));
+            }
+            deny_kinds.push(intern("deny", d.kind())?);
+            deny_terms.push(t);
+        }
+        let deny = if deny_terms.is_empty() { None } else { Some(ac(&deny_terms, true, MatchKind::LeftmostLongest)) };
+
+        let lookup = |field: &'static str, name: &str| -> Result<Kind, BuildError> {
+            Kind::from_builtin_name(name)
+                .or_else(|| custom_kinds.iter().position(|k| k == name).and_then(|i| u16::try_from(i).ok()).map(Kind::Custom))
+                .ok_or_else(|| BuildError::new(E::UnknownKind { field, name: name.to_string() }))
+        };
+
+        let mut enabled = KindSet::default();
+        match &policy.only {
+            Some(only) => {
+                for n in only {
+                    enabled.insert(lookup("only", n)?);
+                }
+            }
+            None => {
+                for &k in Kind::BUILTIN {
+                    if !OFF_BY_DEFAULT.contains(&k) {
+                        enabled.insert(k);
+                    }
+                }
+                for i in 0..custom_kinds.len() {
+                    if let Ok(i) = u16::try_from(i) {
+                        enabled.insert(Kind::Custom(i));
+                    }
+                }
+            }
+        }
+        for n in &policy.enable {
+            enabled.insert(lookup("enable", n)?);
+        }
+        for n in &policy.disable {
+            enabled.remove(lookup("disable", n)?);
+        }
+
+        let mut thresholds = vec![policy.threshold; Kind::BUILTIN.len() + custom_kinds.len()];
+        for (name, &v) in &policy.thresholds {
+            check_threshold(format!("thresholds.{name}"), v)?;
+            let i = match lookup("thresholds", name)? {
+                Kind::Custom(i) => Kind::BUILTIN.len() + usize::from(i),
+                k => k.builtin_index().unwrap_or(0),
+            };
+            thresholds[i] = v;
+        }
+
+        let mut allow = HashSet::new();
+        for (index, a) in policy.allow.iter().enumerate() {
+            let a = a.trim();
+            if a.is_empty() {
+                return Err(BuildError::new(E::EmptyTerm { field: "allow", index }));
+            }
+            allow.insert(a.to_lowercase());
+        }
+
+        // Keyword anchors.
+        let mut kw: Vec<&str> = Vec::new();
+        let mut keyword_handlers = Vec::new();
+        for table in detectors::KEYWORDS {
+            for &(word, handler) in *table {
+                kw.push(word);
+                keyword_handlers.push(handler);
+            }
+        }
+        let keywords = ac(&kw, false, MatchKind::LeftmostLongest);
+
+        // Context words, built-in then custom.
+        let mut words: Vec<String> = Vec::new();
+        let mut context_kinds: Vec<Vec<Kind>> = Vec::new();
+        let mut add_word = |w: &str, k: Kind| {
+            let w = w.trim().to_ascii_lowercase();
+            if w.is_empty() {
+                return;
+            }
+            match words.iter().position(|x| *x == w) {
+                Some(i) => {
+                    if !context_kinds[i].contains(&k) {
+                        context_kinds[i].push(k)
+                    }
+                }
+                None => {
+                    words.push(w);
+                    context_kinds.push(vec![k]);
+                }
+            }
+        };
+        for table in detectors::CONTEXT {
+            for &(k, list) in *table {
+                for w in list {
+                    add_word(w, k);
+                }
+            }
+        }
+        for (c, compiled) in policy.custom.iter().zip(&customs) {
+            for w in &c.context {
+                add_word(w, compiled.kind);
+            }
+        }
+        let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+        let context = ac(&word_refs, true, MatchKind::Standard);
+
+        Ok(Inner {
+            digest_hex: policy.digest_hex(),
+            email_local_domains: policy.email_local_domains,
+            policy,
+            enabled,
+            thresholds,
+            custom_kinds,
+            allow,
+            keywords,
+            keyword_handlers,
+            context,
+            context_kinds,
+            customs,
+            deny,
+            deny_kinds,
+        })
+    }
+}

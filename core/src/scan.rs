@@ -1,0 +1,217 @@
+//! The scan driver: one anchor pass, bounded windows, deterministic overlap resolution.
+
+use std::collections::BTreeMap;
+
+use crate::detectors::{self, Family};
+use crate::engine::Inner;
+use crate::{Finding, Kind, Span};
+
+/// How far before a candidate context words are looked for, in bytes.
+pub(crate) const CONTEXT_BEFORE: usize = 64;
+/// How far after a candidate context words are looked for, in bytes.
+pub(crate) const CONTEXT_AFTER: usize = 32;
+
+const C_NONE: u8 = 0;
+const C_DIGIT: u8 = 1;
+const C_AT: u8 = 2;
+
+static CLASS: [u8; 256] = {
+    let mut t = [C_NONE; 256];
+    let mut d = b'0';
+    while d <= b'9' {
+        t[d as usize] = C_DIGIT;
+        d += 1;
+    }
+    t[b'@' as usize] = C_AT;
+    t
+};
+
+/// State of one scan, handed to detectors.
+pub(crate) struct Scanner<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) b: &'a [u8],
+    pub(crate) eng: &'a Inner,
+    out: &'a mut Vec<Finding>,
+    /// Per detector family, the byte offset before which it has nothing more to do.
+    resume: [usize; Family::COUNT],
+}
+
+impl<'a> Scanner<'a> {
+    /// True when the policy reports `kind` (detectors skip work for disabled kinds).
+    #[inline]
+    pub(crate) fn wants(&self, kind: Kind) -> bool {
+        self.eng.enabled.contains(kind)
+    }
+
+    /// Reports a candidate. `start..end` must lie on char boundaries.
+    #[inline]
+    pub(crate) fn push(&mut self, start: usize, end: usize, kind: Kind, score: f32, detector: &'static str) {
+        debug_assert!(start < end && end <= self.b.len(), "{detector}: bad span {start}..{end}");
+        debug_assert!(self.text.is_char_boundary(start) && self.text.is_char_boundary(end), "{detector}: span off char boundary");
+        if start < end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end) {
+            self.out.push(Finding { span: Span { start, end }, kind, score: score.clamp(0.0, 1.0), detector });
+        }
+    }
+
+    /// The offset before which `family` has already looked (its last match end).
+    #[inline]
+    pub(crate) fn resume(&self, family: Family) -> usize {
+        self.resume[family as usize]
+    }
+
+    /// Records that `family` has consumed everything before `at`.
+    #[inline]
+    pub(crate) fn set_resume(&mut self, family: Family, at: usize) {
+        let r = &mut self.resume[family as usize];
+        if at > *r {
+            *r = at;
+        }
+    }
+
+    /// True when a context word of `kind` occurs within [`CONTEXT_BEFORE`] bytes before
+    /// `start` or [`CONTEXT_AFTER`] bytes after `end`.
+    pub(crate) fn context(&self, kind: Kind, start: usize, end: usize) -> bool {
+        self.context_in(kind, start.saturating_sub(CONTEXT_BEFORE), start)
+            || self.context_in(kind, end, (end + CONTEXT_AFTER).min(self.b.len()))
+    }
+
+    /// True when a context word of `kind` occurs as a word in `b[from..to]`.
+    pub(crate) fn context_in(&self, kind: Kind, from: usize, to: usize) -> bool {
+        if from >= to {
+            return false;
+        }
+        let hay = &self.b[from..to];
+        for m in self.eng.context.find_overlapping_iter(hay) {
+            let (s, e) = (from + m.start(), from + m.end());
+            if !self.eng.context_kinds[m.pattern().as_usize()].contains(&kind) {
+                continue;
+            }
+            if s > 0 && is_word_byte(self.b[s - 1]) {
+                continue;
+            }
+            // Short words must end at a word boundary too ("tel" is not "telescope").
+            if e - s <= 3 && e < self.b.len() && self.b[e].is_ascii_alphabetic() {
+                continue;
+            }
+            return true;
+        }
+        false
+    }
+
+    /// The character before byte offset `i`, if any.
+    #[inline]
+    pub(crate) fn char_before(&self, i: usize) -> Option<char> {
+        self.text.get(..i).and_then(|s| s.chars().next_back())
+    }
+
+    /// The character at byte offset `i`, if any.
+    #[inline]
+    pub(crate) fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..).and_then(|s| s.chars().next())
+    }
+
+    /// True when no letter or digit (of any script) or `_` is right before `i`.
+    #[inline]
+    pub(crate) fn boundary_before(&self, i: usize) -> bool {
+        match self.char_before(i) {
+            None => true,
+            Some(c) => !(c.is_alphanumeric() || c == '_'),
+        }
+    }
+
+    /// True when no letter or digit (of any script) or `_` is at `i`.
+    #[inline]
+    pub(crate) fn boundary_after(&self, i: usize) -> bool {
+        match self.char_at(i) {
+            None => true,
+            Some(c) => !(c.is_alphanumeric() || c == '_'),
+        }
+    }
+}
+
+/// ASCII letters, digits and `_`: bytes that continue a word.
+#[inline]
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
+    let b = text.as_bytes();
+    let mut s = Scanner { text, b, eng, out, resume: [0; Family::COUNT] };
+
+    // 1. Keyword anchors: secret prefixes, URL schemes, context-led formats.
+    for m in eng.keywords.find_iter(b) {
+        (eng.keyword_handlers[m.pattern().as_usize()])(&mut s, m.start(), m.end());
+    }
+
+    // 2. Byte anchors: runs of digits and `@`.
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        match CLASS[usize::from(b[i])] {
+            C_NONE => i += 1,
+            C_DIGIT => {
+                let mut j = i + 1;
+                while j < n && b[j].is_ascii_digit() {
+                    j += 1;
+                }
+                detectors::at_digits(&mut s, i, j);
+                i = j;
+            }
+            _ => {
+                detectors::email::at_sign(&mut s, i);
+                i += 1;
+            }
+        }
+    }
+
+    // 3. What the policy adds: deny terms and custom detectors.
+    detectors::custom::scan(&mut s);
+
+    finish(eng, text, out);
+}
+
+/// Applies kinds, thresholds and the allow list, then resolves overlaps.
+fn finish(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
+    out.retain(|f| {
+        eng.enabled.contains(f.kind)
+            && f.score >= eng.threshold(f.kind)
+            && (eng.allow.is_empty() || !eng.allow.contains(&f.as_str(text).trim().to_lowercase()))
+    });
+    resolve_overlaps(out);
+}
+
+/// Total order for overlap resolution: validated beats unvalidated, then longer, then
+/// higher score, then earlier, then kind order.
+fn better(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.kind
+        .is_validated()
+        .cmp(&a.kind.is_validated())
+        .then(b.span.len().cmp(&a.span.len()))
+        .then(b.score.total_cmp(&a.score))
+        .then(a.span.start.cmp(&b.span.start))
+        .then(a.kind.cmp(&b.kind))
+        .then(a.detector.cmp(b.detector))
+}
+
+/// Keeps a set of non-overlapping findings, choosing greedily by [`better`], and sorts
+/// them by position.
+pub(crate) fn resolve_overlaps(out: &mut Vec<Finding>) {
+    out.sort_unstable_by(|a, b| a.span.start.cmp(&b.span.start).then_with(|| better(a, b)));
+    if out.windows(2).all(|w| w[0].span.end <= w[1].span.start) {
+        return;
+    }
+    out.sort_unstable_by(better);
+    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+    out.retain(|f| {
+        let clash_before = kept.range(..=f.span.start).next_back().is_some_and(|(_, &e)| e > f.span.start);
+        let clash_after = kept.range(f.span.start..f.span.end).next().is_some();
+        if clash_before || clash_after {
+            false
+        } else {
+            kept.insert(f.span.start, f.span.end);
+            true
+        }
+    });
+    out.sort_unstable_by_key(|f| f.span.start);
+}

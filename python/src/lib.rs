@@ -1,0 +1,1 @@
+//! Python bindings for the Lucairn engine. The module arrives with the Python package issue.
