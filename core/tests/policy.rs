@@ -96,5 +96,5 @@ fn deny_terms_and_custom_detectors() {
             ("TEAM".to_string(), "Red Team"),
         ]
     );
-    assert_eq!(e.kind_by_name("CODENAME"), Some(Kind::Custom(1)));
+    assert_eq!(e.kind_by_name("CODENAME"), Some(Kind::Custom(3)));
 }
