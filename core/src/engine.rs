@@ -184,7 +184,9 @@ fn ac(patterns: &[&str], case_insensitive: bool, kind: MatchKind) -> AhoCorasick
         .match_kind(kind)
         .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
-        .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(case_insensitive).match_kind(kind).build(patterns))
+        .or_else(|_| {
+            AhoCorasickBuilder::new().ascii_case_insensitive(case_insensitive).match_kind(kind).build(patterns)
+        })
         .unwrap_or_else(|e| unreachable!("literal automaton failed to build: {e}"))
 }
 
@@ -239,13 +241,16 @@ impl Inner {
                     let re = regex_automata::meta::Regex::builder()
                         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(c.case_insensitive))
                         .build(r)
-                        .map_err(|e| BuildError::new(E::Regex { index, kind: c.kind.clone(), message: e.to_string() }))?;
+                        .map_err(|e| {
+                            BuildError::new(E::Regex { index, kind: c.kind.clone(), message: e.to_string() })
+                        })?;
                     Some(re)
                 }
                 _ => None,
             };
             let words: Vec<&str> = c.words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
-            let words = if words.is_empty() { None } else { Some(ac(&words, c.case_insensitive, MatchKind::LeftmostLongest)) };
+            let words =
+                if words.is_empty() { None } else { Some(ac(&words, c.case_insensitive, MatchKind::LeftmostLongest)) };
             if regex.is_none() && words.is_none() {
                 return Err(BuildError::new(E::EmptyCustom { index, kind: c.kind.clone() }));
             }
@@ -266,7 +271,9 @@ impl Inner {
 
         let lookup = |field: &'static str, name: &str| -> Result<Kind, BuildError> {
             Kind::from_builtin_name(name)
-                .or_else(|| custom_kinds.iter().position(|k| k == name).and_then(|i| u16::try_from(i).ok()).map(Kind::Custom))
+                .or_else(|| {
+                    custom_kinds.iter().position(|k| k == name).and_then(|i| u16::try_from(i).ok()).map(Kind::Custom)
+                })
                 .ok_or_else(|| BuildError::new(E::UnknownKind { field, name: name.to_string() }))
         };
 

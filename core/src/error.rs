@@ -45,10 +45,9 @@ impl fmt::Display for BuildError {
             Regex { index, kind, message } => {
                 write!(f, "policy.custom[{index}] ({kind}): invalid regex: {message}")
             }
-            EmptyCustom { index, kind } => write!(
-                f,
-                "policy.custom[{index}] ({kind}): needs a non-empty `regex` or `words`"
-            ),
+            EmptyCustom { index, kind } => {
+                write!(f, "policy.custom[{index}] ({kind}): needs a non-empty `regex` or `words`")
+            }
             EmptyTerm { field, index } => write!(f, "policy.{field}[{index}]: empty term"),
             TooManyKinds => write!(f, "policy defines more than 65535 custom kinds"),
         }

@@ -47,7 +47,10 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub(crate) fn push(&mut self, start: usize, end: usize, kind: Kind, score: f32, detector: &'static str) {
         debug_assert!(start < end && end <= self.b.len(), "{detector}: bad span {start}..{end}");
-        debug_assert!(self.text.is_char_boundary(start) && self.text.is_char_boundary(end), "{detector}: span off char boundary");
+        debug_assert!(
+            self.text.is_char_boundary(start) && self.text.is_char_boundary(end),
+            "{detector}: span off char boundary"
+        );
         if start < end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end) {
             self.out.push(Finding { span: Span { start, end }, kind, score: score.clamp(0.0, 1.0), detector });
         }

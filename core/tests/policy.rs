@@ -14,7 +14,8 @@ fn default_policy_builds_and_round_trips() {
 
 #[test]
 fn json_and_toml_give_the_same_digest() {
-    let j = Policy::parse(r#"{"threshold": 0.6, "disable": ["URL"], "thresholds": {"PHONE_NUMBER": 0.7}}"#).expect("json");
+    let j =
+        Policy::parse(r#"{"threshold": 0.6, "disable": ["URL"], "thresholds": {"PHONE_NUMBER": 0.7}}"#).expect("json");
     let t = Policy::parse("threshold = 0.6\ndisable = [\"URL\"]\n[thresholds]\nPHONE_NUMBER = 0.7\n").expect("toml");
     assert_eq!(j, t);
     assert_eq!(j.digest(), t.digest());
@@ -27,7 +28,10 @@ fn bad_policies_name_the_entry() {
     assert!(build_err(r#"{"disable": ["EMAIL"]}"#).contains("policy.disable: unknown kind \"EMAIL\""));
     assert!(build_err(r#"{"threshold": 1.5}"#).contains("threshold 1.5 is outside [0, 1]"));
     assert!(build_err(r#"{"thresholds": {"IBAN": -0.1}}"#).contains("policy.thresholds.IBAN"));
-    assert!(build_err(r#"{"custom": [{"kind": "X_ID", "regex": "EMP-("}]}"#).contains("policy.custom[0] (X_ID): invalid regex"));
+    assert!(
+        build_err(r#"{"custom": [{"kind": "X_ID", "regex": "EMP-("}]}"#)
+            .contains("policy.custom[0] (X_ID): invalid regex")
+    );
     assert!(build_err(r#"{"custom": [{"kind": "X_ID"}]}"#).contains("needs a non-empty"));
     assert!(build_err(r#"{"custom": [{"kind": "lower", "words": ["a"]}]}"#).contains("UPPER_SNAKE_CASE"));
     assert!(build_err(r#"{"allow": [" "]}"#).contains("policy.allow[0]: empty term"));
@@ -84,9 +88,12 @@ fn deny_terms_and_custom_detectors() {
     .expect("toml");
     let e = Engine::new(p).expect("builds");
     let filler = "nothing to see in this part of the text, just some words to fill it. ";
-    let text = format!("project falcon and zephyrs: Zephyr. EMP-000001; {filler}employee EMP-000002. member of the Red Team. {filler}blue team");
+    let text = format!(
+        "project falcon and zephyrs: Zephyr. EMP-000001; {filler}employee EMP-000002. member of the Red Team. {filler}blue team"
+    );
     let text = text.as_str();
-    let got: Vec<(String, &str)> = e.scan(text).iter().map(|f| (e.kind_name(f.kind).to_string(), f.as_str(text))).collect();
+    let got: Vec<(String, &str)> =
+        e.scan(text).iter().map(|f| (e.kind_name(f.kind).to_string(), f.as_str(text))).collect();
     assert_eq!(
         got,
         [

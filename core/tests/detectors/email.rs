@@ -28,5 +28,8 @@ fn look_alikes() {
 fn local_domains_when_policy_asks() {
     let p = lucairn_core::Policy::parse(r#"{"email_local_domains": true}"#).expect("p");
     let e = lucairn_core::Engine::new(p).expect("e");
-    assert_eq!(crate::detectors::found(&e, "root@localhost"), [("EMAIL_ADDRESS".to_string(), "root@localhost".to_string())]);
+    assert_eq!(
+        crate::detectors::found(&e, "root@localhost"),
+        [("EMAIL_ADDRESS".to_string(), "root@localhost".to_string())]
+    );
 }
