@@ -110,6 +110,38 @@ impl Engine {
         texts.par_iter().map(|t| self.scan(t)).collect()
     }
 
+    /// `text` with every finding replaced by `[KIND]` (the kind's name in brackets).
+    ///
+    /// ```
+    /// let engine = lucairn_core::Engine::default();
+    /// assert_eq!(engine.redact("mail bo@example.com now"), "mail [EMAIL_ADDRESS] now");
+    /// ```
+    pub fn redact(&self, text: &str) -> String {
+        let mut findings = Vec::new();
+        self.scan_into(text, &mut findings);
+        self.redact_with(text, &findings)
+    }
+
+    /// `text` with the given findings (from scanning this `text`, sorted and not
+    /// overlapping) replaced by `[KIND]`. Findings that do not fit `text` are skipped.
+    pub fn redact_with(&self, text: &str, findings: &[Finding]) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for f in findings {
+            let Some(before) = text.get(at..f.span.start) else { continue };
+            if text.get(f.span.range()).is_none() {
+                continue;
+            }
+            out.push_str(before);
+            out.push('[');
+            out.push_str(self.kind_name(f.kind));
+            out.push(']');
+            at = f.span.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
     /// The policy this engine was built from.
     pub fn policy(&self) -> &Policy {
         &self.inner.policy

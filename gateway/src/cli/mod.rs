@@ -1,0 +1,3 @@
+//! Subcommands that run without a server.
+
+pub(crate) mod scan;
