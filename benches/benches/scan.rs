@@ -1,1 +1,64 @@
-fn main() {}
+//! Scan throughput (MB/s) on the generated corpora, engine build time, and `scan_many`
+//! scaling. Run: `cargo bench -p lucairn-benches --bench scan`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use lucairn_benches::{chat, dense, prose};
+use lucairn_core::{Engine, EngineBuilder};
+use std::hint::black_box;
+
+const SIZE: usize = 10 << 20;
+
+fn scan(c: &mut Criterion) {
+    let engine = Engine::default();
+    let mut g = c.benchmark_group("scan");
+    g.sample_size(10);
+    let mut buf = Vec::new();
+    for (name, text) in [("chat", chat(1, SIZE)), ("prose", prose(2, SIZE)), ("dense", dense(3, SIZE))] {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                engine.scan_into(black_box(&text), &mut buf);
+                buf.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn scan_many(c: &mut Criterion) {
+    let engine = Engine::default();
+    let text = chat(4, SIZE);
+    // 4 KiB messages, cut on char boundaries.
+    let mut parts = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let mut end = (at + 4096).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        parts.push(&text[at..end]);
+        at = end;
+    }
+    let mut g = c.benchmark_group("scan_many");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for threads in [1, 2] {
+        let pool = rayon_pool(threads);
+        g.bench_function(format!("chat_{threads}_threads"), |b| b.iter(|| pool.install(|| engine.scan_many(&parts))));
+    }
+    g.finish();
+}
+
+fn rayon_pool(threads: usize) -> rayon::ThreadPool {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(p) => p,
+        Err(e) => panic!("cannot build a thread pool: {e}"),
+    }
+}
+
+fn build(c: &mut Criterion) {
+    c.bench_function("engine_build", |b| b.iter(|| EngineBuilder::new().build()));
+}
+
+criterion_group!(benches, scan, scan_many, build);
+criterion_main!(benches);

@@ -191,7 +191,7 @@ pub(crate) struct Inner {
     pub(crate) custom_kinds: Vec<String>,
     pub(crate) allow: HashSet<String>,
     /// Keyword anchors (secret prefixes, `://`, `BIC` ...) and their handlers.
-    pub(crate) keywords: AhoCorasick,
+    pub(crate) keywords: Option<AhoCorasick>,
     pub(crate) keyword_handlers: Vec<Handler>,
     /// Context words of every kind; `context_kinds[pattern]` lists the kinds it supports.
     pub(crate) context: AhoCorasick,
@@ -364,7 +364,7 @@ impl Inner {
                 keyword_handlers.push(handler);
             }
         }
-        let keywords = ac(&kw, false, MatchKind::LeftmostLongest);
+        let keywords = if kw.is_empty() { None } else { Some(ac(&kw, false, MatchKind::LeftmostLongest)) };
 
         // Context words, built-in then custom.
         let mut words: Vec<String> = Vec::new();

@@ -138,12 +138,34 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+#[inline(always)]
+fn word(b: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[i..i + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// True when one of the 8 bytes of `w` may be an ASCII digit or `@` (exact for ASCII;
+/// bytes >= 0x80 never match).
+#[inline(always)]
+fn has_anchor(w: u64) -> bool {
+    // A byte x is a digit when (x ^ 0x30) < 10, and '@' when (x ^ 0x40) == 0.
+    let d = w ^ (LO * 0x30);
+    let digit = d.wrapping_sub(LO * 10) & !d & HI;
+    let a = w ^ (LO * 0x40);
+    let at = a.wrapping_sub(LO) & !a & HI;
+    (digit | at) != 0
+}
+
 pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut s = Scanner { text, b, eng, out, resume: [0; Family::COUNT] };
 
     // 1. Keyword anchors: secret prefixes, URL schemes, context-led formats.
-    for m in eng.keywords.find_iter(b) {
+    for m in eng.keywords.iter().flat_map(|k| k.find_iter(b)) {
         (eng.keyword_handlers[m.pattern().as_usize()])(&mut s, m.start(), m.end());
     }
 
@@ -151,6 +173,13 @@ pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     let n = b.len();
     let mut i = 0;
     while i < n {
+        // Skip 16 bytes at a time while none is an anchor (most of any text).
+        while i + 16 <= n && !has_anchor(word(b, i)) && !has_anchor(word(b, i + 8)) {
+            i += 16;
+        }
+        if i >= n {
+            break;
+        }
         match CLASS[usize::from(b[i])] {
             C_NONE => i += 1,
             C_DIGIT => {
