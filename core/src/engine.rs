@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::detectors::{self, Handler};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::kind::KindSet;
+use crate::lexicon::Lexicon;
 use crate::policy::Policy;
 use crate::{Finding, Kind};
 
@@ -200,6 +201,8 @@ pub(crate) struct Inner {
     pub(crate) deny: Option<AhoCorasick>,
     pub(crate) deny_kinds: Vec<Kind>,
     pub(crate) email_local_domains: bool,
+    /// The dictionaries, when a kind that needs them is on.
+    pub(crate) lexicon: Option<&'static Lexicon>,
 }
 
 fn valid_kind_name(s: &str) -> bool {
@@ -401,7 +404,13 @@ impl Inner {
         let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         let context = ac(&word_refs, true, MatchKind::Standard);
 
+        let lexicon = [Kind::Person, Kind::Location, Kind::StreetAddress, Kind::PostalCode, Kind::MedicalCondition, Kind::Medication]
+            .iter()
+            .any(|&k| enabled.contains(k))
+            .then(Lexicon::get_or_build);
+
         Ok(Inner {
+            lexicon,
             digest_hex: policy.digest_hex(),
             email_local_domains: policy.email_local_domains,
             policy,

@@ -43,6 +43,7 @@ mod engine;
 mod error;
 mod finding;
 mod kind;
+mod lexicon;
 mod policy;
 mod scan;
 

@@ -197,7 +197,10 @@ pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
         }
     }
 
-    // 3. What the policy adds: deny terms and custom detectors.
+    // 3. Words: names, places, medical terms.
+    detectors::words::scan(&mut s);
+
+    // 4. What the policy adds: deny terms and custom detectors.
     detectors::custom::scan(&mut s);
 
     finish(eng, text, out);

@@ -16,6 +16,7 @@
 use crate::Kind;
 use crate::scan::Scanner;
 
+pub(crate) mod address;
 pub(crate) mod custom;
 pub(crate) mod date;
 pub(crate) mod email;
@@ -24,6 +25,7 @@ pub(crate) mod national;
 pub(crate) mod net;
 pub(crate) mod phone;
 pub(crate) mod secret;
+pub(crate) mod words;
 
 /// A keyword handler: `(scanner, keyword start, keyword end)`.
 pub(crate) type Handler = fn(&mut Scanner<'_>, usize, usize);
@@ -37,10 +39,11 @@ pub(crate) enum Family {
     Net,
     Date,
     Secret,
+    Address,
 }
 
 impl Family {
-    pub(crate) const COUNT: usize = 6;
+    pub(crate) const COUNT: usize = 7;
 }
 
 /// Called at every maximal run of ASCII digits `b[start..end]`.
@@ -52,12 +55,30 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     date::at_digits(s, start, end);
     phone::at_digits(s, start, end);
     secret::at_digits(s, start, end);
+    address::at_digits(s, start, end);
+    words::at_digits(s, start, end);
 }
 
 /// Keyword anchors of every family.
-pub(crate) const KEYWORDS: &[&[(&str, Handler)]] =
-    &[finance::KEYWORDS, national::KEYWORDS, net::KEYWORDS, date::KEYWORDS, phone::KEYWORDS, secret::KEYWORDS];
+pub(crate) const KEYWORDS: &[&[(&str, Handler)]] = &[
+    finance::KEYWORDS,
+    national::KEYWORDS,
+    net::KEYWORDS,
+    date::KEYWORDS,
+    phone::KEYWORDS,
+    secret::KEYWORDS,
+    address::KEYWORDS,
+    words::KEYWORDS,
+];
 
 /// Context words of every family.
-pub(crate) const CONTEXT: &[&[(Kind, &[&str])]] =
-    &[finance::CONTEXT, national::CONTEXT, net::CONTEXT, date::CONTEXT, phone::CONTEXT, secret::CONTEXT];
+pub(crate) const CONTEXT: &[&[(Kind, &[&str])]] = &[
+    finance::CONTEXT,
+    national::CONTEXT,
+    net::CONTEXT,
+    date::CONTEXT,
+    phone::CONTEXT,
+    secret::CONTEXT,
+    address::CONTEXT,
+    words::CONTEXT,
+];

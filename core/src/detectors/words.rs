@@ -1,0 +1,721 @@
+//! Word detectors: PERSON, LOCATION, MEDICAL_CONDITION and MEDICATION, from one pass over
+//! the words of the text and one lexicon lookup per word (see `lexicon.rs`).
+//!
+//! - PERSON: a known given name (not a common word, or followed by a surname), extended
+//!   over following capitalised words and surname particles ("Anna Schmidt", "Ludwig van
+//!   Beethoven", "Xiang Zhou" after "Dear"); any capitalised words after a title ("Dr.",
+//!   "Frau", "Mme", "Sra.", "dhr."), a salutation or label ("Dear", "Hallo", "Patient:"),
+//!   an introduction ("my name is", "ich heiße", "je m'appelle" — where lower-case names
+//!   count too) or a closing ("Best,\nAnna"). All-caps names score lower.
+//! - LOCATION: a known city, multi-word cities included ("Frankfurt am Main"); one that is
+//!   also a common word or a name ("Nice", "Victoria") needs a preposition or context.
+//! - MEDICAL_CONDITION / MEDICATION: dictionary terms of up to six words, any case, simple
+//!   plurals; terms that are common words ("cold") need medical context. ICD-10 codes
+//!   ("E11.9") with context come from `at_digits`.
+//!
+//! Look-ahead: at most six tokens (and 64 bytes of context) past the first word of a
+//! finding; spans are at most 256 bytes.
+
+use crate::Kind;
+use crate::detectors::Handler;
+use crate::lexicon::{Fold, Lexicon, flag, hash_lower_ascii_at, token_hash};
+use crate::scan::Scanner;
+
+/// Keyword anchors of this family (none: the word pass visits every word).
+pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
+
+/// Context words of this family, per kind.
+pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
+    (
+        Kind::MedicalCondition,
+        &[
+            "diagnosed", "diagnosis", "suffer", "suffers", "suffering", "symptom", "symptoms", "treated", "treatment",
+            "patient", "history of", "have", "has", "had", "having", "chronic", "acute", "condition", "disease",
+            "illness", "disorder", "sick", "ill with", "ICD", "Diagnose", "leidet", "erkrankt", "Krankheit",
+            "Behandlung", "Symptome", "diagnostic", "diagnostiqué", "souffre", "maladie", "traitement", "diagnóstico",
+            "diagnosticado", "padece", "enfermedad", "tratamiento", "diagnosi", "soffre", "malattia", "terapia",
+            "diagnose", "lijdt", "ziekte", "behandeling",
+        ],
+    ),
+    (
+        Kind::Medication,
+        &[
+            "prescribed", "prescription", "taking", "takes", "took", "dose", "dosage", "mg", "tablet", "tablets",
+            "pill", "pills", "medication", "medicine", "drug", "verschrieben", "nimmt", "Medikament", "Tabletten",
+            "ordonnance", "prend", "médicament", "comprimé", "receta", "toma", "medicamento", "pastillas",
+            "prescritto", "prende", "farmaco", "compresse", "voorgeschreven", "neemt", "medicijn", "tabletten",
+        ],
+    ),
+    (
+        Kind::Location,
+        &[
+            "live in", "lives in", "living in", "moved to", "born in", "from", "visit", "visited", "visiting",
+            "trip to", "flight to", "travel to", "travelled to", "traveled to", "city", "town", "located in",
+            "wohne in", "wohnt in", "lebe in", "aus", "Stadt", "Wohnort", "Ort", "geboren in", "j'habite à",
+            "habite à", "vivre à", "ville", "né à", "née à", "vivo en", "vive en", "ciudad", "nacido en", "abito a",
+            "vivo a", "città", "nato a", "woon in", "woont in", "stad", "woonplaats", "geboren in", "mieszkam w",
+        ],
+    ),
+];
+
+/// Shape of a token's letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// "Anna", "McDonald", "O'Brien": an upper-case first letter and some lower case.
+    Cap,
+    /// "ANNA": two or more letters, all upper case.
+    Upper,
+    /// "anna".
+    Lower,
+    /// Only digits.
+    Digit,
+    /// Anything else ("a1", "iPhone", "A").
+    Other,
+}
+
+/// A token: a maximal run of letters and digits of any script, with apostrophes inside
+/// ("O'Brien", "m'appelle") but not a trailing possessive "'s".
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tok {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) shape: Shape,
+    /// Only ASCII bytes.
+    pub(crate) ascii: bool,
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+const T_LOWER: u8 = 1;
+const T_UPPER: u8 = 2;
+const T_DIGIT: u8 = 4;
+const T_HIGH: u8 = 8;
+
+static TCLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_lowercase() {
+            T_LOWER
+        } else if c.is_ascii_uppercase() {
+            T_UPPER
+        } else if c.is_ascii_digit() {
+            T_DIGIT
+        } else if c >= 0x80 {
+            T_HIGH
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Class bits of the character at `i` and its length; non-ASCII characters are decoded.
+#[inline(never)]
+fn class_at(text: &str, i: usize) -> (u8, usize, char) {
+    let c = text.as_bytes()[i];
+    let k = TCLASS[usize::from(c)];
+    if k != T_HIGH {
+        return (k, 1, c as char);
+    }
+    match text[i..].chars().next() {
+        Some(ch) => {
+            let k = if ch.is_alphabetic() {
+                if ch.is_uppercase() {
+                    T_UPPER
+                } else if ch.is_lowercase() {
+                    T_LOWER
+                } else {
+                    T_LOWER | T_UPPER
+                }
+            } else if ch.is_numeric() {
+                T_DIGIT
+            } else {
+                0
+            };
+            (k, ch.len_utf8(), ch)
+        }
+        None => (0, 1, '\0'),
+    }
+}
+
+/// The next token starting at or after byte `i` (a char boundary).
+pub(crate) fn next_token(text: &str, mut i: usize) -> Option<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
+    // Skip to the next letter or digit.
+    loop {
+        while i < n && TCLASS[usize::from(b[i])] == 0 {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        let (k, len, _) = class_at(text, i);
+        if k != 0 {
+            break;
+        }
+        i += len;
+    }
+    let start = i;
+    let (first, len) = match TCLASS[usize::from(b[i])] {
+        T_HIGH => {
+            let (k, len, _) = class_at(text, i);
+            (k, len)
+        }
+        k => (k, 1),
+    };
+    i += len;
+    let mut ascii = len == 1;
+    let mut seen = 0u8;
+    while i < n {
+        let k = TCLASS[usize::from(b[i])];
+        if k & (T_LOWER | T_UPPER | T_DIGIT) != 0 {
+            seen |= k;
+            i += 1;
+            continue;
+        }
+        let (k, len, ch) = if k == T_HIGH { class_at(text, i) } else { (0, 1, b[i] as char) };
+        if k != 0 {
+            ascii = false;
+            seen |= k;
+            i += len;
+        } else if is_apostrophe(ch) {
+            // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
+            let rest = &text[i + len..];
+            let mut it = rest.chars();
+            match (it.next(), it.next()) {
+                (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
+                (Some(c2), _) if c2.is_alphabetic() => {
+                    ascii &= len == 1;
+                    i += len
+                }
+                _ => break,
+            }
+        } else {
+            break;
+        }
+    }
+    let all = seen | first;
+    let shape = if all & (T_LOWER | T_UPPER) == 0 {
+        Shape::Digit
+    } else if all & T_DIGIT != 0 {
+        Shape::Other
+    } else if first == T_UPPER && seen & T_LOWER != 0 {
+        Shape::Cap
+    } else if all == T_UPPER && i - start >= 2 {
+        Shape::Upper
+    } else if all & T_UPPER == 0 {
+        Shape::Lower
+    } else {
+        Shape::Other
+    };
+    Some(Tok { start, end: i, shape, ascii })
+}
+
+/// What stands between two tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sep {
+    /// One to three spaces or tabs.
+    Space,
+    /// A hyphen, no spaces.
+    Hyphen,
+    /// A period then spaces ("Dr. Who").
+    Period,
+    /// A comma, then spaces or line breaks.
+    Comma,
+    /// A colon, then spaces.
+    Colon,
+    /// A line break (and spaces).
+    Newline,
+    /// Anything else.
+    Other,
+}
+
+fn sep(b: &[u8], from: usize, to: usize) -> Sep {
+    let g = &b[from..to];
+    if g.is_empty() {
+        return Sep::Other;
+    }
+    if g.len() <= 3 && g.iter().all(|&c| c == b' ' || c == b'\t') {
+        return Sep::Space;
+    }
+    if g == b"-" {
+        return Sep::Hyphen;
+    }
+    if g.len() > 8 {
+        return Sep::Other;
+    }
+    let rest_blank = |r: &[u8]| r.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+    match g[0] {
+        b'.' if g.len() > 1 && rest_blank(&g[1..]) => Sep::Period,
+        b',' if rest_blank(&g[1..]) => Sep::Comma,
+        b':' if rest_blank(&g[1..]) => Sep::Colon,
+        _ if rest_blank(g) && g.contains(&b'\n') => Sep::Newline,
+        _ => Sep::Other,
+    }
+}
+
+#[inline]
+fn hash_tok(text: &str, t: &Tok) -> u64 {
+    if t.ascii && t.end - t.start <= 64 {
+        hash_lower_ascii_at(text.as_bytes(), t.start, t.end)
+    } else {
+        token_hash(&text[t.start..t.end])
+    }
+}
+
+/// Flags of a token, trying the singular of a simple plural when the word itself is not
+/// in the lexicon ("migraines", "allergies").
+fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) -> u32 {
+    let f = if whole { lex.get(h) } else { 0 };
+    if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 {
+        return f;
+    }
+    let b = text.as_bytes();
+    let (start, end) = (t.start, t.end);
+    let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
+        // "allergies" -> "allergy"
+        let mut buf = [0u8; 64];
+        let n = end - 2 - start;
+        buf[..n].copy_from_slice(&b[start..end - 2]);
+        buf[n - 1] = b'y';
+        hash_lower_ascii_at(&buf, 0, n)
+    } else if b[end - 1] == b's' || b[end - 1] == b'S' {
+        hash_lower_ascii_at(b, start, end - 1)
+    } else {
+        return 0;
+    };
+    if !lex.lower_filter.may_contain(h) {
+        return 0;
+    }
+    lex.get(h) & (flag::CONDITION | flag::MEDICATION)
+}
+
+/// The last tokens seen, newest first.
+#[derive(Clone, Copy, Default)]
+struct Recent {
+    toks: [Option<(Tok, u64, u32)>; 3],
+}
+
+impl Recent {
+    fn push(&mut self, t: Tok, h: u64, f: u32) {
+        self.toks = [Some((t, h, f)), self.toks[0], self.toks[1]];
+    }
+}
+
+/// Context before a name, found from the last tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Lead {
+    None,
+    Closing,
+    Greeting,
+    Title,
+    Intro,
+}
+
+fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
+    let b = text.as_bytes();
+    let Some((p1, _, f1)) = recent.toks[0] else { return Lead::None };
+    let s1 = sep(b, p1.end, t.start);
+    let mut best = Lead::None;
+    let mut consider = |flags: u32, s: Sep| {
+        let l = if flags & flag::INTRO != 0 && matches!(s, Sep::Space | Sep::Colon) {
+            Lead::Intro
+        } else if flags & flag::TITLE != 0 && matches!(s, Sep::Space | Sep::Period) {
+            Lead::Title
+        } else if flags & flag::GREETING != 0 && matches!(s, Sep::Space | Sep::Comma | Sep::Colon) {
+            Lead::Greeting
+        } else if flags & flag::CLOSING != 0 && matches!(s, Sep::Comma | Sep::Newline) {
+            Lead::Closing
+        } else {
+            Lead::None
+        };
+        best = best.max(l);
+    };
+    consider(f1, s1);
+    // Two- and three-word phrases ("my name is", "Kind regards").
+    let mut toks = [p1; 3];
+    for i in 1..3 {
+        let Some((p, _, _)) = recent.toks[i] else { break };
+        if sep(b, p.end, toks[i - 1].start) != Sep::Space {
+            break;
+        }
+        toks[i] = p;
+        let mut f = Fold::new();
+        for (j, q) in toks[..=i].iter().rev().enumerate() {
+            if j > 0 {
+            }
+            f.push(&text[q.start..q.end]);
+        }
+        consider(lex.get(f.finish()), s1);
+    }
+    best
+}
+
+/// Extends a name rightwards from token `t` over capitalised words and particles on the
+/// same line; returns the end of the name, the number of added words and whether one of
+/// them is a known surname.
+fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u32, bool) {
+    let b = text.as_bytes();
+    let mut end = t.end;
+    let mut added = 0;
+    let mut surname = false;
+    let mut at = t.end;
+    let name_like = |tok: &Tok, fl: u32| -> bool {
+        let shape_ok = match tok.shape {
+            Shape::Cap | Shape::Upper => true,
+            Shape::Lower => lower_ok && fl & (flag::SURNAME | flag::GIVEN) != 0,
+            _ => false,
+        };
+        shape_ok && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
+    };
+    while added < 3 {
+        let Some(n) = next_token(text, at) else { break };
+        let s = sep(b, end, n.start);
+        if !matches!(s, Sep::Space | Sep::Hyphen) {
+            // An initial: "John F. Kennedy".
+            break;
+        }
+        let h = hash_tok(text, &n);
+        let fl = lex.get(h);
+        if name_like(&n, fl) {
+            surname |= fl & flag::SURNAME != 0;
+            end = n.end;
+            at = n.end;
+            added += 1;
+            continue;
+        }
+        // A particle followed by a capitalised word: "van der Berg", "de la Cruz".
+        if fl & flag::PARTICLE != 0 && s == Sep::Space {
+            if let Some((m_end, m_surname)) = after_particle(lex, text, &n) {
+                surname |= m_surname;
+                end = m_end;
+                at = m_end;
+                added += 1;
+                continue;
+            }
+        }
+        // A single-letter initial with a period: "John F. Kennedy".
+        if n.end - n.start == 1 && b[n.start].is_ascii_uppercase() && b.get(n.end) == Some(&b'.') {
+            if let Some(m) = next_token(text, n.end) {
+                if sep(b, n.end, m.start) == Sep::Period && matches!(m.shape, Shape::Cap | Shape::Upper) {
+                    let fm = lex.get(hash_tok(text, &m));
+                    if name_like(&m, fm) {
+                        surname |= fm & flag::SURNAME != 0;
+                        end = m.end;
+                        at = m.end;
+                        added += 1;
+                        continue;
+                    }
+                }
+            }
+        }
+        break;
+    }
+    (end, added, surname)
+}
+
+/// After a particle token `p` (possibly the first of a multi-word particle such as "van
+/// der"), the end of the capitalised word that completes the name, and whether it is a
+/// known surname.
+fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
+    let b = text.as_bytes();
+    let mut f = Fold::new();
+    f.push(&text[p.start..p.end]);
+    let mut q = *p;
+    let mut pf = lex.get(f.finish());
+    for _ in 0..3 {
+        let m = next_token(text, q.end)?;
+        if sep(b, q.end, m.start) != Sep::Space {
+            return None;
+        }
+        let fm = lex.get(hash_tok(text, &m));
+        if pf & flag::PARTICLE != 0 && matches!(m.shape, Shape::Cap | Shape::Upper) && fm & flag::PARTICLE == 0 {
+            return Some((m.end, fm & flag::SURNAME != 0));
+        }
+        f.push(&text[m.start..m.end]);
+        pf = lex.get(f.finish());
+        if pf & (flag::PARTICLE | flag::PREFIX) == 0 {
+            return None;
+        }
+        q = m;
+    }
+    None
+}
+
+pub(crate) fn scan(s: &mut Scanner<'_>) {
+    let Some(lex) = s.eng.lexicon else { return };
+    let want_person = s.wants(Kind::Person);
+    let want_loc = s.wants(Kind::Location);
+    let want_med = s.wants(Kind::MedicalCondition) || s.wants(Kind::Medication);
+    if !(want_person || want_loc || want_med) {
+        return;
+    }
+    let text = s.text;
+    let mut recent = Recent::default();
+    let mut pos = 0;
+    let mut covered = 0; // end of the last finding of this pass
+    let mut prev_hash = 0;
+    while let Some(t) = next_token(text, pos) {
+        pos = t.end;
+        if t.shape == Shape::Digit {
+            recent.push(t, 0, 0);
+            prev_hash = 0;
+            continue;
+        }
+        let h = hash_tok(text, &t);
+        // Lower-case words are looked up only when the lexicon may have them in lower case
+        // (medical terms, particles, phrases) or right after "my name is".
+        let lower = t.shape == Shape::Lower;
+        let fl = if !lower || lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev_hash) {
+            if want_med && lower { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
+        } else if want_med && lower && t.end - t.start >= 5 && matches!(s.b[t.end - 1], b's') {
+            flags_with_plural(lex, text, &t, h, false)
+        } else {
+            0
+        };
+        prev_hash = h;
+        if t.start >= covered && (fl != 0 || !lower) {
+            if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX) != 0 {
+                if let Some(end) = medical(s, lex, &t, fl) {
+                    covered = end;
+                    pos = end;
+                    recent.push(t, h, fl);
+                    continue;
+                }
+            }
+            let capitalised = match t.shape {
+                Shape::Cap | Shape::Upper => true,
+                Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
+                _ => false,
+            };
+            if want_person && (capitalised || fl & flag::GIVEN != 0) {
+                if let Some(end) = person(s, lex, &recent, &t, fl, capitalised) {
+                    covered = end;
+                    pos = end;
+                    recent.push(t, h, fl);
+                    continue;
+                }
+            }
+            if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX) != 0 {
+                if let Some(end) = location(s, lex, &recent, &t, fl) {
+                    covered = end;
+                    pos = end;
+                }
+            }
+        }
+        recent.push(t, h, fl);
+    }
+}
+
+fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
+    let text = s.text;
+    let lead = lead(lex, text, recent, t);
+    let given = fl & flag::GIVEN != 0;
+    let common = fl & flag::COMMON != 0;
+    let title_word = fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO) != 0;
+    if !capitalised && lead != Lead::Intro {
+        return None;
+    }
+    if title_word && lead == Lead::None {
+        return None;
+    }
+    let (end, added, surname) = extend_name(lex, text, t, lead == Lead::Intro);
+    let mut score: f32 = match lead {
+        Lead::Intro | Lead::Title => 0.9,
+        Lead::Greeting | Lead::Closing => {
+            if common && !given && fl & flag::SURNAME == 0 {
+                return None;
+            }
+            if given || added > 0 { 0.85 } else { 0.7 }
+        }
+        Lead::None => {
+            let ambiguous = common || fl & flag::CITY != 0;
+            if given && !ambiguous {
+                if surname {
+                    0.9
+                } else if added > 0 {
+                    0.8
+                } else {
+                    0.6
+                }
+            } else if given && surname {
+                0.8
+            } else {
+                return None;
+            }
+        }
+    };
+    if t.shape == Shape::Upper && lead == Lead::None {
+        score -= 0.15;
+    }
+    if !capitalised {
+        score -= 0.2;
+    }
+    if end - t.start > 256 {
+        return None;
+    }
+    s.push(t.start, end, Kind::Person, score, "person");
+    Some(end)
+}
+
+fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32) -> Option<usize> {
+    let text = s.text;
+    let b = text.as_bytes();
+    // Longest multi-word city from here.
+    let mut best = if fl & flag::CITY != 0 { Some((t.end, fl)) } else { None };
+    if fl & flag::PREFIX != 0 {
+        let mut f = Fold::new();
+        f.push(&text[t.start..t.end]);
+        let mut q = *t;
+        for _ in 0..4 {
+            let Some(m) = next_token(text, q.end) else { break };
+            if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
+                break;
+            }
+            f.push(&text[m.start..m.end]);
+            let fm = lex.get(f.finish());
+            if fm & flag::CITY != 0 {
+                best = Some((m.end, fm));
+            }
+            if fm & flag::PREFIX == 0 {
+                break;
+            }
+            q = m;
+        }
+    }
+    let (end, cf) = best?;
+    let multi = end > t.end;
+    let ambiguous = !multi && cf & (flag::COMMON | flag::GIVEN | flag::SURNAME) != 0;
+    let context = s.context(Kind::Location, t.start, end);
+    let after_preposition = recent.toks[0].is_some_and(|(p, _, _)| {
+        sep(b, p.end, t.start) == Sep::Space
+            && matches!(
+                &text[p.start..p.end],
+                "in" | "from" | "to" | "near" | "at" | "nach" | "aus" | "bei" | "à" | "en" | "a" | "de" | "da" | "uit"
+                    | "naar" | "te" | "w" | "we" | "z" | "ze"
+            )
+    });
+    let score = match (ambiguous, context, after_preposition) {
+        (false, true, _) => 0.85,
+        (false, false, true) => 0.7,
+        (false, false, false) => 0.6,
+        (true, true, _) => 0.7,
+        (true, false, true) => 0.55,
+        (true, false, false) => return None,
+    };
+    s.push(t.start, end, Kind::Location, score, "location");
+    Some(end)
+}
+
+fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize> {
+    let text = s.text;
+    let b = text.as_bytes();
+    let kind_of = |f: u32| {
+        if f & flag::MEDICATION != 0 {
+            Some(Kind::Medication)
+        } else if f & flag::CONDITION != 0 {
+            Some(Kind::MedicalCondition)
+        } else {
+            None
+        }
+    };
+    let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
+    if fl & flag::PREFIX != 0 {
+        let mut f = Fold::new();
+        f.push(&text[t.start..t.end]);
+        let mut q = *t;
+        for words in 2..=6 {
+            let Some(m) = next_token(text, q.end) else { break };
+            if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
+                break;
+            }
+            f.push(&text[m.start..m.end]);
+            let fm = lex.get(f.finish());
+            if let Some(k) = kind_of(fm) {
+                best = Some((m.end, k, fm, words));
+            }
+            if fm & flag::PREFIX == 0 {
+                break;
+            }
+            q = m;
+        }
+    }
+    let (end, kind, f, words) = best?;
+    if !s.wants(kind) {
+        return None;
+    }
+    let len = end - t.start;
+    // Single words that are common words, short words and names need medical context.
+    let needs_context = words == 1
+        && (f & (flag::COMMON | flag::GIVEN | flag::SURNAME | flag::CITY) != 0 || (len < 4 && t.shape != Shape::Upper));
+    // A common word ("cold", "depression") needs context before it in the same sentence,
+    // and not an economic or weather sense ("the Great Depression", "a cold front").
+    let context = if needs_context {
+        let from = t.start.saturating_sub(48);
+        let from = memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1);
+        let before = &text[from..t.start];
+        let last_word = before.split_whitespace().next_back().unwrap_or("");
+        let negative = ["great", "economic", "economical", "tropical", "financial", "market", "Great", "Economic"];
+        !negative.contains(&last_word)
+            && !matches!(text[end..].split_whitespace().next(), Some("front" | "war" | "weather" | "snap"))
+            && (s.context_in(Kind::MedicalCondition, from, t.start) || s.context_in(Kind::Medication, from, t.start))
+    } else {
+        s.context(Kind::MedicalCondition, t.start, end) || s.context(Kind::Medication, t.start, end)
+    };
+    let score = match (needs_context, context) {
+        (true, false) => return None,
+        (true, true) => 0.65,
+        (false, true) => 0.85,
+        (false, false) if words > 1 => 0.75,
+        (false, false) => 0.65,
+    };
+    s.push(t.start, end, kind, score, "medical");
+    Some(end)
+}
+
+/// ICD-10 codes with context ("diagnosis E11.9"): called at every digit run.
+#[inline]
+pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
+    // A letter, two digits, optionally a dot and one to four characters.
+    if end - start != 2 || start == 0 || !s.b[start - 1].is_ascii_uppercase() {
+        return;
+    }
+    let Some(lex) = s.eng.lexicon else { return };
+    if !s.wants(Kind::MedicalCondition) {
+        return;
+    }
+    let b = s.b;
+    let code_start = start - 1;
+    if !s.boundary_before(code_start) {
+        return;
+    }
+    let mut code_end = end;
+    if b.get(end) == Some(&b'.') {
+        let mut j = end + 1;
+        while j < b.len() && j - end <= 4 && b[j].is_ascii_alphanumeric() {
+            j += 1;
+        }
+        if j > end + 1 && j - end <= 4 {
+            code_end = j;
+        }
+    }
+    if !s.boundary_after(code_end) {
+        return;
+    }
+    let code: String = s.text[code_start..code_end].chars().filter(|&c| c != '.').collect();
+    let mut f = Fold::new();
+    f.push(&code);
+    if !lex.icd10.contains_key(&f.finish()) {
+        return;
+    }
+    if s.context(Kind::MedicalCondition, code_start, code_end) {
+        s.push(code_start, code_end, Kind::MedicalCondition, 0.8, "icd10");
+    }
+}
