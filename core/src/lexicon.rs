@@ -40,10 +40,21 @@ pub(crate) mod flag {
     pub(crate) const GREETING: u32 = 1 << 10;
     /// Words that close a message before a signature ("Regards", "Grüße").
     pub(crate) const CLOSING: u32 = 1 << 11;
-    /// A proper prefix of a multi-word entry of any kind.
+    /// A proper prefix of a multi-word entry that is not a city or a medical term.
     pub(crate) const PREFIX: u32 = 1 << 12;
+    /// A proper prefix of a multi-word city ("New" of "New York").
+    pub(crate) const PREFIX_CITY: u32 = 1 << 17;
+    /// A proper prefix of a multi-word medical term ("type" of "type 2 diabetes").
+    pub(crate) const PREFIX_MEDICAL: u32 = 1 << 18;
     /// Phrases that introduce the speaker's name ("my name is", "ich heiße").
     pub(crate) const INTRO: u32 = 1 << 13;
+    /// A medical term that is also an everyday word ("cold", "depression"): needs context.
+    pub(crate) const AMBIGUOUS_MEDICAL: u32 = 1 << 14;
+    /// A city name that needs context (local-language variants).
+    pub(crate) const AMBIGUOUS_CITY: u32 = 1 << 15;
+    /// A title from the broad lists ("Ambassador", "Bishop"): a title only when it is not
+    /// also a common word, or when a period follows it.
+    pub(crate) const TITLE_WEAK: u32 = 1 << 16;
 }
 
 /// A hasher for keys that are already hashes.
@@ -216,7 +227,12 @@ pub(crate) struct Lexicon {
     pub(crate) lower_filter: Bits,
     /// Last tokens of introductions ("my name IS"): a lower-case token after one may be a name.
     pub(crate) intro_last: Bits,
+    /// Last tokens of multi-word titles, greetings, closings and introductions.
+    pub(crate) phrase_last: Bits,
 }
+
+/// Kinds of phrases that lead to a name.
+const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO;
 
 /// Kinds of entries a lower-case token of a text can start.
 const LOWER_RELEVANT: u32 = flag::CONDITION
@@ -227,7 +243,8 @@ const LOWER_RELEVANT: u32 = flag::CONDITION
     | flag::CLOSING
     | flag::STREET_BEFORE
     | flag::STREET_AFTER
-    | flag::TITLE;
+    | flag::TITLE
+    | flag::TITLE_WEAK;
 
 /// A set of hashes with false positives (one bit per hash), small enough for the cache.
 #[derive(Debug)]
@@ -278,15 +295,25 @@ impl Lexicon {
         for (i, &t) in toks.iter().enumerate() {
             f.push_hash(t);
             let h = f.finish();
-            let fl = if i + 1 == toks.len() { flags } else { flag::PREFIX };
+            let prefix = if flags & flag::CITY != 0 {
+                flag::PREFIX_CITY
+            } else if flags & (flag::CONDITION | flag::MEDICATION) != 0 {
+                flag::PREFIX_MEDICAL
+            } else {
+                flag::PREFIX
+            };
+            let fl = if i + 1 == toks.len() { flags } else { prefix };
             *self.map.entry(h).or_insert(0) |= fl;
             if lower && i == 0 {
                 self.lower_filter.insert(h);
             }
         }
-        if flags & flag::INTRO != 0 {
-            if let Some(&last) = toks.last() {
+        if let Some(&last) = toks.last() {
+            if flags & flag::INTRO != 0 {
                 self.intro_last.insert(last);
+            }
+            if toks.len() > 1 && flags & LEADS != 0 {
+                self.phrase_last.insert(last);
             }
         }
     }
@@ -309,10 +336,18 @@ impl Lexicon {
             icd10: HashMap::default(),
             lower_filter: Bits::new(20),
             intro_last: Bits::new(12),
+            phrase_last: Bits::new(14),
         };
-        lex.map.reserve(600_000);
+        lex.map.reserve(900_000);
         for (list, flags) in data::LISTS {
             lex.add_list(list, *flags);
+        }
+        for list in data::TAGGED {
+            for line in list.lines().filter(|l| !l.starts_with('#')) {
+                if let Some((kind, phrase)) = line.split_once('\t') {
+                    lex.add(phrase.trim(), data::tag(kind.trim()));
+                }
+            }
         }
         for line in lines(data::ICD10) {
             lex.icd10.insert(token_hash(&line.replace('.', "")), ());
@@ -336,12 +371,19 @@ mod data {
 
     pub(super) const ICD10: &str = include_str!("../data/icd10_codes.txt");
 
+    /// Lists of `phrase[\tcolumns...]` lines.
     pub(super) const LISTS: &[(&str, u32)] = &[
         (include_str!("../data/given_names.txt"), GIVEN),
         (include_str!("../data/surnames.txt"), SURNAME),
+        (include_str!("../data/surname_particles.txt"), PARTICLE),
         (include_str!("../data/cities.txt"), CITY),
+        // Local names (München, Warszawa) are noisier: a city, but one that needs context.
+        (include_str!("../data/cities_alt.txt"), CITY | AMBIGUOUS_CITY),
         (include_str!("../data/medical_conditions.txt"), CONDITION),
         (include_str!("../data/medications.txt"), MEDICATION),
+        (include_str!("lexicon/conditions.txt"), CONDITION),
+        (include_str!("lexicon/medical_ambiguous.txt"), AMBIGUOUS_MEDICAL),
+        (include_str!("../data/medications_ambiguous.txt"), AMBIGUOUS_MEDICAL),
         (include_str!("../data/common_words/en.txt"), COMMON),
         (include_str!("../data/common_words/de.txt"), COMMON),
         (include_str!("../data/common_words/fr.txt"), COMMON),
@@ -349,6 +391,20 @@ mod data {
         (include_str!("../data/common_words/it.txt"), COMMON),
         (include_str!("../data/common_words/nl.txt"), COMMON),
         (include_str!("../data/common_words/pl.txt"), COMMON),
+        (include_str!("../data/personal_titles/en.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/de.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/fr.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/es.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/it.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/nl.txt"), TITLE_WEAK),
+        (include_str!("../data/personal_titles/pl.txt"), TITLE_WEAK),
+        (include_str!("../data/street_types/en.txt"), STREET_AFTER),
+        (include_str!("../data/street_types/de.txt"), STREET_AFTER),
+        (include_str!("../data/street_types/nl.txt"), STREET_AFTER),
+        (include_str!("../data/street_types/fr.txt"), STREET_BEFORE),
+        (include_str!("../data/street_types/es.txt"), STREET_BEFORE),
+        (include_str!("../data/street_types/it.txt"), STREET_BEFORE),
+        (include_str!("../data/street_types/pl.txt"), STREET_BEFORE),
         (include_str!("lexicon/titles.txt"), TITLE),
         (include_str!("lexicon/particles.txt"), PARTICLE),
         (include_str!("lexicon/greetings.txt"), GREETING),
@@ -357,6 +413,26 @@ mod data {
         (include_str!("lexicon/street_after.txt"), STREET_AFTER),
         (include_str!("lexicon/street_before.txt"), STREET_BEFORE),
     ];
+
+    /// Lists of `kind\tphrase` lines: salutations by kind.
+    pub(super) const TAGGED: &[&str] = &[
+        include_str!("../data/salutations/en.txt"),
+        include_str!("../data/salutations/de.txt"),
+        include_str!("../data/salutations/fr.txt"),
+        include_str!("../data/salutations/es.txt"),
+        include_str!("../data/salutations/it.txt"),
+        include_str!("../data/salutations/nl.txt"),
+        include_str!("../data/salutations/pl.txt"),
+    ];
+
+    pub(super) fn tag(kind: &str) -> u32 {
+        match kind {
+            "greeting" => GREETING,
+            "closing" => CLOSING,
+            "intro" => INTRO,
+            _ => 0,
+        }
+    }
 }
 
 #[cfg(test)]

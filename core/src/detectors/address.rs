@@ -429,6 +429,10 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
             }
             st = t.start;
         }
+        // A type word alone ("Terminal 2", "Level 3") is not a street.
+        if st == last.start && !has_street_suffix(word) {
+            return None;
+        }
         return Some((st, _hn));
     }
     // A street type before capitalised words: "Via Roma 10", "Calle Mayor 5", "Am Markt 3a",
@@ -441,7 +445,9 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
             && toks[i - 1].is_some_and(|p| {
                 spaces(b, p.end, t.start) && lex.lookup(&text[p.start..t.end]) & flag::STREET_BEFORE != 0
             });
-        if fl & flag::STREET_BEFORE != 0 || two {
+        // The type is capitalised ("Via", "Calle", "Am") or abbreviated ("ul.").
+        let shaped = matches!(t.shape, Shape::Cap | Shape::Upper) || b.get(t.end) == Some(&b'.');
+        if (fl & flag::STREET_BEFORE != 0 && shaped) || two {
             let type_start = if two { toks[i - 1].map_or(t.start, |p| p.start) } else { t.start };
             if i == 5 {
                 return None; // the type itself right before the number

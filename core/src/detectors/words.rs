@@ -144,17 +144,28 @@ fn class_at(text: &str, i: usize) -> (u8, usize, char) {
     }
 }
 
+const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
+
 /// The next token starting at or after byte `i` (a char boundary).
-pub(crate) fn next_token(text: &str, mut i: usize) -> Option<Tok> {
+pub(crate) fn next_token(text: &str, i: usize) -> Option<Tok> {
+    next_token_inline(text, i)
+}
+
+/// [`next_token`], inlined into the hot loop.
+#[inline(always)]
+fn next_token_inline(text: &str, mut i: usize) -> Option<Tok> {
     let b = text.as_bytes();
     let n = b.len();
     // Skip to the next letter or digit.
     loop {
-        while i < n && TCLASS[usize::from(b[i])] == 0 {
+        while i < n && TCLASS[b[i] as usize] == 0 {
             i += 1;
         }
         if i >= n {
             return None;
+        }
+        if TCLASS[usize::from(b[i])] != T_HIGH {
+            break;
         }
         let (k, len, _) = class_at(text, i);
         if k != 0 {
@@ -163,52 +174,74 @@ pub(crate) fn next_token(text: &str, mut i: usize) -> Option<Tok> {
         i += len;
     }
     let start = i;
-    let (first, len) = match TCLASS[usize::from(b[i])] {
-        T_HIGH => {
-            let (k, len, _) = class_at(text, i);
-            (k, len)
-        }
-        k => (k, 1),
-    };
-    i += len;
-    let mut ascii = len == 1;
+    // ASCII letters and digits: the common case, one table lookup a byte.
     let mut seen = 0u8;
     while i < n {
-        let k = TCLASS[usize::from(b[i])];
-        if k & (T_LOWER | T_UPPER | T_DIGIT) != 0 {
+        let k = TCLASS[b[i] as usize];
+        if k & T_WORD == 0 {
+            break;
+        }
+        seen |= k;
+        i += 1;
+    }
+    let run = i - start;
+    let mut first = if run > 0 { TCLASS[usize::from(b[start])] } else { 0 };
+    let mut ascii = true;
+    // Anything else: non-ASCII letters and inner apostrophes.
+    while i < n {
+        let c = b[i];
+        let k = TCLASS[usize::from(c)];
+        if k & T_WORD != 0 {
             seen |= k;
             i += 1;
             continue;
         }
-        let (k, len, ch) = if k == T_HIGH { class_at(text, i) } else { (0, 1, b[i] as char) };
-        if k != 0 {
-            ascii = false;
-            seen |= k;
-            i += len;
-        } else if is_apostrophe(ch) {
-            // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
-            let rest = &text[i + len..];
-            let mut it = rest.chars();
-            match (it.next(), it.next()) {
-                (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
-                (Some(c2), _) if c2.is_alphabetic() => {
-                    ascii &= len == 1;
-                    i += len
+        if k == T_HIGH {
+            let (k, len, ch) = class_at(text, i);
+            if k != 0 {
+                if i == start {
+                    first = k;
                 }
-                _ => break,
+                ascii = false;
+                seen |= k;
+                i += len;
+                continue;
             }
-        } else {
+            if ch != '\u{2019}' || i == start {
+                break;
+            }
+        } else if c != b'\'' || i == start {
             break;
         }
+        // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
+        let len = if c == b'\'' { 1 } else { 3 };
+        let mut it = text[i + len..].chars();
+        match (it.next(), it.next()) {
+            (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
+            (Some(c2), _) if c2.is_alphabetic() => {
+                ascii &= len == 1;
+                i += len;
+            }
+            _ => break,
+        }
+    }
+    if i == start {
+        return None;
     }
     let all = seen | first;
+    let rest_lower = if first == T_UPPER {
+        // Any lower-case letter after the first character.
+        b[start..i].iter().skip(1).any(|c| c.is_ascii_lowercase()) || (!ascii && text[start..i].chars().skip(1).any(char::is_lowercase))
+    } else {
+        false
+    };
     let shape = if all & (T_LOWER | T_UPPER) == 0 {
         Shape::Digit
     } else if all & T_DIGIT != 0 {
         Shape::Other
-    } else if first == T_UPPER && seen & T_LOWER != 0 {
+    } else if first == T_UPPER && rest_lower {
         Shape::Cap
-    } else if all == T_UPPER && i - start >= 2 {
+    } else if all & T_LOWER == 0 && i - start >= 2 {
         Shape::Upper
     } else if all & T_UPPER == 0 {
         Shape::Lower
@@ -261,7 +294,7 @@ fn sep(b: &[u8], from: usize, to: usize) -> Sep {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn hash_tok(text: &str, t: &Tok) -> u64 {
     if t.ascii && t.end - t.start <= 64 {
         hash_lower_ascii_at(text.as_bytes(), t.start, t.end)
@@ -309,6 +342,9 @@ impl Recent {
     }
 }
 
+/// Flags of words that lead to a name.
+const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO;
+
 /// Context before a name, found from the last tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Lead {
@@ -322,12 +358,16 @@ enum Lead {
 fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     let b = text.as_bytes();
     let Some((p1, _, f1)) = recent.toks[0] else { return Lead::None };
+
     let s1 = sep(b, p1.end, t.start);
     let mut best = Lead::None;
     let mut consider = |flags: u32, s: Sep| {
         let l = if flags & flag::INTRO != 0 && matches!(s, Sep::Space | Sep::Colon) {
             Lead::Intro
-        } else if flags & flag::TITLE != 0 && matches!(s, Sep::Space | Sep::Period) {
+        } else if (flags & flag::TITLE != 0
+            || flags & flag::TITLE_WEAK != 0 && (flags & flag::COMMON == 0 || s == Sep::Period))
+            && matches!(s, Sep::Space | Sep::Period)
+        {
             Lead::Title
         } else if flags & flag::GREETING != 0 && matches!(s, Sep::Space | Sep::Comma | Sep::Colon) {
             Lead::Greeting
@@ -351,7 +391,7 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
         for (j, q) in toks[..=i].iter().rev().enumerate() {
             if j > 0 {
             }
-            f.push(&text[q.start..q.end]);
+            f.push_hash(hash_tok(text, &q));
         }
         consider(lex.get(f.finish()), s1);
     }
@@ -427,7 +467,7 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
 fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
     let b = text.as_bytes();
     let mut f = Fold::new();
-    f.push(&text[p.start..p.end]);
+    f.push_hash(hash_tok(text, &p));
     let mut q = *p;
     let mut pf = lex.get(f.finish());
     for _ in 0..3 {
@@ -439,7 +479,7 @@ fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
         if pf & flag::PARTICLE != 0 && matches!(m.shape, Shape::Cap | Shape::Upper) && fm & flag::PARTICLE == 0 {
             return Some((m.end, fm & flag::SURNAME != 0));
         }
-        f.push(&text[m.start..m.end]);
+        f.push_hash(hash_tok(text, &m));
         pf = lex.get(f.finish());
         if pf & (flag::PARTICLE | flag::PREFIX) == 0 {
             return None;
@@ -458,31 +498,42 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
         return;
     }
     let text = s.text;
+    let b = s.b;
     let mut recent = Recent::default();
     let mut pos = 0;
     let mut covered = 0; // end of the last finding of this pass
-    let mut prev_hash = 0;
-    while let Some(t) = next_token(text, pos) {
+    while let Some(t) = next_token_inline(text, pos) {
         pos = t.end;
-        if t.shape == Shape::Digit {
-            recent.push(t, 0, 0);
-            prev_hash = 0;
-            continue;
-        }
-        let h = hash_tok(text, &t);
-        // Lower-case words are looked up only when the lexicon may have them in lower case
-        // (medical terms, particles, phrases) or right after "my name is".
-        let lower = t.shape == Shape::Lower;
-        let fl = if !lower || lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev_hash) {
-            if want_med && lower { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
-        } else if want_med && lower && t.end - t.start >= 5 && matches!(s.b[t.end - 1], b's') {
-            flags_with_plural(lex, text, &t, h, false)
-        } else {
-            0
+        let (h, fl) = match t.shape {
+            Shape::Digit => {
+                recent.push(t, 0, 0);
+                continue;
+            }
+            // Lower-case words are looked up only when the lexicon may have them in lower
+            // case (medical terms, particles, phrases) or right after "my name is".
+            Shape::Lower => {
+                let h = hash_tok(text, &t);
+                let prev = recent.toks[0].map_or(0, |e| e.1);
+                let fl = if lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev) {
+                    if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
+                } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
+                    flags_with_plural(lex, text, &t, h, false)
+                } else {
+                    0
+                };
+                if fl == 0 {
+                    recent.push(t, h, 0);
+                    continue;
+                }
+                (h, fl)
+            }
+            _ => {
+                let h = hash_tok(text, &t);
+                (h, lex.get(h))
+            }
         };
-        prev_hash = h;
-        if t.start >= covered && (fl != 0 || !lower) {
-            if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX) != 0 {
+        if t.start >= covered {
+            if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
                 if let Some(end) = medical(s, lex, &t, fl) {
                     covered = end;
                     pos = end;
@@ -503,7 +554,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     continue;
                 }
             }
-            if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX) != 0 {
+            if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
                 if let Some(end) = location(s, lex, &recent, &t, fl) {
                     covered = end;
                     pos = end;
@@ -516,6 +567,12 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
 
 fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
     let text = s.text;
+    // Most capitalised words start a sentence: without a given name, only a title,
+    // greeting or introduction right before can make them a name.
+    let (prev_h, prev_f) = recent.toks[0].map_or((0, 0), |e| (e.1, e.2));
+    if fl & flag::GIVEN == 0 && prev_f & LEADS == 0 && !lex.phrase_last.may_contain(prev_h) {
+        return None;
+    }
     let lead = lead(lex, text, recent, t);
     let given = fl & flag::GIVEN != 0;
     let common = fl & flag::COMMON != 0;
@@ -530,7 +587,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let mut score: f32 = match lead {
         Lead::Intro | Lead::Title => 0.9,
         Lead::Greeting | Lead::Closing => {
-            if common && !given && fl & flag::SURNAME == 0 {
+            if common && !given {
                 return None;
             }
             if given || added > 0 { 0.85 } else { 0.7 }
@@ -565,26 +622,31 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     Some(end)
 }
 
+/// A one-word city that is also a word or a name ("Best", "Paris", "Nice").
+fn ambiguous_word(flags: u32, multi: bool) -> bool {
+    !multi && flags & (flag::COMMON | flag::GIVEN | flag::SURNAME | flag::AMBIGUOUS_CITY) != 0
+}
+
 fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // Longest multi-word city from here.
     let mut best = if fl & flag::CITY != 0 { Some((t.end, fl)) } else { None };
-    if fl & flag::PREFIX != 0 {
+    if fl & flag::PREFIX_CITY != 0 {
         let mut f = Fold::new();
-        f.push(&text[t.start..t.end]);
+        f.push_hash(hash_tok(text, &t));
         let mut q = *t;
         for _ in 0..4 {
             let Some(m) = next_token(text, q.end) else { break };
             if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
                 break;
             }
-            f.push(&text[m.start..m.end]);
+            f.push_hash(hash_tok(text, &m));
             let fm = lex.get(f.finish());
             if fm & flag::CITY != 0 {
                 best = Some((m.end, fm));
             }
-            if fm & flag::PREFIX == 0 {
+            if fm & flag::PREFIX_CITY == 0 {
                 break;
             }
             q = m;
@@ -592,8 +654,15 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
     }
     let (end, cf) = best?;
     let multi = end > t.end;
-    let ambiguous = !multi && cf & (flag::COMMON | flag::GIVEN | flag::SURNAME) != 0;
-    let context = s.context(Kind::Location, t.start, end);
+    let ambiguous = ambiguous_word(cf, multi);
+    // Context right before the city ("live in", "visited"), or anywhere near for a city
+    // that is no other word.
+    let near = recent.toks[1].or(recent.toks[0]).map_or(t.start, |(p, _, _)| p.start);
+    let context = if ambiguous_word(cf, multi) {
+        s.context_in(Kind::Location, near, t.start)
+    } else {
+        s.context(Kind::Location, t.start, end)
+    };
     let after_preposition = recent.toks[0].is_some_and(|(p, _, _)| {
         sep(b, p.end, t.start) == Sep::Space
             && matches!(
@@ -602,6 +671,7 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
                     | "naar" | "te" | "w" | "we" | "z" | "ze"
             )
     });
+    // A city that is also a word or a name needs a preposition right before it.
     let score = match (ambiguous, context, after_preposition) {
         (false, true, _) => 0.85,
         (false, false, true) => 0.7,
@@ -627,21 +697,21 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         }
     };
     let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
-    if fl & flag::PREFIX != 0 {
+    if fl & flag::PREFIX_MEDICAL != 0 {
         let mut f = Fold::new();
-        f.push(&text[t.start..t.end]);
+        f.push_hash(hash_tok(text, &t));
         let mut q = *t;
         for words in 2..=6 {
             let Some(m) = next_token(text, q.end) else { break };
             if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
                 break;
             }
-            f.push(&text[m.start..m.end]);
+            f.push_hash(hash_tok(text, &m));
             let fm = lex.get(f.finish());
             if let Some(k) = kind_of(fm) {
                 best = Some((m.end, k, fm, words));
             }
-            if fm & flag::PREFIX == 0 {
+            if fm & flag::PREFIX_MEDICAL == 0 {
                 break;
             }
             q = m;
@@ -653,8 +723,11 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     }
     let len = end - t.start;
     // Single words that are common words, short words and names need medical context.
+    // The lists mark the terms that are everyday English words; names and short words
+    // need context too.
     let needs_context = words == 1
-        && (f & (flag::COMMON | flag::GIVEN | flag::SURNAME | flag::CITY) != 0 || (len < 4 && t.shape != Shape::Upper));
+        && (f & (flag::AMBIGUOUS_MEDICAL | flag::GIVEN | flag::SURNAME | flag::CITY) != 0
+            || (len < 4 && t.shape != Shape::Upper));
     // A common word ("cold", "depression") needs context before it in the same sentence,
     // and not an economic or weather sense ("the Great Depression", "a cold front").
     let context = if needs_context {

@@ -24,6 +24,7 @@ macro_rules! t {
     }};
 }
 
+mod address;
 mod date;
 mod email;
 mod finance;
@@ -31,3 +32,4 @@ mod national;
 mod net;
 mod phone;
 mod secret;
+mod words;
