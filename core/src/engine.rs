@@ -404,10 +404,17 @@ impl Inner {
         let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         let context = ac(&word_refs, true, MatchKind::Standard);
 
-        let lexicon = [Kind::Person, Kind::Location, Kind::StreetAddress, Kind::PostalCode, Kind::MedicalCondition, Kind::Medication]
-            .iter()
-            .any(|&k| enabled.contains(k))
-            .then(Lexicon::get_or_build);
+        let lexicon = [
+            Kind::Person,
+            Kind::Location,
+            Kind::StreetAddress,
+            Kind::PostalCode,
+            Kind::MedicalCondition,
+            Kind::Medication,
+        ]
+        .iter()
+        .any(|&k| enabled.contains(k))
+        .then(Lexicon::get_or_build);
 
         Ok(Inner {
             lexicon,

@@ -46,6 +46,7 @@ mod kind;
 mod lexicon;
 mod policy;
 mod scan;
+mod token;
 
 pub use crate::engine::{Engine, EngineBuilder};
 pub use crate::error::BuildError;

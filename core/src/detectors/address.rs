@@ -19,9 +19,9 @@
 
 use crate::Kind;
 use crate::detectors::Handler;
-use crate::detectors::words::{Shape, Tok, next_token};
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
+use crate::token::{Shape, Tok, next_token};
 
 /// Keyword anchors of this family.
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
@@ -31,16 +31,45 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (
         Kind::PostalCode,
         &[
-            "zip", "zip code", "zipcode", "postcode", "post code", "postal code", "PLZ", "Postleitzahl",
-            "code postal", "CP", "código postal", "cod. postal", "CAP", "codice postale", "postcode", "kod pocztowy",
+            "zip",
+            "zip code",
+            "zipcode",
+            "postcode",
+            "post code",
+            "postal code",
+            "PLZ",
+            "Postleitzahl",
+            "code postal",
+            "CP",
+            "código postal",
+            "cod. postal",
+            "CAP",
+            "codice postale",
+            "postcode",
+            "kod pocztowy",
         ],
     ),
     (
         Kind::StreetAddress,
         &[
-            "address", "live at", "lives at", "located at", "ship to", "deliver to", "Adresse", "Anschrift",
-            "wohne in der", "adresse", "domicile", "dirección", "domicilio", "indirizzo", "residente in", "adres",
-            "woonadres", "adres zamieszkania",
+            "address",
+            "live at",
+            "lives at",
+            "located at",
+            "ship to",
+            "deliver to",
+            "Adresse",
+            "Anschrift",
+            "wohne in der",
+            "adresse",
+            "domicile",
+            "dirección",
+            "domicilio",
+            "indirizzo",
+            "residente in",
+            "adres",
+            "woonadres",
+            "adres zamieszkania",
         ],
     ),
 ];
@@ -472,7 +501,12 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
                 let wf = flags(lex, text, &w);
                 match w.shape {
                     Shape::Cap | Shape::Upper => cap += 1,
-                    Shape::Lower if wf & flag::PARTICLE != 0 || matches!(&text[w.start..w.end], "dei" | "degli" | "delle" | "del" | "della" | "dello" | "de" | "la" | "los" | "las") => {}
+                    Shape::Lower
+                        if wf & flag::PARTICLE != 0
+                            || matches!(
+                                &text[w.start..w.end],
+                                "dei" | "degli" | "delle" | "del" | "della" | "dello" | "de" | "la" | "los" | "las"
+                            ) => {}
                     _ => {
                         ok = false;
                         break;
@@ -493,8 +527,21 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
 /// "Postbus 12": the start of the box phrase before the number at `start`.
 fn po_box(s: &Scanner<'_>, _lex: &Lexicon, start: usize) -> Option<usize> {
     const PHRASES: &[&str] = &[
-        "po box", "p.o. box", "p. o. box", "p.o.box", "post office box", "postfach", "bp", "b.p.", "boîte postale",
-        "apartado", "apartado de correos", "casella postale", "c.p.", "postbus", "skrytka pocztowa",
+        "po box",
+        "p.o. box",
+        "p. o. box",
+        "p.o.box",
+        "post office box",
+        "postfach",
+        "bp",
+        "b.p.",
+        "boîte postale",
+        "apartado",
+        "apartado de correos",
+        "casella postale",
+        "c.p.",
+        "postbus",
+        "skrytka pocztowa",
     ];
     let b = s.b;
     // The phrase, then one space, then the number.

@@ -18,8 +18,9 @@
 
 use crate::Kind;
 use crate::detectors::Handler;
-use crate::lexicon::{Fold, Lexicon, flag, hash_lower_ascii_at, token_hash};
+use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
+use crate::token::{Shape, Tok, hash_lower_ascii_at, next_token, next_token_inline, token_hash};
 
 /// Keyword anchors of this family (none: the word pass visits every word).
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
@@ -29,227 +30,147 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (
         Kind::MedicalCondition,
         &[
-            "diagnosed", "diagnosis", "suffer", "suffers", "suffering", "symptom", "symptoms", "treated", "treatment",
-            "patient", "history of", "have", "has", "had", "having", "chronic", "acute", "condition", "disease",
-            "illness", "disorder", "sick", "ill with", "ICD", "Diagnose", "leidet", "erkrankt", "Krankheit",
-            "Behandlung", "Symptome", "diagnostic", "diagnostiqué", "souffre", "maladie", "traitement", "diagnóstico",
-            "diagnosticado", "padece", "enfermedad", "tratamiento", "diagnosi", "soffre", "malattia", "terapia",
-            "diagnose", "lijdt", "ziekte", "behandeling",
+            "diagnosed",
+            "diagnosis",
+            "suffer",
+            "suffers",
+            "suffering",
+            "symptom",
+            "symptoms",
+            "treated",
+            "treatment",
+            "patient",
+            "history of",
+            "have",
+            "has",
+            "had",
+            "having",
+            "chronic",
+            "acute",
+            "condition",
+            "disease",
+            "illness",
+            "disorder",
+            "sick",
+            "ill with",
+            "ICD",
+            "Diagnose",
+            "leidet",
+            "erkrankt",
+            "Krankheit",
+            "Behandlung",
+            "Symptome",
+            "diagnostic",
+            "diagnostiqué",
+            "souffre",
+            "maladie",
+            "traitement",
+            "diagnóstico",
+            "diagnosticado",
+            "padece",
+            "enfermedad",
+            "tratamiento",
+            "diagnosi",
+            "soffre",
+            "malattia",
+            "terapia",
+            "diagnose",
+            "lijdt",
+            "ziekte",
+            "behandeling",
         ],
     ),
     (
         Kind::Medication,
         &[
-            "prescribed", "prescription", "taking", "takes", "took", "dose", "dosage", "mg", "tablet", "tablets",
-            "pill", "pills", "medication", "medicine", "drug", "verschrieben", "nimmt", "Medikament", "Tabletten",
-            "ordonnance", "prend", "médicament", "comprimé", "receta", "toma", "medicamento", "pastillas",
-            "prescritto", "prende", "farmaco", "compresse", "voorgeschreven", "neemt", "medicijn", "tabletten",
+            "prescribed",
+            "prescription",
+            "taking",
+            "takes",
+            "took",
+            "dose",
+            "dosage",
+            "mg",
+            "tablet",
+            "tablets",
+            "pill",
+            "pills",
+            "medication",
+            "medicine",
+            "drug",
+            "verschrieben",
+            "nimmt",
+            "Medikament",
+            "Tabletten",
+            "ordonnance",
+            "prend",
+            "médicament",
+            "comprimé",
+            "receta",
+            "toma",
+            "medicamento",
+            "pastillas",
+            "prescritto",
+            "prende",
+            "farmaco",
+            "compresse",
+            "voorgeschreven",
+            "neemt",
+            "medicijn",
+            "tabletten",
         ],
     ),
     (
         Kind::Location,
         &[
-            "live in", "lives in", "living in", "moved to", "born in", "from", "visit", "visited", "visiting",
-            "trip to", "flight to", "travel to", "travelled to", "traveled to", "city", "town", "located in",
-            "wohne in", "wohnt in", "lebe in", "aus", "Stadt", "Wohnort", "Ort", "geboren in", "j'habite à",
-            "habite à", "vivre à", "ville", "né à", "née à", "vivo en", "vive en", "ciudad", "nacido en", "abito a",
-            "vivo a", "città", "nato a", "woon in", "woont in", "stad", "woonplaats", "geboren in", "mieszkam w",
+            "live in",
+            "lives in",
+            "living in",
+            "moved to",
+            "born in",
+            "from",
+            "visit",
+            "visited",
+            "visiting",
+            "trip to",
+            "flight to",
+            "travel to",
+            "travelled to",
+            "traveled to",
+            "city",
+            "town",
+            "located in",
+            "wohne in",
+            "wohnt in",
+            "lebe in",
+            "aus",
+            "Stadt",
+            "Wohnort",
+            "Ort",
+            "geboren in",
+            "j'habite à",
+            "habite à",
+            "vivre à",
+            "ville",
+            "né à",
+            "née à",
+            "vivo en",
+            "vive en",
+            "ciudad",
+            "nacido en",
+            "abito a",
+            "vivo a",
+            "città",
+            "nato a",
+            "woon in",
+            "woont in",
+            "stad",
+            "woonplaats",
+            "geboren in",
+            "mieszkam w",
         ],
     ),
 ];
-
-/// Shape of a token's letters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Shape {
-    /// "Anna", "McDonald", "O'Brien": an upper-case first letter and some lower case.
-    Cap,
-    /// "ANNA": two or more letters, all upper case.
-    Upper,
-    /// "anna".
-    Lower,
-    /// Only digits.
-    Digit,
-    /// Anything else ("a1", "iPhone", "A").
-    Other,
-}
-
-/// A token: a maximal run of letters and digits of any script, with apostrophes inside
-/// ("O'Brien", "m'appelle") but not a trailing possessive "'s".
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Tok {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) shape: Shape,
-    /// Only ASCII bytes.
-    pub(crate) ascii: bool,
-}
-
-#[inline]
-fn is_apostrophe(c: char) -> bool {
-    c == '\'' || c == '\u{2019}'
-}
-
-const T_LOWER: u8 = 1;
-const T_UPPER: u8 = 2;
-const T_DIGIT: u8 = 4;
-const T_HIGH: u8 = 8;
-
-static TCLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = if c.is_ascii_lowercase() {
-            T_LOWER
-        } else if c.is_ascii_uppercase() {
-            T_UPPER
-        } else if c.is_ascii_digit() {
-            T_DIGIT
-        } else if c >= 0x80 {
-            T_HIGH
-        } else {
-            0
-        };
-        i += 1;
-    }
-    t
-};
-
-/// Class bits of the character at `i` and its length; non-ASCII characters are decoded.
-#[inline(never)]
-fn class_at(text: &str, i: usize) -> (u8, usize, char) {
-    let c = text.as_bytes()[i];
-    let k = TCLASS[usize::from(c)];
-    if k != T_HIGH {
-        return (k, 1, c as char);
-    }
-    match text[i..].chars().next() {
-        Some(ch) => {
-            let k = if ch.is_alphabetic() {
-                if ch.is_uppercase() {
-                    T_UPPER
-                } else if ch.is_lowercase() {
-                    T_LOWER
-                } else {
-                    T_LOWER | T_UPPER
-                }
-            } else if ch.is_numeric() {
-                T_DIGIT
-            } else {
-                0
-            };
-            (k, ch.len_utf8(), ch)
-        }
-        None => (0, 1, '\0'),
-    }
-}
-
-const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
-
-/// The next token starting at or after byte `i` (a char boundary).
-pub(crate) fn next_token(text: &str, i: usize) -> Option<Tok> {
-    next_token_inline(text, i)
-}
-
-/// [`next_token`], inlined into the hot loop.
-#[inline(always)]
-fn next_token_inline(text: &str, mut i: usize) -> Option<Tok> {
-    let b = text.as_bytes();
-    let n = b.len();
-    // Skip to the next letter or digit.
-    loop {
-        while i < n && TCLASS[b[i] as usize] == 0 {
-            i += 1;
-        }
-        if i >= n {
-            return None;
-        }
-        if TCLASS[usize::from(b[i])] != T_HIGH {
-            break;
-        }
-        let (k, len, _) = class_at(text, i);
-        if k != 0 {
-            break;
-        }
-        i += len;
-    }
-    let start = i;
-    // ASCII letters and digits: the common case, one table lookup a byte.
-    let mut seen = 0u8;
-    while i < n {
-        let k = TCLASS[b[i] as usize];
-        if k & T_WORD == 0 {
-            break;
-        }
-        seen |= k;
-        i += 1;
-    }
-    let run = i - start;
-    let mut first = if run > 0 { TCLASS[usize::from(b[start])] } else { 0 };
-    let mut ascii = true;
-    // Anything else: non-ASCII letters and inner apostrophes.
-    while i < n {
-        let c = b[i];
-        let k = TCLASS[usize::from(c)];
-        if k & T_WORD != 0 {
-            seen |= k;
-            i += 1;
-            continue;
-        }
-        if k == T_HIGH {
-            let (k, len, ch) = class_at(text, i);
-            if k != 0 {
-                if i == start {
-                    first = k;
-                }
-                ascii = false;
-                seen |= k;
-                i += len;
-                continue;
-            }
-            if ch != '\u{2019}' || i == start {
-                break;
-            }
-        } else if c != b'\'' || i == start {
-            break;
-        }
-        // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
-        let len = if c == b'\'' { 1 } else { 3 };
-        let mut it = text[i + len..].chars();
-        match (it.next(), it.next()) {
-            (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
-            (Some(c2), _) if c2.is_alphabetic() => {
-                ascii &= len == 1;
-                i += len;
-            }
-            _ => break,
-        }
-    }
-    if i == start {
-        return None;
-    }
-    let all = seen | first;
-    let rest_lower = if first == T_UPPER {
-        // Any lower-case letter after the first character.
-        b[start..i].iter().skip(1).any(|c| c.is_ascii_lowercase()) || (!ascii && text[start..i].chars().skip(1).any(char::is_lowercase))
-    } else {
-        false
-    };
-    let shape = if all & (T_LOWER | T_UPPER) == 0 {
-        Shape::Digit
-    } else if all & T_DIGIT != 0 {
-        Shape::Other
-    } else if first == T_UPPER && rest_lower {
-        Shape::Cap
-    } else if all & T_LOWER == 0 && i - start >= 2 {
-        Shape::Upper
-    } else if all & T_UPPER == 0 {
-        Shape::Lower
-    } else {
-        Shape::Other
-    };
-    Some(Tok { start, end: i, shape, ascii })
-}
 
 /// What stands between two tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,7 +264,7 @@ impl Recent {
 }
 
 /// Flags of words that lead to a name.
-const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO;
+const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL;
 
 /// Context before a name, found from the last tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -369,7 +290,9 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
             && matches!(s, Sep::Space | Sep::Period)
         {
             Lead::Title
-        } else if flags & flag::GREETING != 0 && matches!(s, Sep::Space | Sep::Comma | Sep::Colon) {
+        } else if flags & flag::GREETING != 0 && matches!(s, Sep::Space | Sep::Comma | Sep::Colon)
+            || flags & flag::LABEL != 0 && s == Sep::Colon
+        {
             Lead::Greeting
         } else if flags & flag::CLOSING != 0 && matches!(s, Sep::Comma | Sep::Newline) {
             Lead::Closing
@@ -389,8 +312,7 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
         toks[i] = p;
         let mut f = Fold::new();
         for (j, q) in toks[..=i].iter().rev().enumerate() {
-            if j > 0 {
-            }
+            if j > 0 {}
             f.push_hash(hash_tok(text, &q));
         }
         consider(lex.get(f.finish()), s1);
@@ -576,7 +498,8 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let lead = lead(lex, text, recent, t);
     let given = fl & flag::GIVEN != 0;
     let common = fl & flag::COMMON != 0;
-    let title_word = fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO) != 0;
+    let title_word =
+        fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO | flag::LABEL) != 0;
     if !capitalised && lead != Lead::Intro {
         return None;
     }
@@ -667,8 +590,25 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
         sep(b, p.end, t.start) == Sep::Space
             && matches!(
                 &text[p.start..p.end],
-                "in" | "from" | "to" | "near" | "at" | "nach" | "aus" | "bei" | "à" | "en" | "a" | "de" | "da" | "uit"
-                    | "naar" | "te" | "w" | "we" | "z" | "ze"
+                "in" | "from"
+                    | "to"
+                    | "near"
+                    | "at"
+                    | "nach"
+                    | "aus"
+                    | "bei"
+                    | "à"
+                    | "en"
+                    | "a"
+                    | "de"
+                    | "da"
+                    | "uit"
+                    | "naar"
+                    | "te"
+                    | "w"
+                    | "we"
+                    | "z"
+                    | "ze"
             )
     });
     // A city that is also a word or a name needs a preposition right before it.
@@ -783,9 +723,7 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
         return;
     }
     let code: String = s.text[code_start..code_end].chars().filter(|&c| c != '.').collect();
-    let mut f = Fold::new();
-    f.push(&code);
-    if !lex.icd10.contains_key(&f.finish()) {
+    if !lex.is_icd10(&code) {
         return;
     }
     if s.context(Kind::MedicalCondition, code_start, code_end) {

@@ -30,7 +30,9 @@ fn addresses_in_each_language() {
 #[test]
 fn numbers_that_are_not_addresses() {
     let e = engine();
-    for text in ["I have 3 cats and Windows 11.", "Terminal 2 at 10 am", "Chapter 12 of 30", "we sold 500 units in 2024"] {
+    for text in
+        ["I have 3 cats and Windows 11.", "Terminal 2 at 10 am", "Chapter 12 of 30", "we sold 500 units in 2024"]
+    {
         assert_eq!(crate::detectors::found(&e, text), Vec::<(String, String)>::new(), "{text}");
     }
 }

@@ -1,0 +1,175 @@
+//! Builds the dictionary tables from the word lists: run by `build.rs` when the crate is
+//! compiled, so an engine starts with ready tables. Uses nothing outside `std` and
+//! `crate::token`.
+
+use std::collections::HashMap;
+
+use crate::token::{Fold, flag, next_token, table, token_hash};
+
+/// Kinds of entries a lower-case token of a text can start.
+pub const LOWER_RELEVANT: u32 = flag::CONDITION
+    | flag::MEDICATION
+    | flag::PARTICLE
+    | flag::INTRO
+    | flag::GREETING
+    | flag::CLOSING
+    | flag::STREET_BEFORE
+    | flag::STREET_AFTER
+    | flag::TITLE
+    | flag::TITLE_WEAK
+    | flag::LABEL;
+
+/// Kinds of phrases that lead to a name.
+pub const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL;
+
+/// The tables, as bytes ready to embed.
+pub struct Tables {
+    pub slots: Vec<u8>,
+    pub lower: Vec<u8>,
+    pub intro: Vec<u8>,
+    pub phrase: Vec<u8>,
+}
+
+fn set_bit(bits: &mut [u8], h: u64, log2: u32) {
+    let i = table::bit(h, log2);
+    bits[i >> 3] |= 1 << (i & 7);
+}
+
+pub struct Builder {
+    map: HashMap<u64, u32>,
+    lower: Vec<u8>,
+    intro: Vec<u8>,
+    phrase: Vec<u8>,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            map: HashMap::new(),
+            lower: vec![0; 1 << (table::LOWER_BITS - 3)],
+            intro: vec![0; 1 << (table::INTRO_BITS - 3)],
+            phrase: vec![0; 1 << (table::PHRASE_BITS - 3)],
+        }
+    }
+}
+
+/// The entries of a list: non-empty lines that are not `#` comments, with any
+/// tab-separated extra columns dropped.
+pub fn lines(list: &str) -> impl Iterator<Item = &str> {
+    list.lines().filter_map(|l| {
+        let l = l.split('\t').next().unwrap_or("").trim();
+        (!l.is_empty() && !l.starts_with('#')).then_some(l)
+    })
+}
+
+impl Builder {
+    /// Adds a word or phrase with its flags; its proper prefixes get a prefix flag.
+    pub fn add(&mut self, phrase: &str, flags: u32) {
+        let mut toks = [0u64; 16];
+        let mut n = 0;
+        let mut at = 0;
+        while let Some(t) = next_token(phrase, at) {
+            if n == toks.len() {
+                return;
+            }
+            toks[n] = token_hash(&phrase[t.start..t.end]);
+            n += 1;
+            at = t.end;
+        }
+        let toks = &toks[..n];
+        let prefix = if flags & flag::CITY != 0 {
+            flag::PREFIX_CITY
+        } else if flags & (flag::CONDITION | flag::MEDICATION) != 0 {
+            flag::PREFIX_MEDICAL
+        } else {
+            flag::PREFIX
+        };
+        let mut f = Fold::new();
+        for (i, &t) in toks.iter().enumerate() {
+            f.push_hash(t);
+            let h = f.finish();
+            *self.map.entry(h).or_insert(0) |= if i + 1 == toks.len() { flags } else { prefix };
+            if i == 0 && flags & LOWER_RELEVANT != 0 {
+                set_bit(&mut self.lower, h, table::LOWER_BITS);
+            }
+        }
+        if let Some(&last) = toks.last() {
+            if flags & flag::INTRO != 0 {
+                set_bit(&mut self.intro, last, table::INTRO_BITS);
+            }
+            if toks.len() > 1 && flags & LEADS != 0 {
+                set_bit(&mut self.phrase, last, table::PHRASE_BITS);
+            }
+        }
+    }
+
+    pub fn add_list(&mut self, list: &str, flags: u32) {
+        for l in lines(list) {
+            self.add(l, flags);
+        }
+    }
+
+    /// `kind<TAB>phrase` lines, kind one of greeting, closing, intro.
+    pub fn add_tagged(&mut self, list: &str) {
+        for line in list.lines().filter(|l| !l.starts_with('#')) {
+            if let Some((kind, phrase)) = line.split_once('\t') {
+                let phrase = phrase.trim();
+                // "Name:", "to:": labels, a name only after their colon. "I am", "ich bin":
+                // weak introductions, a name only when capitalised.
+                const WEAK: &[&str] = &[
+                    "i am",
+                    "i'm",
+                    "this is",
+                    "ich bin",
+                    "hier ist",
+                    "je suis",
+                    "ici",
+                    "moi c'est",
+                    "soy",
+                    "sono",
+                    "ik ben",
+                    "jestem",
+                ];
+                let f = match kind.trim() {
+                    _ if phrase.ends_with(':') => flag::LABEL,
+                    "greeting" => flag::GREETING,
+                    "closing" => flag::CLOSING,
+                    "intro" if WEAK.contains(&phrase) => flag::GREETING,
+                    "intro" => flag::INTRO,
+                    _ => 0,
+                };
+                if f != 0 {
+                    self.add(phrase, f);
+                }
+            }
+        }
+    }
+
+    /// ICD-10 codes (`code<TAB>title` lines), stored without the dot.
+    pub fn add_icd10(&mut self, list: &str) {
+        for code in lines(list) {
+            *self.map.entry(token_hash(&code.replace('.', ""))).or_insert(0) |= flag::ICD10;
+        }
+    }
+
+    pub fn finish(self) -> Tables {
+        let size = 1usize << table::TABLE_BITS;
+        assert!(self.map.len() * 4 < size * 3, "dictionary table over 75% full: raise TABLE_BITS");
+        let mut slots = vec![0u64; size];
+        // Insert in a fixed order so the table is the same on every build.
+        let mut entries: Vec<(u64, u32)> = self.map.into_iter().collect();
+        entries.sort_unstable();
+        for (h, flags) in entries {
+            let mut i = table::home(h);
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = table::fingerprint(h) << table::FLAG_BITS | u64::from(flags);
+        }
+        let mut bytes = Vec::with_capacity(size * 8);
+        for s in slots {
+            bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        Tables { slots: bytes, lower: self.lower, intro: self.intro, phrase: self.phrase }
+    }
+}

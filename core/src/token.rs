@@ -1,0 +1,405 @@
+//! Tokens and their case-folded hashes: the one definition of "a word" shared by the
+//! dictionary tables (computed when the crate is built, see `build.rs`) and the scanner.
+//!
+//! This file uses nothing outside `std`, so `build.rs` can include it as it is.
+
+/// Shape of a token's letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
+pub enum Shape {
+    /// "Anna", "McDonald", "O'Brien": an upper-case first letter and some lower case.
+    Cap,
+    /// "ANNA": two or more letters, all upper case.
+    Upper,
+    /// "anna".
+    Lower,
+    /// Only digits.
+    Digit,
+    /// Anything else ("a1", "iPhone", "A").
+    Other,
+}
+
+/// A token: a maximal run of letters and digits of any script, with apostrophes inside
+/// ("O'Brien", "m'appelle") but not a trailing possessive "'s".
+#[derive(Clone, Copy, Debug)]
+pub struct Tok {
+    pub start: usize,
+    pub end: usize,
+    pub shape: Shape,
+    /// Only ASCII bytes.
+    pub ascii: bool,
+}
+
+const T_LOWER: u8 = 1;
+const T_UPPER: u8 = 2;
+const T_DIGIT: u8 = 4;
+const T_HIGH: u8 = 8;
+
+static TCLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_lowercase() {
+            T_LOWER
+        } else if c.is_ascii_uppercase() {
+            T_UPPER
+        } else if c.is_ascii_digit() {
+            T_DIGIT
+        } else if c >= 0x80 {
+            T_HIGH
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Class bits of the character at `i` and its length; non-ASCII characters are decoded.
+#[inline(never)]
+fn class_at(text: &str, i: usize) -> (u8, usize, char) {
+    let c = text.as_bytes()[i];
+    let k = TCLASS[usize::from(c)];
+    if k != T_HIGH {
+        return (k, 1, c as char);
+    }
+    match text[i..].chars().next() {
+        Some(ch) => {
+            let k = if ch.is_alphabetic() {
+                if ch.is_uppercase() {
+                    T_UPPER
+                } else if ch.is_lowercase() {
+                    T_LOWER
+                } else {
+                    T_LOWER | T_UPPER
+                }
+            } else if ch.is_numeric() {
+                T_DIGIT
+            } else {
+                0
+            };
+            (k, ch.len_utf8(), ch)
+        }
+        None => (0, 1, '\0'),
+    }
+}
+
+const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
+
+/// The next token starting at or after byte `i` (a char boundary).
+pub fn next_token(text: &str, i: usize) -> Option<Tok> {
+    next_token_inline(text, i)
+}
+
+/// [`next_token`], inlined into the hot loop.
+#[inline(always)]
+pub fn next_token_inline(text: &str, mut i: usize) -> Option<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
+    // Skip to the next letter or digit.
+    loop {
+        while i < n && TCLASS[b[i] as usize] == 0 {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        if TCLASS[usize::from(b[i])] != T_HIGH {
+            break;
+        }
+        let (k, len, _) = class_at(text, i);
+        if k != 0 {
+            break;
+        }
+        i += len;
+    }
+    let start = i;
+    // ASCII letters and digits: the common case, one table lookup a byte.
+    let mut seen = 0u8;
+    while i < n {
+        let k = TCLASS[b[i] as usize];
+        if k & T_WORD == 0 {
+            break;
+        }
+        seen |= k;
+        i += 1;
+    }
+    let run = i - start;
+    let mut first = if run > 0 { TCLASS[usize::from(b[start])] } else { 0 };
+    let mut ascii = true;
+    // Anything else: non-ASCII letters and inner apostrophes.
+    while i < n {
+        let c = b[i];
+        let k = TCLASS[usize::from(c)];
+        if k & T_WORD != 0 {
+            seen |= k;
+            i += 1;
+            continue;
+        }
+        if k == T_HIGH {
+            let (k, len, ch) = class_at(text, i);
+            if k != 0 {
+                if i == start {
+                    first = k;
+                }
+                ascii = false;
+                seen |= k;
+                i += len;
+                continue;
+            }
+            if ch != '\u{2019}' || i == start {
+                break;
+            }
+        } else if c != b'\'' || i == start {
+            break;
+        }
+        // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
+        let len = if c == b'\'' { 1 } else { 3 };
+        let mut it = text[i + len..].chars();
+        match (it.next(), it.next()) {
+            (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
+            (Some(c2), _) if c2.is_alphabetic() => {
+                ascii &= len == 1;
+                i += len;
+            }
+            _ => break,
+        }
+    }
+    if i == start {
+        return None;
+    }
+    let all = seen | first;
+    let rest_lower = if first == T_UPPER {
+        // Any lower-case letter after the first character.
+        b[start..i].iter().skip(1).any(|c| c.is_ascii_lowercase())
+            || (!ascii && text[start..i].chars().skip(1).any(char::is_lowercase))
+    } else {
+        false
+    };
+    let shape = if all & (T_LOWER | T_UPPER) == 0 {
+        Shape::Digit
+    } else if all & T_DIGIT != 0 {
+        Shape::Other
+    } else if first == T_UPPER && rest_lower {
+        Shape::Cap
+    } else if all & T_LOWER == 0 && i - start >= 2 {
+        Shape::Upper
+    } else if all & T_UPPER == 0 {
+        Shape::Lower
+    } else {
+        Shape::Other
+    };
+    Some(Tok { start, end: i, shape, ascii })
+}
+
+/// Case-folding hashes of tokens and phrases.
+///
+/// A token's hash covers its lower-cased UTF-8 bytes (a typographic apostrophe counts as
+/// `'`); a phrase's hash combines its tokens' hashes in order, so whatever separates the
+/// tokens in a text (spaces, a line break, a hyphen) does not change it. Tokens are cut by
+/// the same tokenizer when the lexicon is built and when a text is scanned
+/// ([`next_token`](next_token)).
+#[derive(Clone, Copy, Debug)]
+pub struct Fold(Option<u64>);
+
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+const LOWER: u64 = 0x2020_2020_2020_2020;
+
+/// Tokens longer than this are not words of any list.
+const MAX_TOKEN: usize = 64;
+
+#[inline]
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 29;
+    h
+}
+
+#[inline]
+fn hash_lower_ascii(b: &[u8]) -> u64 {
+    hash_lower_ascii_at(b, 0, b.len())
+}
+
+/// The hash of `b[start..end]` lower-cased as ASCII, reading whole words where the slice
+/// allows (the bytes past `end` are masked off).
+#[inline(always)]
+pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    let mut h = SEED ^ (len as u64);
+    let mut i = start;
+    while i + 8 <= end {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        h = (h.rotate_left(5) ^ (u64::from_le_bytes(w) | LOWER)).wrapping_mul(K);
+        i += 8;
+    }
+    let rest = end - i;
+    if rest > 0 {
+        let w = if i + 8 <= b.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            u64::from_le_bytes(w)
+        } else {
+            let mut w = [0u8; 8];
+            w[..rest].copy_from_slice(&b[i..end]);
+            u64::from_le_bytes(w)
+        };
+        let mask = u64::MAX >> (64 - 8 * rest as u32);
+        h = (h.rotate_left(5) ^ ((w | LOWER) & mask)).wrapping_mul(K);
+    }
+    mix(h)
+}
+
+/// The hash of one token (letters, digits and inner apostrophes, as the tokenizer cuts
+/// them), ignoring case.
+#[inline]
+pub fn token_hash(tok: &str) -> u64 {
+    let b = tok.as_bytes();
+    if b.len() > MAX_TOKEN {
+        return 0;
+    }
+    if tok.is_ascii() {
+        return hash_lower_ascii(b);
+    }
+    // Lower-case into a buffer, then hash like ASCII (whose bytes `| 0x20` leaves as is).
+    let mut buf = [0u8; MAX_TOKEN * 2];
+    let mut n = 0;
+    let mut utf8 = [0u8; 4];
+    for c in tok.chars() {
+        let mut put = |c: char, n: &mut usize| {
+            let e = c.encode_utf8(&mut utf8).as_bytes();
+            if *n + e.len() <= buf.len() {
+                buf[*n..*n + e.len()].copy_from_slice(e);
+            }
+            *n += e.len();
+        };
+        if c == '\u{2019}' {
+            put('\'', &mut n);
+        } else if c.is_ascii() {
+            put(c.to_ascii_lowercase(), &mut n);
+        } else {
+            for l in c.to_lowercase() {
+                put(l, &mut n);
+            }
+        }
+    }
+    if n > buf.len() {
+        return 0;
+    }
+    // Non-ASCII bytes can change under `| 0x20`; that is fine as long as it is the same
+    // function at build and scan time, which it is.
+    hash_lower_ascii(&buf[..n])
+}
+
+impl Fold {
+    /// An empty phrase.
+    #[inline]
+    pub fn new() -> Fold {
+        Fold(None)
+    }
+
+    /// Appends a token given by its hash.
+    #[inline]
+    pub fn push_hash(&mut self, t: u64) {
+        self.0 = Some(match self.0 {
+            None => t,
+            Some(h) => mix((h.rotate_left(23) ^ t).wrapping_mul(K)),
+        });
+    }
+
+    /// Appends a token.
+    #[inline]
+    pub fn push(&mut self, tok: &str) {
+        self.push_hash(token_hash(tok));
+    }
+
+    /// The phrase's hash (0 for an empty phrase, which no entry has).
+    #[inline]
+    pub fn finish(self) -> u64 {
+        self.0.unwrap_or(0)
+    }
+
+    /// Hash of a phrase given as text, cut into tokens by the tokenizer.
+    pub fn phrase(s: &str) -> u64 {
+        let mut f = Fold::new();
+        let mut at = 0;
+        while let Some(t) = next_token(s, at) {
+            f.push(&s[t.start..t.end]);
+            at = t.end;
+        }
+        f.finish()
+    }
+}
+
+/// Flags of a lexicon entry.
+#[allow(dead_code)]
+pub mod flag {
+    pub const GIVEN: u32 = 1 << 0;
+    pub const SURNAME: u32 = 1 << 1;
+    pub const CITY: u32 = 1 << 2;
+    pub const CONDITION: u32 = 1 << 3;
+    pub const MEDICATION: u32 = 1 << 4;
+    /// A frequent word of some language: a name or term that is one needs context.
+    pub const COMMON: u32 = 1 << 5;
+    pub const TITLE: u32 = 1 << 6;
+    /// A street type that follows the street name ("Street", "Road", "straat").
+    pub const STREET_AFTER: u32 = 1 << 7;
+    /// A street type that precedes the street name ("rue", "Via", "Calle", "ul.").
+    pub const STREET_BEFORE: u32 = 1 << 8;
+    /// A surname particle ("van", "de", "von", "di").
+    pub const PARTICLE: u32 = 1 << 9;
+    /// Words that introduce a name ("Dear", "Hallo", "Patient").
+    pub const GREETING: u32 = 1 << 10;
+    /// Words that close a message before a signature ("Regards", "Grüße").
+    pub const CLOSING: u32 = 1 << 11;
+    /// A proper prefix of a multi-word entry that is not a city or a medical term.
+    pub const PREFIX: u32 = 1 << 12;
+    /// A proper prefix of a multi-word city ("New" of "New York").
+    pub const PREFIX_CITY: u32 = 1 << 17;
+    /// A proper prefix of a multi-word medical term ("type" of "type 2 diabetes").
+    pub const PREFIX_MEDICAL: u32 = 1 << 18;
+    /// An ICD-10 code without its dot ("E119").
+    pub const ICD10: u32 = 1 << 19;
+    /// A label that a name follows after a colon ("Name:", "Patient:", "To:").
+    pub const LABEL: u32 = 1 << 20;
+    /// Phrases that introduce the speaker's name ("my name is", "ich heiße").
+    pub const INTRO: u32 = 1 << 13;
+    /// A medical term that is also an everyday word ("cold", "depression"): needs context.
+    pub const AMBIGUOUS_MEDICAL: u32 = 1 << 14;
+    /// A city name that needs context (local-language variants).
+    pub const AMBIGUOUS_CITY: u32 = 1 << 15;
+    /// A title from the broad lists ("Ambassador", "Bishop"): a title only when it is not
+    /// also a common word, or when a period follows it.
+    pub const TITLE_WEAK: u32 = 1 << 16;
+}
+
+/// Layout of the dictionary table: `1 << TABLE_BITS` little-endian u64 slots, each 0
+/// (empty) or `fingerprint << 24 | flags`, found by linear probing from the hash's top
+/// bits. The fingerprint is 40 bits of the hash (never 0).
+pub mod table {
+    pub const TABLE_BITS: u32 = 21;
+    pub const FLAG_BITS: u32 = 24;
+
+    #[inline(always)]
+    pub fn home(h: u64) -> usize {
+        (h >> (64 - TABLE_BITS)) as usize
+    }
+
+    #[inline(always)]
+    pub fn fingerprint(h: u64) -> u64 {
+        (h & ((1 << 40) - 1)) | (1 << 39)
+    }
+
+    /// Bits of the small filters (`lower`, `intro`, `phrase`), as log2 of their size.
+    pub const LOWER_BITS: u32 = 20;
+    pub const INTRO_BITS: u32 = 12;
+    pub const PHRASE_BITS: u32 = 14;
+
+    #[inline(always)]
+    pub fn bit(h: u64, log2: u32) -> usize {
+        (h & ((1u64 << log2) - 1)) as usize
+    }
+}
