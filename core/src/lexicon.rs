@@ -114,6 +114,65 @@ mod tests {
     }
 
     #[test]
+    fn word_masks_give_the_tokens_of_next_token() {
+        let pieces = [
+            "a",
+            "Zed",
+            "7",
+            "09",
+            " ",
+            "  ",
+            "-",
+            ".",
+            "'",
+            "\u{2019}",
+            "'s",
+            "O'Brien",
+            "é",
+            "Ü",
+            "ß",
+            "😀",
+            "中文",
+            "\u{0}",
+            "\n",
+            "x",
+            "ANNA",
+            "McDonald",
+            "abcdefghijklmnopqrstuvwxyz",
+            "ABCDEFGHIJ0123456789",
+            "_",
+            "@",
+            "\u{a0}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 120) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let mut want = Vec::new();
+            let mut at = 0;
+            while let Some(t) = crate::token::next_token(&text, at) {
+                want.push((t.start, t.end, t.shape));
+                at = t.end;
+            }
+            let mut got = Vec::new();
+            let mut w = crate::token::Words::new(&text, 0);
+            while let Some(t) = w.next_tok() {
+                got.push((t.start, t.end, t.shape));
+            }
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn tables_answer_for_known_words() {
         let lex = Lexicon::get_or_build();
         assert_ne!(lex.lookup("Anna") & flag::GIVEN, 0);

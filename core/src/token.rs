@@ -403,3 +403,133 @@ pub mod table {
         (h & ((1u64 << log2) - 1)) as usize
     }
 }
+
+/// Tokens of a text, found 64 bytes at a time with word-wide bit masks; what the masks
+/// cannot settle (non-ASCII letters, apostrophes, tokens across a 64-byte boundary) goes
+/// to [`next_token`]. Yields exactly the tokens of repeated `next_token` calls.
+pub struct Words<'t> {
+    text: &'t str,
+    base: usize,
+    word: u64,
+    upper: u64,
+    lower: u64,
+    digit: u64,
+    special: u64,
+}
+
+const H8: u64 = 0x8080_8080_8080_8080;
+const L8: u64 = 0x0101_0101_0101_0101;
+
+/// Bit 7 of each byte of `m`, gathered into 8 bits.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    ((m & H8).wrapping_mul(0x0002_0408_1020_4081)) >> 56
+}
+
+/// Bit 7 set in each ASCII byte of `x` that lies in `lo..=hi`.
+#[inline(always)]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    let ge = (x | H8).wrapping_sub(L8 * u64::from(lo));
+    let gt = (x & !H8).wrapping_add(L8 * u64::from(0x7f - hi));
+    ge & !gt & !x & H8
+}
+
+impl<'t> Words<'t> {
+    /// Tokens of `text` from byte `at` (a char boundary).
+    pub fn new(text: &'t str, at: usize) -> Words<'t> {
+        let mut w = Words { text, base: 0, word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+        w.seek(at);
+        w
+    }
+
+    /// Continues from byte `at` (a char boundary).
+    #[inline]
+    pub fn seek(&mut self, at: usize) {
+        let b = self.text.as_bytes();
+        self.base = at;
+        let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
+        for k in 0..8 {
+            let i = at + 8 * k;
+            if i >= b.len() {
+                break;
+            }
+            let mut buf = [0u8; 8];
+            let n = (b.len() - i).min(8);
+            buf[..n].copy_from_slice(&b[i..i + n]);
+            let x = u64::from_le_bytes(buf);
+            let up = in_range(x, b'A', b'Z');
+            let lo = in_range(x, b'a', b'z');
+            let dg = in_range(x, b'0', b'9');
+            let hi = x & H8;
+            let ap = {
+                let y = x ^ (L8 * 0x27);
+                !(((y & !H8).wrapping_add(!H8)) | y) & H8
+            };
+            // Bytes past the end of the text are zero: no class.
+            let sh = 8 * k as u32;
+            word |= gather(up | lo | dg | hi) << sh;
+            upper |= gather(up) << sh;
+            lower |= gather(lo) << sh;
+            digit |= gather(dg) << sh;
+            special |= gather(hi | ap) << sh;
+        }
+        self.word = word;
+        self.upper = upper;
+        self.lower = lower;
+        self.digit = digit;
+        self.special = special;
+    }
+
+    /// The next token.
+    #[inline(always)]
+    pub fn next_tok(&mut self) -> Option<Tok> {
+        loop {
+            if self.word == 0 {
+                let next = self.base + 64;
+                if next >= self.text.len() {
+                    return None;
+                }
+                self.seek(next);
+                continue;
+            }
+            let s = self.word.trailing_zeros();
+            let r = (!(self.word >> s)).trailing_zeros();
+            let start = self.base + s as usize;
+            // The run and the byte after it, as a mask.
+            let run = if r >= 64 { u64::MAX } else { ((1u64 << r) - 1) << s };
+            let around = if s + r >= 64 { u64::MAX } else { run | (1u64 << (s + r)) };
+            if s + r >= 64 && s > 0 {
+                // The token runs past this chunk: start the chunk at the token.
+                self.seek(start);
+                continue;
+            }
+            if s + r >= 64 || self.special & around != 0 {
+                let t = next_token(self.text, start)?;
+                let e = t.end - self.base;
+                if e < 64 {
+                    self.word &= !((1u64 << e) - 1);
+                } else {
+                    self.seek(t.end);
+                }
+                return Some(t);
+            }
+            self.word &= !run;
+            let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
+            let first_upper = self.upper & (1u64 << s) != 0;
+            let shape = if up | lo == 0 {
+                Shape::Digit
+            } else if dg != 0 {
+                Shape::Other
+            } else if first_upper && lo != 0 {
+                Shape::Cap
+            } else if lo == 0 && r >= 2 {
+                Shape::Upper
+            } else if up == 0 {
+                Shape::Lower
+            } else {
+                Shape::Other
+            };
+            return Some(Tok { start, end: start + r as usize, shape, ascii: true });
+        }
+    }
+}

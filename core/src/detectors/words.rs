@@ -20,7 +20,7 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
-use crate::token::{Shape, Tok, hash_lower_ascii_at, next_token, next_token_inline, token_hash};
+use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
 
 /// Keyword anchors of this family (none: the word pass visits every word).
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
@@ -424,7 +424,13 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let mut recent = Recent::default();
     let mut pos = 0;
     let mut covered = 0; // end of the last finding of this pass
-    while let Some(t) = next_token_inline(text, pos) {
+    let mut words = Words::new(text, 0);
+    while let Some(t) = words.next_tok() {
+        if t.start < pos {
+            // Inside a finding that ended at `pos`.
+            words.seek(pos);
+            continue;
+        }
         pos = t.end;
         let (h, fl) = match t.shape {
             Shape::Digit => {
