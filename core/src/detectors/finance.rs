@@ -126,7 +126,6 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "crypto",
             "krypto",
             "wallet address",
-            "adresse",
             "portefeuille",
             "cartera",
             "monedero",

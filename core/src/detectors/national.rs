@@ -346,7 +346,12 @@ fn ssn_or_itin(s: &mut Scanner<'_>, d: &[u8], start: usize, end: usize, bare: f3
     if matches!(checksum::number(d), 78_051_120 | 219_099_999 | 123_456_789) {
         return None;
     }
-    let score = scored(s, Kind::UsSsn, start, end, bare);
+    let score = if bare == SSN_SPACED && !s.context(Kind::UsSsn, start, end) && s.context(Kind::PhoneNumber, start, end)
+    {
+        NEEDS_CONTEXT
+    } else {
+        scored(s, Kind::UsSsn, start, end, bare)
+    };
     s.push(start, end, Kind::UsSsn, score, "us_ssn");
     Some(end)
 }
@@ -796,10 +801,17 @@ fn se(s: &mut Scanner<'_>, start: usize, end: usize, len: usize) -> Option<usize
     if !date_ok {
         return None;
     }
-    let bare = match len {
-        6 | 8 => SE_DASHED,
-        12 => SE_LONG,
-        _ => NEEDS_CONTEXT,
+    // "YYYYMMDDhhmm" stamps of this century share the long forms; births in the 1800s are
+    // rare. Both need context.
+    let stamp = century == Some(&b"20"[..]) && checksum::number(&d[6..8]) < 24 && checksum::number(&d[8..]) < 60;
+    let bare = if century == Some(&b"18"[..]) || stamp {
+        NEEDS_CONTEXT
+    } else {
+        match len {
+            6 | 8 => SE_DASHED,
+            12 => SE_LONG,
+            _ => NEEDS_CONTEXT,
+        }
     };
     let score = scored(s, Kind::SePersonnummer, start, e, bare);
     s.push(start, e, Kind::SePersonnummer, score, "se_personnummer");
