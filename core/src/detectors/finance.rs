@@ -150,44 +150,76 @@ const CONTEXT_BONUS: f32 = 0.4;
 
 #[inline]
 fn with_context(s: &Scanner<'_>, kind: Kind, start: usize, end: usize, score: f32) -> f32 {
-    if score < 1.0 && s.context(kind, start, end) { (score + CONTEXT_BONUS).min(1.0) } else { score }
+    // Scores of 0.9 and more are not worth a context search.
+    if score < 0.9 && s.context(kind, start, end) { (score + CONTEXT_BONUS).min(1.0) } else { score }
 }
 
 /// Called at every maximal run of ASCII digits `b[start..end]`.
+///
+/// This is the hot path: it only looks at the run's length and the bytes around it and
+/// leaves everything else to [`candidate`], which few runs reach.
 #[inline]
 pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
-    if start < s.resume(Family::Finance) {
-        return;
-    }
     let b = s.b;
+    let len = end - start;
     let prev = if start > 0 { b[start - 1] } else { 0 };
+    let next = if end < b.len() { b[end] } else { 0 };
+    let worth = if prev.is_ascii_alphabetic() {
+        // A country prefix ("DE89", "ATU1", "ES X1"), or "bc1".
+        start >= 2 && matches!(b[start - 2], b'A'..=b'Z' | b'a'..=b'z' | b' ' | b'-')
+    } else {
+        let first = b[start];
+        let by_len = match len {
+            9 => true,
+            13..=19 => matches!(first, b'2'..=b'6'),
+            4 => {
+                matches!(first, b'2'..=b'6')
+                    && matches!(next, b' ' | b'-')
+                    && b.get(end + 1).is_some_and(u8::is_ascii_digit)
+            }
+            1 => first == b'0' && next == b'x',
+            _ => false,
+        };
+        by_len
+            || (matches!(first, b'1' | b'3') && next.is_ascii_alphabetic())
+            || (matches!(prev, b' ' | b'-') && start >= 3 && b[start - 2].is_ascii_uppercase())
+    };
+    if worth && start >= s.resume(Family::Finance) {
+        candidate(s, start, end, prev, next);
+    }
+}
+
+#[inline(never)]
+fn candidate(s: &mut Scanner<'_>, start: usize, end: usize, prev: u8, next: u8) {
+    let b = s.b;
     if prev.is_ascii_alphabetic() {
         letter_led(s, start, end);
         return;
     }
     let first = b[start];
     let len = end - start;
-    let next = b.get(end).copied().unwrap_or(0);
-    let found = match first {
-        b'2'..=b'6' if (13..=19).contains(&len) || (len == 4 && (next == b' ' || next == b'-')) => card(s, start, end),
-        _ => None,
-    };
-    let found = found
-        .or_else(|| if len == 9 { routing(s, start, end) } else { None })
-        .or_else(|| if (first == b'1' || first == b'3') && is_base58(next) { base58(s, start) } else { None })
-        .or_else(|| if len == 1 && first == b'0' && next == b'x' { ethereum(s, start) } else { None })
-        .or_else(|| {
-            // "DE 136695976": a country prefix and a separator.
-            if (prev == b' ' || prev == b'-')
-                && start >= 3
-                && b[start - 2].is_ascii_uppercase()
-                && b[start - 3].is_ascii_uppercase()
-            {
-                vat(s, start - 3, start)
-            } else {
-                None
-            }
-        });
+    let mut found = None;
+    if matches!(first, b'2'..=b'6') && ((13..=19).contains(&len) || len == 4) {
+        found = card(s, start, end);
+    }
+    if found.is_none() && len == 9 {
+        found = routing(s, start, end);
+    }
+    if found.is_none() && (first == b'1' || first == b'3') && is_base58(next) {
+        found = base58(s, start);
+    }
+    if found.is_none() && len == 1 && first == b'0' && next == b'x' {
+        found = ethereum(s, start);
+    }
+    // "DE 136695976": a country prefix and a separator.
+    if found.is_none()
+        && (prev == b' ' || prev == b'-')
+        && start >= 3
+        && b[start - 2].is_ascii_uppercase()
+        && b[start - 3].is_ascii_uppercase()
+    {
+        found = vat(s, start - 3, start);
+    }
     if let Some(e) = found {
         s.set_resume(Family::Finance, e);
     }

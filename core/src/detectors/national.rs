@@ -160,20 +160,74 @@ const NEEDS_CONTEXT: f32 = 0.3;
 /// Score of a context-only candidate that has its context.
 const WITH_CONTEXT: f32 = 0.85;
 
-/// `bare` without a context word of `kind`, raised by [`CONTEXT_BONUS`] with one.
+/// `bare` without a context word of `kind`, raised by [`CONTEXT_BONUS`] with one (to at
+/// least [`WITH_CONTEXT`]).
 #[inline]
 fn scored(s: &Scanner<'_>, kind: Kind, start: usize, end: usize, bare: f32) -> f32 {
-    if s.context(kind, start, end) { (bare + CONTEXT_BONUS).clamp(WITH_CONTEXT, 1.0) } else { bare }
+    // Scores of 0.9 and more are not worth a context search.
+    if bare < 0.9 && s.context(kind, start, end) { (bare + CONTEXT_BONUS).clamp(WITH_CONTEXT, 1.0) } else { bare }
 }
 
 /// Called at every maximal run of ASCII digits `b[start..end]`.
+///
+/// This is the hot path: it rejects from the run's length and the bytes around it the runs
+/// no identifier here can start with (most of them: years, prices, times) and leaves the
+/// rest to [`candidate`].
 #[inline]
 pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
-    if start < s.resume(Family::National) {
-        return;
-    }
     let b = s.b;
+    let len = end - start;
     let prev = if start > 0 { b[start - 1] } else { 0 };
+    let next = if end < b.len() { b[end] } else { 0 };
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let worth = if prev.is_ascii_alphabetic() {
+        match len {
+            // Fiscal code digit groups: at most three digits, always followed by a letter.
+            1..=3 => next.is_ascii_alphabetic(),
+            // The NINO's six digits, the NIE's seven.
+            6 | 7 => true,
+            _ => false,
+        }
+    } else {
+        match len {
+            // NIR "1 85 ...".
+            1 => next == b' ' && at(end + 1).is_ascii_digit(),
+            // BE "85.07.30-...", DE "86 095 742 719", NINO "AB 12 34 56 C".
+            2 => {
+                matches!(next, b' ' | b'-' | b'.')
+                    && at(end + 1).is_ascii_digit()
+                    && (matches!(at(end + 3), b' ' | b'-' | b'.') || at(end + 4) == b' ')
+            }
+            // SSN "536-90-4399", NHS "943 476 5919", NIR "185 05 ...".
+            3 => matches!(next, b' ' | b'-') && (at(end + 3) == next || at(end + 4) == next),
+            // NIR "18505 78 ...".
+            5 => next == b' ' && at(end + 1).is_ascii_digit(),
+            // SE "811228-9874", BE "850730 033 28", NINO "AB 123456 C", NIR "180122A...".
+            6 => match next {
+                b'-' | b'+' | b'.' => at(end + 1).is_ascii_digit(),
+                b' ' => at(end + 1).is_ascii_digit() || prev == b' ',
+                b'A' | b'B' => true,
+                _ => false,
+            },
+            // NIE "X-1234567-L", NIR "1850578 006 ...".
+            7 => next == b' ' || matches!(prev, b' ' | b'-'),
+            // SE "19811228-9874", DNI "12345678Z".
+            8 => next.is_ascii_uppercase() || matches!(next, b'-' | b' '),
+            9..=11 | 15 => true,
+            // SE "198112289874".
+            12 => matches!(b[start], b'1' | b'2'),
+            // NIR "1850578006084 36".
+            13 => next == b' ' && at(end + 1).is_ascii_digit(),
+            _ => false,
+        }
+    };
+    if worth && start >= s.resume(Family::National) {
+        candidate(s, start, end, prev);
+    }
+}
+
+#[inline(never)]
+fn candidate(s: &mut Scanner<'_>, start: usize, end: usize, prev: u8) {
     let found = if prev.is_ascii_alphabetic() { letter_led(s, start, end) } else { digit_led(s, start, end, prev) };
     if let Some(e) = found {
         s.set_resume(Family::National, e);
@@ -684,6 +738,11 @@ fn pesel(s: &mut Scanner<'_>, start: usize, end: usize) -> Option<usize> {
     if !s.wants(Kind::PlPesel) {
         return None;
     }
+    // The month with its century offset, before any other work.
+    let mm = (s.b[start + 2].wrapping_sub(b'0')) * 10 + s.b[start + 3].wrapping_sub(b'0');
+    if !(1..=12).contains(&(mm % 20)) {
+        return None;
+    }
     let d = checksum::digits(&s.b[start..end])?;
     let d = d.as_slice();
     let c = (10 - checksum::weighted(d, &[1, 3, 7, 9, 1, 3, 7, 9, 1, 3]) % 10) % 10;
@@ -759,6 +818,11 @@ fn se(s: &mut Scanner<'_>, start: usize, end: usize, len: usize) -> Option<usize
         return None;
     }
     let b = s.b;
+    // The month, before any other work.
+    let m = start + if len == 8 || len == 12 { 4 } else { 2 };
+    if !matches!((b[m], b[m + 1]), (b'0', b'1'..=b'9') | (b'1', b'0'..=b'2')) {
+        return None;
+    }
     let (century, e) = match len {
         6 | 8 => {
             let tail = b.get(end + 1..end + 5)?;
@@ -777,7 +841,7 @@ fn se(s: &mut Scanner<'_>, start: usize, end: usize, len: usize) -> Option<usize
         }
     }
     let d = d.as_slice();
-    if d.len() != 10 || !checksum::luhn(d) {
+    if d.len() != 10 {
         return None;
     }
     let yy = checksum::number(&d[..2]) as u32;
@@ -798,7 +862,7 @@ fn se(s: &mut Scanner<'_>, start: usize, end: usize, len: usize) -> Option<usize
         }
         None => checksum::valid_date(1900 + yy, mm, dd) || checksum::valid_date(2000 + yy, mm, dd),
     };
-    if !date_ok {
+    if !date_ok || !checksum::luhn(d) {
         return None;
     }
     // "YYYYMMDDhhmm" stamps of this century share the long forms; births in the 1800s are
