@@ -269,7 +269,8 @@ pub(crate) fn eip55(hex: &[u8]) -> bool {
 }
 
 /// Tokens after a keyword: maximal runs of ASCII letters/digits (and any non-ASCII
-/// character, so accented words stay whole), separated by anything else.
+/// character, so accented words stay whole), separated by anything else. Tokens start
+/// within the window and are at most 16 bytes long; a longer token is the last one.
 pub(crate) struct Tokens<'a> {
     b: &'a [u8],
     pos: usize,
@@ -277,7 +278,8 @@ pub(crate) struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
-    /// Tokens of `b[from..]` that start before `from + window`.
+    /// Tokens of `b[from..]` that start before `from + window`. `from` must be a char
+    /// boundary.
     pub(crate) fn new(b: &'a [u8], from: usize, window: usize) -> Tokens<'a> {
         Tokens { b, pos: from, limit: (from + window).min(b.len()) }
     }
@@ -295,10 +297,14 @@ impl Iterator for Tokens<'_> {
             return None;
         }
         let start = self.pos;
-        // A token may run past the window, but not past a hard bound.
-        let hard = (start + 64).min(self.b.len());
+        // A token may run past the window by at most 16 bytes; a longer one (no BIC, no
+        // passport number) ends the search.
+        let hard = (start + 16).min(self.b.len());
         while self.pos < hard && word(self.b[self.pos]) {
             self.pos += 1;
+        }
+        if self.pos == hard && hard < self.b.len() && word(self.b[hard]) {
+            self.limit = 0;
         }
         Some((start, self.pos))
     }

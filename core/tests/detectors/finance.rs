@@ -268,6 +268,8 @@ fn bic_look_alikes() {
     f!("BIC: deutdeff" => []);
     f!("BIC: DEUTDEFF5" => []); // 9 characters
     f!("SWIFT 12345678 DEUTDEFF" => []);
+    f!("BIC ABCDEFGHIJKLMNOPQRSTUVDEUTDEFF" => []); // inside a longer word
+    f!("BIC: Deutsche Bank, DEUTDEFF" => [(BIC, "DEUTDEFF")]);
 }
 
 #[test]
