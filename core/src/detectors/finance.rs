@@ -11,9 +11,11 @@
 //!   either case.
 //! - BIC: 8 or 11 characters (bank code, ISO country code, location, branch), upper case,
 //!   only right after a `BIC` or `SWIFT` keyword (`BIC:`, `SWIFT code`, `BIC/SWIFT` ...).
-//! - VAT_NUMBER: the EU formats with their country prefix (plus `GB` and `XI`), with the
-//!   check digits of every member state except for French keys with letters, Latvian
-//!   personal codes, Czech 9-digit personal numbers; those count only with context.
+//! - VAT_NUMBER: the formats of the 27 member states with their country prefix (plus `GB`,
+//!   `XI`, and `GR` for Greece's `EL`), contiguous or with single spaces, dots or dashes,
+//!   and their published check digits. Latvian personal codes and Czech 9-digit personal
+//!   numbers have no check here and Romanian numbers under six digits are too weak: those
+//!   are reported only with context.
 //! - US_BANK_ROUTING: 9 digits, first two in 00-12, 21-32, 61-72 or 80, ABA checksum;
 //!   reported only with context (`routing`, `ABA`, `RTN` ...), since 9 digits are common.
 //! - CRYPTO_WALLET: Bitcoin Base58Check P2PKH/P2SH (double SHA-256), bech32/bech32m `bc1`
@@ -813,7 +815,7 @@ fn vat_check(cc: [u8; 2], v: &[u8]) -> Vat {
         b"DE" => Vat::from(digits && n == 9 && d[0] != 0 && checksum::iso7064_mod11_10(&d[..8]) == d[8]),
         b"DK" => Vat::from(digits && n == 8 && d[0] != 0 && checksum::weighted(d, &[2, 7, 6, 5, 4, 3, 2, 1]) % 11 == 0),
         b"EE" => Vat::from(digits && n == 9 && checksum::weighted(d, &[3, 7, 1, 3, 7, 1, 3, 7, 1]) % 10 == 0),
-        b"EL" => {
+        b"EL" | b"GR" => {
             if !digits || !(n == 8 || n == 9) {
                 return Vat::Invalid;
             }
@@ -1146,6 +1148,8 @@ mod tests {
             "DK13585628",
             "EE100931558",
             "EL094259216",
+            "GR094259216",
+            "EL94259216",
             "ESA13585625",
             "ESX2482300W",
             "ESB58378431",

@@ -270,3 +270,73 @@ fn pathological_inputs_stay_bounded() {
     n!(&"passport ".repeat(20_000) => []);
     n!(&"RSSMRA85T".repeat(20_000) => []);
 }
+
+#[test]
+fn random_pieces_keep_the_invariants() {
+    // Pieces of this family's formats and of the finance family's, glued at random: no
+    // panic, spans on char boundaries (checked by `found`).
+    let pieces = [
+        "1",
+        "2",
+        "9",
+        "0",
+        "12",
+        "536",
+        "90",
+        "4399",
+        "943",
+        "476",
+        "5919",
+        " ",
+        "-",
+        ".",
+        "+",
+        "/",
+        "A",
+        "B",
+        "C",
+        "X",
+        "Z",
+        "AB",
+        "RSSMRA",
+        "85T10A562S",
+        "2A",
+        "é",
+        "😀",
+        "中",
+        "bc1",
+        "0x",
+        "q",
+        "DE",
+        "89",
+        "4111",
+        "BIC ",
+        "passport ",
+        "Reisepass: ",
+        "BSN ",
+        "SSN ",
+        "NHS ",
+        "\u{0}",
+        "ß",
+        "aAeb",
+        "F",
+        "ff",
+    ];
+    let engine = Engine::default();
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..4000 {
+        let mut text = String::new();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = (x % 40) as usize;
+        for _ in 0..len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            text.push_str(pieces[(x % pieces.len() as u64) as usize]);
+        }
+        crate::detectors::found(&engine, &text);
+        crate::detectors::found(national(), &text);
+    }
+}
