@@ -416,3 +416,21 @@ fn pathological_inputs_stay_bounded() {
     let bic = "BIC ".repeat(20_000);
     f!(&bic => []);
 }
+
+#[test]
+fn look_alikes_are_not_financial() {
+    for text in [
+        "uuid 550e8400-e29b-41d4-a716-446655440000",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "timestamp 1700000000 or 1700000000000 or 1700000000000000000",
+        "version 10.2.3.4567 and v4.111.1111",
+        "price 1,234,567.89 EUR or 12.345.678,90 or $4111.11",
+        "order 2024-05-13 14:30:00, order no. 4000-1234-5678",
+        "tracking 1Z999AA10123456784 and 9400111899223857264830",
+        "call +1 415 555 2671 or +49 170 1234567 or 020 7946 0958",
+        "ISBN 978-3-16-148410-0, EAN 4006381333931, IMEI 490154203237518",
+        "see RFC 2616 and ISO 13616, room 3B, DE-10115 Berlin",
+    ] {
+        f!(text => []);
+    }
+}
