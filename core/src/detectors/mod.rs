@@ -17,6 +17,7 @@ use crate::Kind;
 use crate::scan::Scanner;
 
 pub(crate) mod address;
+pub(crate) mod checksum;
 pub(crate) mod custom;
 pub(crate) mod date;
 pub(crate) mod email;
