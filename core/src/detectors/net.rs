@@ -10,13 +10,14 @@
 //! 10.0.0.1`, `ver.`, `release`, `build`, `firmware`, `Versión` ...) it scores 0.3, below
 //! the default threshold, whatever the context.
 //!
-//! IPv6 in full form (eight groups, or six groups and a dotted quad) is found from its
-//! digit runs; compressed forms (`fe80::1`, `::ffff:192.0.2.1`) from the `::` keyword. A
-//! zone (`%eth0`) is not part of the span; a CIDR suffix `/0`..`/128` is. An address must
-//! contain a digit, so `::` in code (`std::io`, `a::b`) is never one. Short compressed
-//! forms whose first group is short (`1::2`, as in slices) score 0.4 and need IP context;
-//! `::1`, `fe80::1`, `2001:db8::` and longer forms do not. Times (`10:30:00`) and MAC
-//! addresses have too few groups to be IPv6.
+//! IPv6 (full form, compressed `fe80::1`, v4-mapped `::ffff:192.0.2.1`) is found from
+//! the first digit run of its token of hex digits and colons; an address must contain a
+//! digit, so `::` in code (`std::io`, `a::b`) is never one and the anchor pass needs no
+//! two-byte keyword. A zone (`%eth0`) is not part of the span; a CIDR suffix `/0`..`/128`
+//! is. Short compressed forms whose first group is short or has no digit (`1::2`, as in
+//! slices; `c::d1`) score 0.4 and need IP context; `::1`, `fe80::1`, `2001:db8::` and
+//! longer forms do not. Times (`10:30:00`) and MAC addresses have too few groups to be
+//! IPv6.
 //!
 //! # MAC_ADDRESS
 //!
@@ -33,10 +34,11 @@
 //! `amqps`, `ldap`, `ldaps`, `smtp`, `smtps`, `ssh`), and on `www.` without scheme (then
 //! the host needs a top-level label). Hosts may be IDN (letters of any script), IPv4 or
 //! bracketed IPv6, with an optional port. A URL stops at whitespace, at characters that
-//! cannot appear in one (`" < > \ ^ ` { | }`), at non-alphanumeric non-ASCII characters,
-//! and after [`URL_MAX`] bytes; trailing `. , ; : ! ? ' " *` are not part of it, nor is a
-//! closing `)` or `]` without its opening one in the URL (so `(see https://x.org/a_(b))`
-//! gives `https://x.org/a_(b)`).
+//! cannot appear in one (`"`, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}`), at
+//! non-alphanumeric non-ASCII characters, at a closing `)` or `]` without its opening one
+//! in the URL, and after [`URL_MAX`] bytes; trailing `. , ; : ! ? ' " *` are not part of
+//! it. So `(see https://x.org/a_(b))` gives `https://x.org/a_(b)`, and
+//! `[https://x.org](https://x.org/)` two URLs.
 //!
 //! Credentials `scheme://user:pass@host/...` are reported as SECRET (detector
 //! `url_credentials`) for `user:pass` and as URL from the host onwards; a user name alone
@@ -58,12 +60,12 @@
 //! A finding's existence and span depend only on the text in these windows around its
 //! anchor (plus context words, looked for 64 bytes before and 32 bytes after a candidate):
 //!
-//! | finding                 | looks left                 | looks right          | longest span |
-//! |-------------------------|----------------------------|----------------------|--------------|
-//! | IPv4                    | 24 bytes (version word)    | 19 bytes             | 18 bytes     |
-//! | IPv6 (`::` or digits)   | 44 bytes                   | 50 bytes             | 49 bytes     |
-//! | MAC                     | 18 bytes                   | 18 bytes             | 17 bytes     |
-//! | URL (and its secrets)   | 11 bytes (scheme)          | [`URL_MAX`] bytes    | [`URL_MAX`]  |
+//! | finding               | looks left               | looks right       | longest span |
+//! |-----------------------|--------------------------|-------------------|--------------|
+//! | IPv4                  | 24 bytes (version word)  | 19 bytes          | 18 bytes     |
+//! | IPv6                  | 48 bytes                 | 50 bytes          | 49 bytes     |
+//! | MAC                   | 22 bytes                 | 18 bytes          | 17 bytes     |
+//! | URL (and its secrets) | 11 bytes (scheme), 512 after `/` or `=` | [`URL_MAX`] bytes | [`URL_MAX`] |
 
 use crate::Kind;
 use crate::detectors::{Family, Handler};
@@ -71,10 +73,11 @@ use crate::scan::Scanner;
 
 /// Longest URL reported, in bytes; a longer URL is cut here.
 pub(crate) const URL_MAX: usize = 2048;
+/// How far left a URL right after `/` or `=` looks for the URL it may be part of.
+const NESTED_MAX: usize = 512;
 
 /// Keyword anchors of this family.
-pub(crate) const KEYWORDS: &[(&str, Handler)] =
-    &[("://", at_scheme), ("www.", at_www), ("WWW.", at_www), ("::", at_double_colon)];
+pub(crate) const KEYWORDS: &[(&str, Handler)] = &[("://", at_scheme), ("www.", at_www), ("WWW.", at_www)];
 
 /// Context words of this family, per kind.
 pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
@@ -172,26 +175,26 @@ fn slow_digits(s: &mut Scanner<'_>, start: usize, end: usize, l: usize, after: u
     let b = s.b;
     let want_ip = s.wants(Kind::IpAddress);
     let want_mac = s.wants(Kind::MacAddress);
-    if want_ip && end - start <= 3 && b.get(end) == Some(&b'.') {
-        if let Some(e) = ipv4_at(s, start) {
-            s.set_resume(Family::Net, e);
-            return;
-        }
-    }
     if after == b':' || before == b':' {
         if let Some(t) = token_start(s, l, b':', 44) {
             if want_ip {
-                if let Some(e) = full_ipv6_at(s, t) {
+                if let Some(e) = ipv6_at(s, t, start) {
                     s.set_resume(Family::Net, e);
                     return;
                 }
             }
-            if want_mac {
+            if want_mac && b[t] != b':' {
                 if let Some(e) = mac_at(s, t, b':') {
                     s.set_resume(Family::Net, e);
                     return;
                 }
             }
+        }
+    }
+    if want_ip && end - start <= 3 && b.get(end) == Some(&b'.') {
+        if let Some(e) = ipv4_at(s, start) {
+            s.set_resume(Family::Net, e);
+            return;
         }
     }
     if want_mac && (after == b'-' || before == b'-') {
@@ -214,7 +217,8 @@ fn slow_digits(s: &mut Scanner<'_>, start: usize, end: usize, l: usize, after: u
 /// The start of the token of hex digits and `sep` that holds the group starting at `l`,
 /// looking at most `max` bytes left. `None` when an earlier digit run of the same token
 /// has already been looked at (it holds a digit), when the token is too long, or when it
-/// does not start at a word boundary.
+/// does not start at a word boundary. Only a `:` token may start with its separator, as
+/// `::`.
 fn token_start(s: &Scanner<'_>, l: usize, sep: u8, max: usize) -> Option<usize> {
     let b = s.b;
     let lim = l.saturating_sub(max);
@@ -233,7 +237,8 @@ fn token_start(s: &Scanner<'_>, l: usize, sep: u8, max: usize) -> Option<usize> 
     if t == lim && t > 0 && (b[t - 1].is_ascii_hexdigit() || b[t - 1] == sep) {
         return None;
     }
-    if b[t] == sep || !s.boundary_before(t) {
+    let leading_sep = b[t] == sep && !(sep == b':' && b.get(t + 1) == Some(&b':'));
+    if leading_sep || !s.boundary_before(t) {
         return None;
     }
     Some(t)
@@ -317,6 +322,10 @@ fn ipv4_at(s: &mut Scanner<'_>, start: usize) -> Option<usize> {
         return None;
     }
     if !s.boundary_before(start) {
+        return None;
+    }
+    // The host of a URL (`http://10.0.0.1/`) is part of that URL.
+    if start >= 3 && &b[start - 3..start] == b"://" && s.wants(Kind::Url) && scheme_start(s, start - 3).is_some() {
         return None;
     }
     let e = parse_v4(b, start)?;
@@ -432,42 +441,16 @@ fn v6_score(s: &Scanner<'_>, v: &V6, start: usize, end: usize) -> f32 {
     if s.context(Kind::IpAddress, start, end) { base + CONTEXT_BONUS } else { base }
 }
 
-/// Full-form IPv6 (no `::`) starting at `t`; reports it and returns its end.
-fn full_ipv6_at(s: &mut Scanner<'_>, t: usize) -> Option<usize> {
+/// IPv6 starting at `t` and covering the digit run at `run`; reports it and returns its end.
+fn ipv6_at(s: &mut Scanner<'_>, t: usize, run: usize) -> Option<usize> {
     let v = parse_v6(s.b, t)?;
-    if v.compressed || !v6_tail_ok(s, v.end) {
+    if v.end <= run || !v6_tail_ok(s, v.end) {
         return None;
     }
     let e = cidr(s.b, v.end, 128);
     let score = v6_score(s, &v, t, e);
     s.push(t, e, Kind::IpAddress, score, "ipv6");
     Some(e)
-}
-
-/// Keyword `::`: compressed IPv6.
-fn at_double_colon(s: &mut Scanner<'_>, k: usize, ke: usize) {
-    if !s.wants(Kind::IpAddress) {
-        return;
-    }
-    let b = s.b;
-    let lim = k.saturating_sub(40);
-    let mut t = k;
-    while t > lim && (b[t - 1].is_ascii_hexdigit() || b[t - 1] == b':') {
-        t -= 1;
-    }
-    if t == lim && t > 0 && (b[t - 1].is_ascii_hexdigit() || b[t - 1] == b':') {
-        return;
-    }
-    if (t < k && b[t] == b':') || !s.boundary_before(t) {
-        return;
-    }
-    let Some(v) = parse_v6(b, t) else { return };
-    if !v.compressed || v.end < ke || !v6_tail_ok(s, v.end) {
-        return;
-    }
-    let e = cidr(b, v.end, 128);
-    let score = v6_score(s, &v, t, e);
-    s.push(t, e, Kind::IpAddress, score, "ipv6");
 }
 
 /// MAC address starting at `t` with separator `sep` (`:` or `-`: six pairs; `.`: three
@@ -549,21 +532,110 @@ const MIN_PARAM_VALUE: usize = 6;
 /// At most this many secret parameters are split out of one URL.
 const MAX_PARAM_SECRETS: usize = 8;
 
-/// Length of the character at `p` if it may be part of a URL, else 0.
-#[inline]
-fn url_char(s: &Scanner<'_>, p: usize) -> usize {
-    let c = s.b[p];
-    if c < 0x80 {
-        match c {
-            b'!' | b'#'..=b';' | b'=' | b'?'..=b'[' | b']' | b'_' | b'a'..=b'z' | b'~' => 1,
-            _ => 0,
-        }
-    } else {
-        match s.char_at(p) {
-            Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
-            _ => 0,
+/// Classes of URL bytes: [`U_STOP`] ends a URL, [`U_OK`] continues it, [`U_UTF8`] starts
+/// a non-ASCII character (a letter or digit continues the URL), [`U_OPEN`] / [`U_CLOSE`]
+/// are brackets, kept only when balanced.
+static URL_BYTES: [u8; 256] = {
+    let mut t = [U_STOP; 256];
+    let mut c = 0x21;
+    while c < 0x7f {
+        t[c] = U_OK;
+        c += 1;
+    }
+    let mut c = 0x80;
+    while c < 0x100 {
+        t[c] = U_UTF8;
+        c += 1;
+    }
+    let stop = [b'"', b'<', b'>', b'\\', b'^', b'`', b'{', b'|', b'}'];
+    let mut i = 0;
+    while i < stop.len() {
+        t[stop[i] as usize] = U_STOP;
+        i += 1;
+    }
+    t[b'(' as usize] = U_OPEN;
+    t[b'[' as usize] = U_OPEN;
+    t[b')' as usize] = U_CLOSE;
+    t[b']' as usize] = U_CLOSE;
+    t
+};
+const U_STOP: u8 = 0;
+const U_OK: u8 = 1;
+const U_UTF8: u8 = 2;
+const U_OPEN: u8 = 3;
+const U_CLOSE: u8 = 4;
+
+/// Length of the non-ASCII character at `p` if it is a letter or digit, else 0.
+#[cold]
+fn alnum_char_len(s: &Scanner<'_>, p: usize) -> usize {
+    match s.char_at(p) {
+        Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
+        _ => 0,
+    }
+}
+
+/// End of the authority (user information, host, port) starting at `p`, and the last `@`
+/// in it.
+fn authority(s: &Scanner<'_>, mut p: usize, cap: usize) -> (usize, Option<usize>) {
+    let b = s.b;
+    let mut at = None;
+    while p < cap {
+        let c = b[p];
+        match URL_BYTES[usize::from(c)] {
+            U_OK => {
+                if c == b'/' || c == b'?' || c == b'#' {
+                    break;
+                }
+                if c == b'@' {
+                    at = Some(p);
+                }
+                p += 1;
+            }
+            U_UTF8 => match alnum_char_len(s, p) {
+                0 => break,
+                l => p += l,
+            },
+            // Brackets hold IPv6 literals; parentheses end the authority.
+            U_OPEN | U_CLOSE if c == b'[' || c == b']' => p += 1,
+            _ => break,
         }
     }
+    (p, at)
+}
+
+/// End of the path, query and fragment starting at `p`: stops at a byte that cannot be
+/// in a URL and at a closing bracket without its opening one.
+fn path_end(s: &Scanner<'_>, mut p: usize, cap: usize) -> usize {
+    let b = s.b;
+    let (mut paren, mut square) = (0u32, 0u32);
+    while p < cap {
+        let c = b[p];
+        match URL_BYTES[usize::from(c)] {
+            U_OK => p += 1,
+            U_UTF8 => match alnum_char_len(s, p) {
+                0 => break,
+                l => p += l,
+            },
+            U_OPEN => {
+                if c == b'(' {
+                    paren += 1;
+                } else {
+                    square += 1;
+                }
+                p += 1;
+            }
+            U_CLOSE => {
+                let depth = if c == b')' { &mut paren } else { &mut square };
+                if *depth == 0 {
+                    break;
+                }
+                *depth -= 1;
+                p += 1;
+            }
+            _ => break,
+        }
+    }
+    p
 }
 
 /// Length of a host-label character at `p` (ASCII letter, digit, `-`, `_`, or a letter
@@ -571,14 +643,7 @@ fn url_char(s: &Scanner<'_>, p: usize) -> usize {
 #[inline]
 fn label_char(s: &Scanner<'_>, p: usize) -> usize {
     let c = s.b[p];
-    if c < 0x80 {
-        usize::from(c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-    } else {
-        match s.char_at(p) {
-            Some(ch) if ch.is_alphanumeric() => ch.len_utf8(),
-            _ => 0,
-        }
-    }
+    if c < 0x80 { usize::from(c.is_ascii_alphanumeric() || c == b'-' || c == b'_') } else { alnum_char_len(s, p) }
 }
 
 /// A parsed host: its end, the number of labels and where the last label starts.
@@ -646,20 +711,42 @@ fn at_scheme(s: &mut Scanner<'_>, k: usize, ke: usize) {
     if !s.wants(Kind::Url) && !s.wants(Kind::Secret) {
         return;
     }
-    let head = &s.b[..k];
-    let Some(len) = SCHEMES
-        .iter()
-        .map(|sc| sc.as_bytes())
-        .find(|sc| sc.len() <= k && head[k - sc.len()..].eq_ignore_ascii_case(sc))
-        .map(<[u8]>::len)
-    else {
-        return;
-    };
-    let st = k - len;
-    if !s.boundary_before(st) {
+    let Some(st) = scheme_start(s, k) else { return };
+    if inside_url(s, st) {
         return;
     }
     url(s, st, ke, false);
+}
+
+/// True when a URL starting at `st` is part of the path or query of another one
+/// (`https://web.archive.org/web/2012/http://...`, `...?url=https://...`): then that URL
+/// covers it. Looks at most [`NESTED_MAX`] bytes left.
+fn inside_url(s: &Scanner<'_>, st: usize) -> bool {
+    let b = s.b;
+    if st == 0 || !matches!(b[st - 1], b'/' | b'=') {
+        return false;
+    }
+    let lim = st.saturating_sub(NESTED_MAX);
+    let mut p = st - 1;
+    while p > lim && URL_BYTES[usize::from(b[p - 1])] != U_STOP && b[p - 1] < 0x80 {
+        p -= 1;
+        if b[p..].starts_with(b"://") && scheme_start(s, p).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Where the scheme of a `://` at `k` starts, if it is one of [`SCHEMES`] at a word start.
+fn scheme_start(s: &Scanner<'_>, k: usize) -> Option<usize> {
+    let head = &s.b[..k];
+    let len = SCHEMES
+        .iter()
+        .map(|sc| sc.as_bytes())
+        .find(|sc| sc.len() <= k && head[k - sc.len()..].eq_ignore_ascii_case(sc))
+        .map(<[u8]>::len)?;
+    let st = k - len;
+    s.boundary_before(st).then_some(st)
 }
 
 /// Keyword `www.`: a URL without scheme.
@@ -686,22 +773,7 @@ fn url(s: &mut Scanner<'_>, st: usize, auth: usize, www: bool) {
     }
 
     // Authority: the last `@` before the path is the end of the user information.
-    let mut p = auth;
-    let mut at = None;
-    while p < cap {
-        let c = b[p];
-        if c == b'/' || c == b'?' || c == b'#' {
-            break;
-        }
-        let l = url_char(s, p);
-        if l == 0 {
-            break;
-        }
-        if c == b'@' {
-            at = Some(p);
-        }
-        p += l;
-    }
+    let (_, mut at) = authority(s, auth, cap);
     if www {
         at = None;
     }
@@ -721,13 +793,7 @@ fn url(s: &mut Scanner<'_>, st: usize, auth: usize, www: bool) {
         end = q;
     }
     if end < cap && matches!(b[end], b'/' | b'?' | b'#') {
-        while end < cap {
-            let l = url_char(s, end);
-            if l == 0 {
-                break;
-            }
-            end += l;
-        }
+        end = path_end(s, end, cap);
     }
     let end = trim_url(b, st, end);
     if end <= host_start {
@@ -773,7 +839,11 @@ fn url(s: &mut Scanner<'_>, st: usize, auth: usize, www: bool) {
         let url_len = if s.wants(Kind::Url) { url_end - url_start } else { 0 };
         let creds_wins = ce - cs > email_max;
         let url_wins = url_len > email_max;
-        if !(creds_wins || url_wins) && s.wants(Kind::EmailAddress) && ce > ls {
+        // Whether the e-mail detector can see an address here: a dotted host with an
+        // alphabetic top-level label (its domain stops at `_`, so assume it can then).
+        let email_possible =
+            b[host_start..host.end].contains(&b'_') || (host.labels >= 2 && tld_ok(s, host.last, host.end));
+        if !(creds_wins || url_wins) && email_possible && s.wants(Kind::EmailAddress) && ce > ls {
             s.push(cs, end, Kind::Secret, CREDENTIALS_SCORE, "url_credentials");
             return;
         }
@@ -798,16 +868,10 @@ fn cap_at(text: &str, i: usize) -> usize {
     i
 }
 
-/// Drops trailing punctuation and unbalanced closing brackets from the URL `b[st..end]`.
+/// Drops trailing punctuation from the URL `b[st..end]`.
 fn trim_url(b: &[u8], st: usize, mut end: usize) -> usize {
-    let count = |c: u8, end: usize| b[st..end].iter().filter(|&&x| x == c).count();
-    while end > st {
-        match b[end - 1] {
-            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' => end -= 1,
-            b')' if count(b')', end) > count(b'(', end) => end -= 1,
-            b']' if count(b']', end) > count(b'[', end) => end -= 1,
-            _ => break,
-        }
+    while end > st && matches!(b[end - 1], b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*') {
+        end -= 1;
     }
     end
 }
@@ -858,7 +922,7 @@ fn secret_param(name: &[u8]) -> bool {
 /// Values of secret parameters in the query and fragment of `b[from..end]`; returns how
 /// many were written to `out`, in order.
 fn query_secrets(b: &[u8], from: usize, end: usize, out: &mut [(usize, usize)]) -> usize {
-    let Some(q) = b[from..end].iter().position(|&c| c == b'?' || c == b'#') else { return 0 };
+    let Some(q) = memchr::memchr2(b'?', b'#', &b[from..end]) else { return 0 };
     let mut n = 0;
     let mut p = from + q + 1;
     while p < end && n < out.len() {

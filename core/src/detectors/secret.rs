@@ -49,7 +49,7 @@
 use memchr::memmem;
 
 use crate::Kind;
-use crate::detectors::Handler;
+use crate::detectors::{Family, Handler};
 use crate::scan::Scanner;
 
 /// Longest token reported after a prefix; a longer token is cut here.
@@ -357,14 +357,20 @@ fn at_jwt(s: &mut Scanner<'_>, k: usize, _ke: usize) {
     // Payload: `{` then a quote or white space.
     let p2 = e1 + 1;
     let e2 = run_to(b, p2, cap, tok);
-    if e2 - p2 < 10 || e2 >= cap || b[e2] != b'.' {
-        return;
-    }
     let mut body = [0u8; 3];
-    if !decode_head::<4>(&b[p2..e2], &mut body)
+    if e2 - p2 < 10
+        || !decode_head::<4>(&b[p2..e2], &mut body)
         || body[0] != b'{'
         || !matches!(body[1], b'"' | b' ' | b'\n' | b'\r' | b'\t')
     {
+        return;
+    }
+    if e2 == cap {
+        // Cut at the cap.
+        s.push(k, e2, Kind::Secret, 0.95, "jwt");
+        return;
+    }
+    if b[e2] != b'.' {
         return;
     }
     // Signature: empty (unsecured) or 16+ characters.
@@ -381,7 +387,7 @@ fn at_jwt(s: &mut Scanner<'_>, k: usize, _ke: usize) {
 // ---------------------------------------------------------------------------------------
 
 fn at_pem(s: &mut Scanner<'_>, k: usize, ke: usize) {
-    if !s.wants(Kind::Secret) {
+    if !s.wants(Kind::Secret) || k < s.resume(Family::Secret) {
         return;
     }
     let b = s.b;
@@ -397,7 +403,10 @@ fn at_pem(s: &mut Scanner<'_>, k: usize, ke: usize) {
         return;
     }
     let body = close + 5;
-    let cap = (k + PEM_MAX).min(b.len());
+    let mut cap = (k + PEM_MAX).min(b.len());
+    while !s.text.is_char_boundary(cap) {
+        cap -= 1;
+    }
     let terminated = memmem::find(&b[body.min(cap)..cap], b"-----END").and_then(|i| {
         let e0 = body + i + 8;
         memmem::find(&b[e0..(e0 + 64).min(cap)], b"-----").map(|j| e0 + j + 5)
@@ -407,6 +416,8 @@ fn at_pem(s: &mut Scanner<'_>, k: usize, ke: usize) {
         None => pem_body_end(b, body.min(cap), cap),
     };
     s.push(k, end, Kind::Secret, 1.0, "private_key");
+    // Later keywords inside the block have nothing to add to it.
+    s.set_resume(Family::Secret, end);
 }
 
 /// End of the base64 body of a PEM block starting at `p`: base64 lines, encryption

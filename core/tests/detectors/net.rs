@@ -127,6 +127,16 @@ fn url() {
     n!("git+https://example.com/r.git" => [(URL, "https://example.com/r.git")]);
     n!("json {\"u\":\"https://example.com/a\\nb\"}" => [(URL, "https://example.com/a")]);
     n!("a https://example.com/path?q=a b" => [(URL, "https://example.com/path?q=a")]);
+    n!("[https://example.com](https://example.com/docs)." =>
+        [(URL, "https://example.com"), (URL, "https://example.com/docs")]);
+    n!("http://example.com/list?ids[]=1&ids[]=2 ok" => [(URL, "http://example.com/list?ids[]=1&ids[]=2")]);
+    n!("«https://example.com/a»" => [(URL, "https://example.com/a")]);
+    // A URL inside another one is part of it; on its own after `=` it is still a URL.
+    n!("https://web.archive.org/web/2012/http://example.com/a" =>
+        [(URL, "https://web.archive.org/web/2012/http://example.com/a")]);
+    n!("https://img.example.io/badge?url=https://example.com/b.json&x=1" =>
+        [(URL, "https://img.example.io/badge?url=https://example.com/b.json&x=1")]);
+    n!("HOMEPAGE=https://example.com/home" => [(URL, "https://example.com/home")]);
 }
 
 #[test]
@@ -154,6 +164,8 @@ fn url_credentials() {
     n!("https://verylongusername.ops:pw@example.com" => [(SEC, "verylongusername.ops:pw"), (URL, "example.com")]);
     n!("ftp://:token123@ftp.example.org/pub/dir/file" => [(SEC, "token123"), (URL, "ftp.example.org/pub/dir/file")]);
     n!("ssh://git@example.com/repo.git" => [(URL, "ssh://git@example.com/repo.git")]);
+    // No e-mail address is possible on an IP host: the usual two spans.
+    n!("redis://:s3cr3tpass@10.0.0.5/0" => [(SEC, "s3cr3tpass"), (URL, "10.0.0.5/0")]);
 }
 
 #[test]

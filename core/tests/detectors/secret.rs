@@ -121,6 +121,14 @@ fn jwt() {
 }
 
 #[test]
+fn jwt_length_is_capped() {
+    let text = format!("{}.{}", &JWT[..JWT.len() - 44], "A".repeat(9000));
+    let f = secrets().scan(&text);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].span.start, f[0].span.len()), (0, 8192));
+}
+
+#[test]
 fn jwt_look_alikes() {
     // Base64 JSON without the three segments.
     s!("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 alone" => []);
