@@ -755,7 +755,15 @@ fn at_www(s: &mut Scanner<'_>, k: usize, _ke: usize) {
         return;
     }
     let b = s.b;
-    if k > 0 && matches!(b[k - 1], b'.' | b'@' | b'/' | b'-' | b':') {
+    // After a known scheme the `://` keyword has it; protocol-relative `//www.` is one
+    // without scheme. Otherwise `www.` must start a word, not continue a host, a path or
+    // an e-mail domain.
+    let after_scheme = k >= 3 && &b[k - 3..k] == b"://";
+    if after_scheme && scheme_start(s, k - 3).is_some() {
+        return;
+    }
+    let protocol_relative = k >= 2 && &b[k - 2..k] == b"//";
+    if !protocol_relative && k > 0 && matches!(b[k - 1], b'.' | b'@' | b'/' | b'-' | b':') {
         return;
     }
     if !s.boundary_before(k) {

@@ -2,8 +2,8 @@
 //! password and secret assignments.
 //!
 //! Everything here is anchored on literal keywords (case-sensitive; case variants are
-//! listed); nothing runs per digit run. A prefix only counts at the start of a word (no
-//! ASCII letter or digit right before it), and the token after it must be long enough
+//! listed); nothing runs per digit run. A prefix only counts at the start of a token (no
+//! letter, digit, `_` or `-` right before it), and the token after it must be long enough
 //! that prose never qualifies (`sk-` alone, "the `ghp_` prefix").
 //!
 //! | detector            | form                                                          | score |
@@ -154,12 +154,13 @@ fn run_to(b: &[u8], i: usize, lim: usize, class: fn(u8) -> bool) -> usize {
     p
 }
 
-/// True when no letter or digit (of any script) is right before `k`.
+/// True when no letter or digit (of any script), `_` or `-` is right before `k`: a prefix
+/// starts a token, it is not inside one.
 #[inline]
 fn prefix_ok(s: &Scanner<'_>, k: usize) -> bool {
     match s.b[..k].last() {
         None => true,
-        Some(&c) if c < 0x80 => !c.is_ascii_alphanumeric(),
+        Some(&c) if c < 0x80 => !tok(c),
         Some(_) => s.char_before(k).is_none_or(|c| !c.is_alphanumeric()),
     }
 }
@@ -407,13 +408,18 @@ fn at_pem(s: &mut Scanner<'_>, k: usize, ke: usize) {
     while !s.text.is_char_boundary(cap) {
         cap -= 1;
     }
-    let terminated = memmem::find(&b[body.min(cap)..cap], b"-----END").and_then(|i| {
-        let e0 = body + i + 8;
-        memmem::find(&b[e0..(e0 + 64).min(cap)], b"-----").map(|j| e0 + j + 5)
-    });
+    // The body holds no `-----`: the next one is the `-----END` line, or the block is
+    // unterminated (another `-----BEGIN`, or none before the cap). Searching only up to
+    // the next `-----` keeps repeated headers linear.
+    let body = body.min(cap);
+    let terminated =
+        memmem::find(&b[body..cap], b"-----").filter(|&i| b[body + i..cap].starts_with(b"-----END")).and_then(|i| {
+            let e0 = body + i + 8;
+            memmem::find(&b[e0..(e0 + 64).min(cap)], b"-----").map(|j| e0 + j + 5)
+        });
     let end = match terminated {
         Some(e) => e,
-        None => pem_body_end(b, body.min(cap), cap),
+        None => pem_body_end(b, body, cap),
     };
     s.push(k, end, Kind::Secret, 1.0, "private_key");
     // Later keywords inside the block have nothing to add to it.

@@ -119,6 +119,8 @@ fn url() {
     n!("wss://chat.example.com:8443/socket!" => [(URL, "wss://chat.example.com:8443/socket")]);
     n!("HTTPS://EXAMPLE.COM/Path" => [(URL, "HTTPS://EXAMPLE.COM/Path")]);
     n!("go to www.example.co.uk/about, then" => [(URL, "www.example.co.uk/about")]);
+    n!("<img src=\"//www.example.com/a.png\">" => [(URL, "www.example.com/a.png")]);
+    n!("gopher://www.example.com/x" => [(URL, "www.example.com/x")]);
     n!("idn https://bücher.example/straße?q=ü ok" => [(URL, "https://bücher.example/straße?q=ü")]);
     n!("http://例え.テスト/パス です" => [(URL, "http://例え.テスト/パス")]);
     n!("local http://localhost:3000/api" => [(URL, "http://localhost:3000/api")]);
@@ -208,4 +210,35 @@ fn url_credentials_and_token() {
 #[test]
 fn urls_in_the_default_engine() {
     t!("docs at https://docs.example.org/guide/intro" => [(URL, "https://docs.example.org/guide/intro")]);
+}
+
+#[test]
+fn random_network_text_keeps_the_invariants() {
+    let pieces = [
+        "1", "12", "255", "0", ".", ":", "::", "-", "/", "a", "f", "ff", "fe80", "g", "[", "]", "(", ")", "@", "?",
+        "&", "=", "#", "%", " ", "\n", "é", "例", "😀", "\u{a0}", "http", "https", "://", "www.", "token=", "user:pw@",
+        "v", "version ", "/24", "com", "xn--", "_", "'", "\"", "\\",
+    ];
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..4000 {
+        let mut text = String::new();
+        for _ in 0..(x % 60) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            text.push_str(pieces[(x % pieces.len() as u64) as usize]);
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        crate::detectors::found(net(), &text);
+    }
+}
+
+#[test]
+fn long_runs_do_not_blow_up() {
+    for unit in ["1:", "1.", "1-", "a:", "::", "://", "https://a", "www.a.", "1:1::", "ab", "[(", "))"] {
+        let text = unit.repeat(200_000 / unit.len());
+        crate::detectors::found(net(), &text);
+    }
 }

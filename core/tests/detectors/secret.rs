@@ -214,3 +214,79 @@ fn password_in_a_url_query() {
     s!("https://example.com/login?user=anna&password=hunter22&next=%2F" =>
         [(URL, "https://example.com/login?user=anna&password="), (SEC, "hunter22")]);
 }
+
+#[test]
+fn random_secret_text_keeps_the_invariants() {
+    let pieces = [
+        "sk-",
+        "ant-",
+        "proj-",
+        "ghp_",
+        "github_pat_",
+        "glpat-",
+        "xoxb-",
+        "AKIA",
+        "ASIA",
+        "AIza",
+        "lcr_live_",
+        "eyJ",
+        "hbGci",
+        "OiJ",
+        ".",
+        "-----BEGIN ",
+        "RSA ",
+        "PRIVATE KEY",
+        "-----",
+        "-----END ",
+        "password",
+        "Passwort",
+        "pwd",
+        "secret",
+        "_access_key",
+        " ",
+        "=",
+        ":",
+        "\"",
+        "'",
+        "\\",
+        "\\n",
+        "\n",
+        "abc",
+        "XYZ",
+        "0123456789",
+        "_",
+        "-",
+        "é",
+        "ñ",
+        "😀",
+        "\u{a0}",
+        "mot de passe",
+        "contraseña",
+        "?",
+        "&",
+        "/",
+        "+",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..4000 {
+        let mut text = String::new();
+        for _ in 0..(x % 50) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            text.push_str(pieces[(x % pieces.len() as u64) as usize]);
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        crate::detectors::found(secrets(), &text);
+    }
+}
+
+#[test]
+fn long_runs_do_not_blow_up() {
+    for unit in ["sk-", "eyJ", "-----BEGIN PRIVATE KEY-----", "password=", "secret key ", "A", "xox", "é"] {
+        let text = unit.repeat(200_000 / unit.len());
+        crate::detectors::found(secrets(), &text);
+    }
+}
