@@ -60,12 +60,12 @@
 //! A finding's existence and span depend only on the text in these windows around its
 //! anchor (plus context words, looked for 64 bytes before and 32 bytes after a candidate):
 //!
-//! | finding               | looks left               | looks right       | longest span |
-//! |-----------------------|--------------------------|-------------------|--------------|
-//! | IPv4                  | 24 bytes (version word)  | 19 bytes          | 18 bytes     |
-//! | IPv6                  | 48 bytes                 | 50 bytes          | 49 bytes     |
-//! | MAC                   | 22 bytes                 | 18 bytes          | 17 bytes     |
-//! | URL (and its secrets) | 11 bytes (scheme), 512 after `/` or `=` | [`URL_MAX`] bytes | [`URL_MAX`] |
+//! | finding               | looks left                              | looks right       | longest span |
+//! |-----------------------|-----------------------------------------|-------------------|--------------|
+//! | IPv4                  | 24 bytes (version word)                 | 19 bytes          | 18 bytes     |
+//! | IPv6                  | 48 bytes                                | 51 bytes          | 49 bytes     |
+//! | MAC                   | 48 bytes (`:`), 22 (`-`), 19 (`.`)      | 18 bytes          | 17 bytes     |
+//! | URL (and its secrets) | 11 bytes (scheme), 512 after `/` or `=` | [`URL_MAX`] bytes | [`URL_MAX`]  |
 
 use crate::Kind;
 use crate::detectors::{Family, Handler};
