@@ -1,7 +1,5 @@
 //! The scan driver: one anchor pass, bounded windows, deterministic overlap resolution.
 
-use std::collections::BTreeMap;
-
 use crate::detectors::{self, Family};
 use crate::engine::Inner;
 use crate::{Finding, Kind, Span};
@@ -216,9 +214,18 @@ fn finish(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     resolve_overlaps(out);
 }
 
-/// Total order for overlap resolution: validated beats unvalidated, then longer, then
-/// higher score, then earlier, then kind order.
+/// Total order for overlap resolution: a secret that contains another finding wins (a
+/// checksum-valid number inside a token must not leave the rest of the token behind);
+/// otherwise validated beats unvalidated, then longer, then higher score, then earlier,
+/// then kind order.
 fn better(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let contains = |x: &Finding, y: &Finding| x.span.start <= y.span.start && y.span.end <= x.span.end;
+    if a.kind == Kind::Secret && b.kind != Kind::Secret && contains(a, b) {
+        return std::cmp::Ordering::Less;
+    }
+    if b.kind == Kind::Secret && a.kind != Kind::Secret && contains(b, a) {
+        return std::cmp::Ordering::Greater;
+    }
     b.kind
         .is_validated()
         .cmp(&a.kind.is_validated())
@@ -229,24 +236,42 @@ fn better(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         .then(a.detector.cmp(b.detector))
 }
 
-/// Keeps a set of non-overlapping findings, choosing greedily by [`better`], and sorts
-/// them by position.
+/// Keeps a set of non-overlapping findings and sorts them by position. Findings are
+/// grouped into clusters of mutual overlap; within a cluster they are chosen greedily,
+/// best first, by [`better`].
 pub(crate) fn resolve_overlaps(out: &mut Vec<Finding>) {
-    out.sort_unstable_by(|a, b| a.span.start.cmp(&b.span.start).then_with(|| better(a, b)));
+    out.sort_unstable_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
     if out.windows(2).all(|w| w[0].span.end <= w[1].span.start) {
         return;
     }
-    out.sort_unstable_by(better);
-    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
-    out.retain(|f| {
-        let clash_before = kept.range(..=f.span.start).next_back().is_some_and(|(_, &e)| e > f.span.start);
-        let clash_after = kept.range(f.span.start..f.span.end).next().is_some();
-        if clash_before || clash_after {
-            false
-        } else {
-            kept.insert(f.span.start, f.span.end);
-            true
+    let mut keep = vec![true; out.len()];
+    let mut i = 0;
+    while i < out.len() {
+        // The cluster: findings that overlap, directly or through others, from `i`.
+        let mut end = out[i].span.end;
+        let mut j = i + 1;
+        while j < out.len() && out[j].span.start < end {
+            end = end.max(out[j].span.end);
+            j += 1;
         }
+        if j - i > 1 {
+            let mut order: Vec<usize> = (i..j).collect();
+            order.sort_unstable_by(|&x, &y| better(&out[x], &out[y]));
+            let mut kept: Vec<Span> = Vec::new();
+            for k in order {
+                let span = out[k].span;
+                if kept.iter().any(|s| s.overlaps(&span)) {
+                    keep[k] = false;
+                } else {
+                    kept.push(span);
+                }
+            }
+        }
+        i = j;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        keep[k - 1]
     });
-    out.sort_unstable_by_key(|f| f.span.start);
 }

@@ -262,10 +262,11 @@ fn continuation(lex: &Lexicon, text: &str, mut end: usize) -> usize {
         }
         if k > j && (text[k..].starts_with('º') || text[k..].starts_with('ª')) {
             k += 2;
-            if b.get(k) == Some(&b' ') && b.get(k + 1).is_some_and(u8::is_ascii_uppercase) {
-                if !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric) {
-                    k += 2;
-                }
+            if b.get(k) == Some(&b' ')
+                && b.get(k + 1).is_some_and(u8::is_ascii_uppercase)
+                && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                k += 2;
             }
             end = k;
         }
@@ -397,8 +398,7 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     }
     // English: capitalised words then a street type.
     let mut at = hn;
-    let mut named = 0;
-    for _ in 0..5 {
+    for named in 0..5 {
         let t = next_token(text, at)?;
         if !spaces(b, at, t.start) || !matches!(t.shape, Shape::Cap | Shape::Upper | Shape::Other) {
             return None;
@@ -406,14 +406,12 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
         let fl = flags(lex, text, &t);
         if fl & flag::STREET_AFTER != 0 && named > 0 {
             let mut end = t.end;
-            if b.get(end) == Some(&b'.') && !b.get(end + 1).is_some_and(|c| *c == b' ' && false) {
-                // "St." keeps its period unless it ends the sentence; keep it: an address
-                // abbreviation's period belongs to it.
+            // An abbreviated type keeps its period ("St.").
+            if b.get(end) == Some(&b'.') {
                 end += 1;
             }
             return Some((start, end));
         }
-        named += 1;
         at = t.end;
     }
     None
@@ -488,8 +486,8 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
                 prev_end += 1;
             }
             let mut cap = 0;
-            for k in i + 1..6 {
-                let Some(w) = toks[k] else {
+            for w in &toks[i + 1..6] {
+                let Some(w) = *w else {
                     ok = false;
                     break;
                 };

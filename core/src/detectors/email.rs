@@ -49,6 +49,13 @@ pub(crate) fn at_sign(s: &mut Scanner<'_>, at: usize) {
     while start < at && b[start] == b'.' {
         start += 1;
     }
+    // `scheme://user:pass@host` is a URL with credentials, not an address.
+    if start > 0 && b[start - 1] == b':' {
+        let line_start = memchr::memrchr2(b' ', b'\n', &b[..start]).map_or(0, |i| i + 1);
+        if memchr::memmem::find(&b[line_start..start], b"://").is_some() {
+            return;
+        }
+    }
     if start == at || b[at - 1] == b'.' || memchr::memmem::find(&b[start..at], b"..").is_some() {
         return;
     }

@@ -302,18 +302,22 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
         best = best.max(l);
     };
     consider(f1, s1);
-    // Two- and three-word phrases ("my name is", "Kind regards").
-    let mut toks = [p1; 3];
+    // Two- and three-word phrases ("my name is", "Kind regards"), from the stored hashes;
+    // only when the last word ends some phrase.
+    let Some(e1) = recent.toks[0] else { return best };
+    if !lex.phrase_last.may_contain(e1.1) {
+        return best;
+    }
+    let mut toks = [e1; 3];
     for i in 1..3 {
-        let Some((p, _, _)) = recent.toks[i] else { break };
-        if sep(b, p.end, toks[i - 1].start) != Sep::Space {
+        let Some(e) = recent.toks[i] else { break };
+        if sep(b, e.0.end, toks[i - 1].0.start) != Sep::Space {
             break;
         }
-        toks[i] = p;
+        toks[i] = e;
         let mut f = Fold::new();
-        for (j, q) in toks[..=i].iter().rev().enumerate() {
-            if j > 0 {}
-            f.push_hash(hash_tok(text, &q));
+        for q in toks[..=i].iter().rev() {
+            f.push_hash(q.1);
         }
         consider(lex.get(f.finish()), s1);
     }
@@ -389,7 +393,7 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
 fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
     let b = text.as_bytes();
     let mut f = Fold::new();
-    f.push_hash(hash_tok(text, &p));
+    f.push_hash(hash_tok(text, p));
     let mut q = *p;
     let mut pf = lex.get(f.finish());
     for _ in 0..3 {
@@ -563,7 +567,7 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
     let mut best = if fl & flag::CITY != 0 { Some((t.end, fl)) } else { None };
     if fl & flag::PREFIX_CITY != 0 {
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, &t));
+        f.push_hash(hash_tok(text, t));
         let mut q = *t;
         for _ in 0..4 {
             let Some(m) = next_token(text, q.end) else { break };
@@ -645,7 +649,7 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
     if fl & flag::PREFIX_MEDICAL != 0 {
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, &t));
+        f.push_hash(hash_tok(text, t));
         let mut q = *t;
         for words in 2..=6 {
             let Some(m) = next_token(text, q.end) else { break };
