@@ -51,7 +51,7 @@
 //! and time, plus 22 bytes for birth context after it.
 
 use crate::Kind;
-use crate::detectors::phone::{Word, last_word, word_at};
+use crate::detectors::phone::{Word, Words, last_word, second_class};
 use crate::detectors::{Family, Handler};
 use crate::scan::{CONTEXT_BEFORE, Scanner};
 
@@ -61,34 +61,29 @@ pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
 /// Context words of this family, per kind. Birth words are matched by [`BIRTH`].
 pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[];
 
-/// Words that make a date a date of birth.
-const BIRTH: &[Word] = &[
-    // EN
+/// Words that make a date a date of birth (EN, DE, FR, ES, IT, NL), sorted by first letter.
+static BIRTH: Words = Words::new(&[
     Word::prefix("birth"),
     Word::whole("born"),
-    Word::whole("dob"),
+    Word::prefix("compleanno"),
+    Word::prefix("cumpleaños"),
     Word::whole("d.o.b"),
-    // DE, NL
+    Word::whole("dob"),
     Word::whole("geb"),
+    Word::prefix("geboorte"),
     Word::prefix("geboren"),
     Word::prefix("geburt"),
-    Word::prefix("geboorte"),
-    Word::prefix("verjaardag"),
-    // FR
-    Word::whole("né"),
-    Word::whole("née"),
-    Word::prefix("naissance"),
-    // ES
+    Word::whole("nac"),
     Word::prefix("nacid"),
     Word::prefix("nacimiento"),
-    Word::whole("nac"),
-    Word::prefix("cumpleaños"),
-    // IT
-    Word::lower("nato"),
-    Word::lower("nata"),
+    Word::prefix("naissance"),
     Word::prefix("nascita"),
-    Word::prefix("compleanno"),
-];
+    Word::lower("nata"),
+    Word::lower("nato"),
+    Word::whole("né"),
+    Word::whole("née"),
+    Word::prefix("verjaardag"),
+]);
 
 /// How much of the year a date gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,28 +288,197 @@ fn numeric(s: &Scanner<'_>, start: usize, end: usize) -> Option<Date> {
     Some(Date { start, end: k, time_end: time.unwrap_or(k), year, sure: false })
 }
 
-/// Month number of a lower-case month name or abbreviation in EN, DE, FR, ES, IT or NL.
+/// Month names and abbreviations in EN, DE, FR, ES, IT and NL (lower case, UTF-8), with
+/// their numbers; sorted by first letter.
+const MONTHS: &[(&[u8], u32)] = &[
+    (b"abr", 4),
+    (b"abril", 4),
+    (b"ago", 8),
+    (b"agosto", 8),
+    (b"ao\xc3\xbbt", 8),
+    (b"aout", 8),
+    (b"apr", 4),
+    (b"april", 4),
+    (b"aprile", 4),
+    (b"aug", 8),
+    (b"august", 8),
+    (b"augustus", 8),
+    (b"avr", 4),
+    (b"avril", 4),
+    (b"d\xc3\xa9c", 12),
+    (b"d\xc3\xa9cembre", 12),
+    (b"dec", 12),
+    (b"december", 12),
+    (b"decembre", 12),
+    (b"dez", 12),
+    (b"dezember", 12),
+    (b"dic", 12),
+    (b"dicembre", 12),
+    (b"diciembre", 12),
+    (b"ene", 1),
+    (b"enero", 1),
+    (b"f\xc3\xa9vr", 2),
+    (b"f\xc3\xa9vrier", 2),
+    (b"feb", 2),
+    (b"febbraio", 2),
+    (b"feber", 2),
+    (b"febrero", 2),
+    (b"februar", 2),
+    (b"februari", 2),
+    (b"february", 2),
+    (b"fevr", 2),
+    (b"fevrier", 2),
+    (b"gen", 1),
+    (b"gennaio", 1),
+    (b"giu", 6),
+    (b"giugno", 6),
+    (b"j\xc3\xa4nner", 1),
+    (b"jan", 1),
+    (b"januar", 1),
+    (b"januari", 1),
+    (b"january", 1),
+    (b"janv", 1),
+    (b"janvier", 1),
+    (b"juil", 7),
+    (b"juillet", 7),
+    (b"juin", 6),
+    (b"jul", 7),
+    (b"juli", 7),
+    (b"julio", 7),
+    (b"july", 7),
+    (b"jun", 6),
+    (b"june", 6),
+    (b"juni", 6),
+    (b"junio", 6),
+    (b"lug", 7),
+    (b"luglio", 7),
+    (b"m\xc3\xa4r", 3),
+    (b"m\xc3\xa4rz", 3),
+    (b"maart", 3),
+    (b"maerz", 3),
+    (b"mag", 5),
+    (b"maggio", 5),
+    (b"mai", 5),
+    (b"mar", 3),
+    (b"march", 3),
+    (b"mars", 3),
+    (b"marzo", 3),
+    (b"may", 5),
+    (b"mayo", 5),
+    (b"mei", 5),
+    (b"mrt", 3),
+    (b"mrz", 3),
+    (b"nov", 11),
+    (b"november", 11),
+    (b"novembre", 11),
+    (b"noviembre", 11),
+    (b"oct", 10),
+    (b"october", 10),
+    (b"octobre", 10),
+    (b"octubre", 10),
+    (b"okt", 10),
+    (b"oktober", 10),
+    (b"ott", 10),
+    (b"ottobre", 10),
+    (b"sep", 9),
+    (b"sept", 9),
+    (b"september", 9),
+    (b"septembre", 9),
+    (b"septiembre", 9),
+    (b"set", 9),
+    (b"setiembre", 9),
+    (b"settembre", 9),
+];
+
+/// Month number of a lower-case month name or abbreviation.
 fn month(w: &[u8]) -> Option<u32> {
-    let m = match w {
-        b"january" | b"jan" | b"januar" | b"j\xc3\xa4nner" | b"janvier" | b"janv" | b"enero" | b"ene" | b"gennaio"
-        | b"gen" | b"januari" => 1,
-        b"february" | b"feb" | b"februar" | b"feber" | b"f\xc3\xa9vrier" | b"fevrier" | b"f\xc3\xa9vr" | b"fevr"
-        | b"febrero" | b"febbraio" | b"februari" => 2,
-        b"march" | b"mar" | b"m\xc3\xa4rz" | b"maerz" | b"m\xc3\xa4r" | b"mrz" | b"mars" | b"marzo" | b"maart"
-        | b"mrt" => 3,
-        b"april" | b"apr" | b"avril" | b"avr" | b"abril" | b"abr" | b"aprile" => 4,
-        b"may" | b"mai" | b"mayo" | b"maggio" | b"mag" | b"mei" => 5,
-        b"june" | b"jun" | b"juni" | b"juin" | b"junio" | b"giugno" | b"giu" => 6,
-        b"july" | b"jul" | b"juli" | b"juillet" | b"juil" | b"julio" | b"luglio" | b"lug" => 7,
-        b"august" | b"aug" | b"ao\xc3\xbbt" | b"aout" | b"agosto" | b"ago" | b"augustus" => 8,
-        b"september" | b"sep" | b"sept" | b"septembre" | b"septiembre" | b"setiembre" | b"settembre" | b"set" => 9,
-        b"october" | b"oct" | b"oktober" | b"okt" | b"octobre" | b"octubre" | b"ottobre" | b"ott" => 10,
-        b"november" | b"nov" | b"novembre" | b"noviembre" => 11,
-        b"december" | b"dec" | b"dezember" | b"dez" | b"d\xc3\xa9cembre" | b"decembre" | b"d\xc3\xa9c"
-        | b"diciembre" | b"dic" | b"dicembre" => 12,
-        _ => return None,
-    };
-    Some(m)
+    let c = *w.first()?;
+    MONTHS.iter().skip_while(|(n, _)| n[0] < c).take_while(|(n, _)| n[0] == c).find(|(n, _)| *n == w).map(|&(_, m)| m)
+}
+
+/// Second-byte classes (as in [`second_class`]) of month names and of the words `of` and
+/// `de` that may come before them, per first letter.
+static MONTH_START: [u32; 26] = {
+    let mut t = [0u32; 26];
+    let mut i = 0;
+    while i < MONTHS.len() {
+        let n = MONTHS[i].0;
+        t[(n[0] - b'a') as usize] |= 1 << second_class(n[1]);
+        i += 1;
+    }
+    t[(b'o' - b'a') as usize] |= 1 << second_class(b'f');
+    t[(b'd' - b'a') as usize] |= 1 << second_class(b'e');
+    t
+};
+
+/// True when a month name (or `of`, `de`) may start at `i`: a cheap filter.
+#[inline]
+fn month_may_start(b: &[u8], i: usize) -> bool {
+    let (Some(&c), Some(&d)) = (b.get(i), b.get(i + 1)) else { return false };
+    let c = c | 0x20;
+    c.is_ascii_lowercase() && MONTH_START[usize::from(c - b'a')] & (1 << second_class(d)) != 0
+}
+
+/// True when a written date may continue after the day `b[..end]`: a cheap filter for
+/// [`written_day_first`].
+#[inline]
+fn month_may_follow(b: &[u8], end: usize) -> bool {
+    let mut i = end;
+    match b.get(i) {
+        Some(b'.') => i += 1,
+        Some(c) if c.is_ascii_alphabetic() => return true,
+        Some(b'-' | b'/') => return month_may_start(b, i + 1),
+        _ => {}
+    }
+    match b.get(i) {
+        Some(b' ') => month_may_start(b, i + 1),
+        Some(0xC2) => month_may_start(b, i + 2),
+        _ => false,
+    }
+}
+
+/// True when an English month name may end before the space before `start`: a cheap
+/// filter for [`written_month_first`].
+#[inline]
+fn english_month_may_end(b: &[u8], start: usize) -> bool {
+    let mut j = start - space_before_at(b, start);
+    if j > 0 && b[j - 1] == b'.' {
+        j -= 1;
+    }
+    j >= 3
+        && matches!(
+            (b[j - 2] | 0x20, b[j - 1] | 0x20),
+            (b'r', b'y')
+                | (b'c', b'h')
+                | (b'i', b'l')
+                | (b'a', b'y')
+                | (b'n', b'e')
+                | (b'l', b'y')
+                | (b's', b't')
+                | (b'e', b'r')
+                | (b'a', b'n')
+                | (b'e', b'b')
+                | (b'a', b'r')
+                | (b'p', b'r')
+                | (b'u', b'n')
+                | (b'u', b'l')
+                | (b'u', b'g')
+                | (b'e', b'p')
+                | (b'p', b't')
+                | (b'c', b't')
+                | (b'o', b'v')
+                | (b'e', b'c')
+        )
+}
+
+/// True when `b[end..]` continues a numeric date after its first part: a separator, one
+/// or two digits, the same separator, a digit.
+#[inline]
+fn numeric_may_follow(b: &[u8], end: usize) -> bool {
+    let sep = b[end];
+    let d = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    d(end + 1)
+        && ((b.get(end + 2) == Some(&sep) && d(end + 3)) || (d(end + 2) && b.get(end + 3) == Some(&sep) && d(end + 4)))
 }
 
 /// The longest month name, in bytes (`septiembre`, `d\xc3\xa9cembre`).
@@ -323,6 +487,13 @@ const MONTH_MAX: usize = 10;
 /// Reads a month name at `i`; returns (month, end of the word, length of the word). The
 /// caller checks that the word ends there.
 fn month_at(b: &[u8], i: usize) -> Option<(u32, usize, usize)> {
+    // Month names start with one of `a d e f g j l m n o s`.
+    const FIRST: u32 =
+        1 << 0 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 9 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 14 | 1 << 18;
+    let c = b.get(i)? | 0x20;
+    if !c.is_ascii_lowercase() || FIRST & (1 << (c - b'a')) == 0 {
+        return None;
+    }
     let mut buf = [0u8; MONTH_MAX];
     let mut n = 0;
     let mut j = i;
@@ -588,7 +759,7 @@ fn birth_context(s: &Scanner<'_>, start: usize, end: usize) -> bool {
     if let Some(p) = b[from..start].iter().rposition(u8::is_ascii_digit) {
         from += p + 1;
     }
-    if last_word(s, from, start, BIRTH).is_some() {
+    if last_word(s, from, start, &BIRTH).is_some() {
         return true;
     }
     // Right after: `15.03.1990 (DOB)`, `1990-03-15 (date of birth)`, `15.03.1990, geboren`.
@@ -598,9 +769,9 @@ fn birth_context(s: &Scanner<'_>, start: usize, end: usize) -> bool {
     }
     if matches!(b.get(i), Some(b'(' | b'[')) {
         let close = b[i..(i + 20).min(b.len())].iter().position(|&c| matches!(c, b')' | b']') || c.is_ascii_digit());
-        return close.is_some_and(|c| last_word(s, i + 1, i + c, BIRTH).is_some());
+        return close.is_some_and(|c| last_word(s, i + 1, i + c, &BIRTH).is_some());
     }
-    i > end && BIRTH.iter().any(|w| word_at(s, i, w).is_some())
+    i > end && last_word(s, i, i + 1, &BIRTH).is_some()
 }
 
 /// Reports a date.
@@ -633,21 +804,22 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     let b = s.b;
     let next = b.get(end).copied().unwrap_or(0);
     let found = match end - start {
-        1 | 2 => {
-            let numeric_sep = matches!(next, b'.' | b'/' | b'-') && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-            if numeric_sep {
-                numeric(s, start, end)
-            } else if matches!(next, b' ' | b'.' | b'-' | b'/' | 0xC2) || next.is_ascii_alphabetic() {
-                written_day_first(s, start, end)
+        1 | 2 => if matches!(next, b'.' | b'/' | b'-') && numeric_may_follow(b, end) {
+            numeric(s, start, end)
+        } else if month_may_follow(b, end) {
+            written_day_first(s, start, end)
+        } else {
+            None
+        }
+        .or_else(|| {
+            let prev = if start > 0 { b[start - 1] } else { 0 };
+            if (prev == b' ' || prev == 0xA0) && english_month_may_end(b, start) {
+                written_month_first(s, start, end)
             } else {
                 None
             }
-            .or_else(|| {
-                let prev = if start > 0 { b[start - 1] } else { 0 };
-                if prev == b' ' || prev == 0xA0 { written_month_first(s, start, end) } else { None }
-            })
-        }
-        4 if matches!(next, b'-' | b'/' | b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) => iso(s, start, end),
+        }),
+        4 if matches!(next, b'-' | b'/' | b'.') && numeric_may_follow(b, end) => iso(s, start, end),
         _ => None,
     };
     if let Some(d) = found {
@@ -658,6 +830,25 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn birth_words_are_sorted() {
+        assert!(BIRTH.is_sorted());
+    }
+
+    #[test]
+    fn month_table() {
+        assert!(MONTHS.windows(2).all(|p| p[0].0[0] <= p[1].0[0]));
+        assert!(MONTHS.iter().all(|(n, m)| n.len() <= MONTH_MAX && (1..=12).contains(m)));
+        for (n, _) in MONTHS {
+            assert!(month_may_start(n, 0), "{:?}", std::str::from_utf8(n));
+        }
+        assert!(!month_may_start(b"modules", 0));
+        assert!(month_may_follow(b"15 March", 2));
+        assert!(month_may_follow(b"15. M\xc3\xa4rz", 2));
+        assert!(!month_may_follow(b"3 items", 1));
+        assert!(!month_may_follow(b"3 bananas", 1));
+    }
 
     #[test]
     fn calendar() {

@@ -161,14 +161,10 @@ const NEGATIVE_WINDOW: usize = 48;
 /// A group of digits, with the separator before it.
 #[derive(Clone, Copy, Debug, Default)]
 struct Group {
-    /// First byte of the group: its `(` when parenthesised, else its first digit.
-    open: usize,
     /// First digit.
     start: usize,
     /// One past the last digit.
     end: usize,
-    /// One past the group, after its `)` when parenthesised.
-    close: usize,
     /// The separator before the group: `0` (first group, or none after or before a
     /// parenthesis), `b' '`, `b'-'`, `b'.'` or `b'/'`.
     sep: u8,
@@ -180,6 +176,18 @@ impl Group {
     #[inline]
     fn len(&self) -> usize {
         self.end - self.start
+    }
+
+    /// First byte of the group: its `(` when parenthesised, else its first digit.
+    #[inline]
+    fn open(&self) -> usize {
+        self.start - usize::from(self.paren)
+    }
+
+    /// One past the group, after its `)` when parenthesised.
+    #[inline]
+    fn close(&self) -> usize {
+        self.end + usize::from(self.paren)
     }
 }
 
@@ -228,9 +236,11 @@ fn digits_end(b: &[u8], i: usize, cap: usize) -> usize {
     j
 }
 
-/// Parses the separator and the group that start at `pos`, right after a group (after its
-/// `)` when `after_paren`).
-fn next_group(b: &[u8], pos: usize, after_paren: bool) -> Next {
+/// Parses the separator that starts at `pos`, right after a group (after its `)` when
+/// `after_paren`): returns the separator (as in [`Group::sep`]), whether the next group
+/// opens with `(`, and where its digits start. `None` when no group can follow.
+#[inline]
+fn separator(b: &[u8], pos: usize, after_paren: bool) -> Option<(u8, bool, usize)> {
     let n = b.len();
     let mut i = pos;
     let sp1 = space_at(b, i);
@@ -241,48 +251,63 @@ fn next_group(b: &[u8], pos: usize, after_paren: bool) -> Next {
         i += 1;
         let sp2 = space_at(b, i);
         if c == b'.' && (sp1 > 0 || sp2 > 0) {
-            return Next::End;
+            return None;
         }
         i += sp2;
         sep = c;
     }
-    let open = i;
     let paren = i < n && b[i] == b'(';
     if paren {
         i += 1;
     }
-    let start = i;
-    let end = digits_end(b, start, MAX_RUN);
-    if end == start {
-        return Next::End;
+    // Digits right after digits cannot happen (runs are maximal); after or before a
+    // parenthesis they may (`(0)30`, `+49(0)30`).
+    if i >= n || !b[i].is_ascii_digit() || (sep == 0 && !paren && !after_paren) {
+        return None;
     }
+    Some((sep, paren, i))
+}
+
+/// Parses the separator and the group that start at `pos`, right after a group (after its
+/// `)` when `after_paren`).
+fn next_group(b: &[u8], pos: usize, after_paren: bool) -> Next {
+    let Some((sep, paren, start)) = separator(b, pos, after_paren) else { return Next::End };
+    let end = digits_end(b, start, MAX_RUN);
     if end - start > MAX_RUN {
         return Next::Fail;
     }
-    let mut close = end;
-    if paren {
-        if b.get(end) != Some(&b')') {
-            return Next::End;
-        }
-        close = end + 1;
-    }
-    if sep == 0 && !paren && !after_paren {
-        // Digits right after digits cannot happen (runs are maximal); be safe anyway.
+    if paren && b.get(end) != Some(&b')') {
         return Next::End;
     }
-    Next::Group(Group { open, start, end, close, sep, paren })
+    Next::Group(Group { start, end, sep, paren })
 }
 
 /// True when the digit run at `i` continues an earlier group: a digit comes before it
 /// through a separator the group parser accepts, or right before a `:` or `,` in front of
 /// it (times, decimals, lists).
+#[inline]
 fn continues(b: &[u8], i: usize) -> bool {
-    if i == 0 {
+    if i < 2 {
         return false;
     }
-    if matches!(b[i - 1], b':' | b',') {
-        return i >= 2 && b[i - 2].is_ascii_digit();
+    // The common cases: one separator byte between two digits, or a letter before.
+    let (p, q) = (b[i - 1], b[i - 2]);
+    if matches!(p, b' ' | b'-' | b'.' | b'/' | b':' | b',') {
+        if q.is_ascii_digit() {
+            return true;
+        }
+        if matches!(p, b':' | b',') || q.is_ascii_alphabetic() {
+            return false;
+        }
     }
+    if p.is_ascii_alphabetic() {
+        return false;
+    }
+    continues_slow(b, i)
+}
+
+/// [`continues`] for separators of more than one byte.
+fn continues_slow(b: &[u8], i: usize) -> bool {
     let lo = i.saturating_sub(12);
     let mut j = i;
     while j > lo {
@@ -312,7 +337,7 @@ fn continues(b: &[u8], i: usize) -> bool {
     } else {
         j
     };
-    matches!(next_group(b, pos, after_paren), Next::Group(g) if g.start == i)
+    separator(b, pos, after_paren).is_some_and(|(_, _, start)| start == i)
 }
 
 /// Currency symbols that make a digit string an amount.
@@ -757,7 +782,7 @@ impl Word {
 
 /// The end of `w` if it occurs at `i` (ASCII case-insensitively) and ends where a word
 /// ends (unless it is a prefix word or ends in `.`). The caller checks the word start.
-pub(crate) fn word_at(s: &Scanner<'_>, i: usize, w: &Word) -> Option<usize> {
+fn word_at(s: &Scanner<'_>, i: usize, w: &Word) -> Option<usize> {
     let b = s.b;
     let t = w.text;
     let e = i + t.len();
@@ -774,140 +799,202 @@ pub(crate) fn word_at(s: &Scanner<'_>, i: usize, w: &Word) -> Option<usize> {
     Some(e)
 }
 
+/// A list of [`Word`]s sorted by first letter, indexed by their first two bytes for a
+/// quick rejection.
+#[derive(Debug)]
+pub(crate) struct Words {
+    list: &'static [Word],
+    /// Where the words starting with each letter `a..=z` begin in `list` (and the end).
+    at: [u8; 27],
+    /// For each first letter, the set of [`second_class`]es of the words' second bytes.
+    second: [u32; 26],
+}
+
+/// Class of a word's second byte: `a..=z` (either case) 0-25, `.` 26, non-ASCII 27, else 28.
+#[inline]
+pub(crate) const fn second_class(c: u8) -> u32 {
+    if c.is_ascii_alphabetic() {
+        ((c | 0x20) - b'a') as u32
+    } else if c == b'.' {
+        26
+    } else if c >= 0x80 {
+        27
+    } else {
+        28
+    }
+}
+
+impl Words {
+    /// Indexes `list`. Every word must have two bytes or more, start with a lower-case
+    /// ASCII letter, and the list must be sorted by that letter (checked by the tests).
+    pub(crate) const fn new(list: &'static [Word]) -> Words {
+        let mut at = [0u8; 27];
+        let mut second = [0u32; 26];
+        let mut i = 0;
+        while i < list.len() {
+            let t = list[i].text;
+            let c = (t[0] - b'a') as usize;
+            second[c] |= 1 << second_class(t[1]);
+            i += 1;
+        }
+        let mut c = 0;
+        let mut k = 0;
+        while c < 26 {
+            while k < list.len() && ((list[k].text[0] - b'a') as usize) < c {
+                k += 1;
+            }
+            at[c] = k as u8;
+            c += 1;
+        }
+        at[26] = list.len() as u8;
+        Words { list, at, second }
+    }
+
+    /// True when the list is as [`Words::new`] requires.
+    #[cfg(test)]
+    pub(crate) fn is_sorted(&self) -> bool {
+        self.list.len() < 256
+            && self.list.iter().all(|w| w.text.len() >= 2 && w.text[0].is_ascii_lowercase())
+            && self.list.windows(2).all(|p| p[0].text[0] <= p[1].text[0])
+    }
+}
+
 /// The end of the last word of `words` that starts at a word start in `b[from..to]`.
-pub(crate) fn last_word(s: &Scanner<'_>, from: usize, to: usize, words: &[Word]) -> Option<usize> {
+pub(crate) fn last_word(s: &Scanner<'_>, from: usize, to: usize, words: &Words) -> Option<usize> {
     let b = s.b;
-    let mut i = to.min(b.len());
+    let mut i = to.min(b.len().saturating_sub(1));
     while i > from {
         i -= 1;
-        let c = b[i].to_ascii_lowercase();
-        if !c.is_ascii_lowercase() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) || !s.boundary_before(i) {
+        let c = b[i] | 0x20;
+        if !c.is_ascii_lowercase() {
             continue;
         }
-        for w in words {
-            if w.text[0] == c {
-                if let Some(e) = word_at(s, i, w) {
-                    return Some(e);
-                }
+        let ci = usize::from(c - b'a');
+        if words.second[ci] & (1 << second_class(b[i + 1])) == 0 {
+            continue;
+        }
+        if i > 0 {
+            let p = b[i - 1];
+            if p.is_ascii_alphanumeric() || p == b'_' || (p >= 0x80 && !s.boundary_before(i)) {
+                continue;
+            }
+        }
+        for w in &words.list[usize::from(words.at[ci])..usize::from(words.at[ci + 1])] {
+            if let Some(e) = word_at(s, i, w) {
+                return Some(e);
             }
         }
     }
     None
 }
 
-/// Words that mark a number as something other than a phone number.
-const NEGATIVE: &[Word] = &[
-    // EN
-    Word::prefix("order"),
-    Word::prefix("invoice"),
-    Word::prefix("tracking"),
-    Word::prefix("shipment"),
-    Word::prefix("parcel"),
-    Word::prefix("ticket"),
-    Word::prefix("booking"),
-    Word::prefix("reservation"),
-    Word::prefix("confirmation"),
-    Word::prefix("transaction"),
-    Word::prefix("receipt"),
-    Word::prefix("reference"),
-    Word::whole("ref"),
-    Word::whole("ref."),
-    Word::prefix("serial"),
-    Word::whole("sku"),
-    Word::whole("isbn"),
-    Word::whole("ean"),
-    Word::whole("gtin"),
-    Word::whole("iban"),
+/// Words that mark a number as something other than a phone number (EN, DE, FR, ES, IT,
+/// NL, currency codes), sorted by first letter.
+static NEGATIVE: Words = Words::new(&[
     Word::prefix("account"),
     Word::whole("acct"),
-    Word::prefix("customer"),
-    Word::prefix("contract"),
-    Word::whole("case"),
-    Word::whole("id"),
-    Word::whole("zip"),
-    Word::prefix("postcode"),
-    Word::prefix("postal"),
-    Word::prefix("amount"),
-    Word::whole("total"),
-    Word::prefix("price"),
-    Word::prefix("version"),
-    Word::whole("build"),
-    Word::whole("voucher"),
-    Word::whole("coupon"),
-    Word::whole("code"),
-    // DE
-    Word::prefix("bestel"),
-    Word::prefix("rechnung"),
-    Word::prefix("sendung"),
-    Word::prefix("auftrag"),
-    Word::prefix("kunden"),
-    Word::prefix("vorgang"),
     Word::prefix("aktenzeichen"),
-    Word::prefix("transaktion"),
-    Word::prefix("buchung"),
-    Word::prefix("referenz"),
-    Word::prefix("serien"),
+    Word::prefix("amount"),
     Word::prefix("artikel"),
-    Word::prefix("konto"),
-    Word::prefix("vertrag"),
-    Word::prefix("versicherung"),
-    Word::prefix("postleitzahl"),
-    Word::whole("plz"),
+    Word::prefix("auftrag"),
+    Word::prefix("bedrag"),
+    Word::prefix("bestel"),
     Word::prefix("betrag"),
-    Word::prefix("summe"),
-    Word::prefix("preis"),
-    Word::prefix("quittung"),
-    Word::prefix("gutschein"),
-    // FR
-    Word::prefix("commande"),
-    Word::prefix("facture"),
+    Word::prefix("booking"),
+    Word::prefix("buchung"),
+    Word::whole("build"),
+    Word::whole("case"),
+    Word::whole("chf"),
+    Word::whole("code"),
     Word::prefix("colis"),
-    Word::prefix("suivi"),
-    Word::prefix("référence"),
+    Word::prefix("commande"),
+    Word::prefix("confirmation"),
+    Word::prefix("contract"),
+    Word::prefix("contrat"),
+    Word::prefix("contrato"),
+    Word::prefix("contratto"),
+    Word::whole("coupon"),
+    Word::prefix("customer"),
+    Word::prefix("dossier"),
+    Word::whole("ean"),
+    Word::whole("eur"),
+    Word::prefix("expediente"),
+    Word::prefix("factura"),
+    Word::prefix("facture"),
+    Word::prefix("factuur"),
+    Word::prefix("fattura"),
+    Word::whole("gbp"),
+    Word::whole("gtin"),
+    Word::prefix("gutschein"),
+    Word::whole("iban"),
+    Word::whole("id"),
+    Word::prefix("importe"),
+    Word::prefix("importo"),
+    Word::prefix("invoice"),
+    Word::whole("isbn"),
+    Word::prefix("konto"),
+    Word::prefix("kunden"),
+    Word::prefix("montant"),
+    Word::prefix("order"),
+    Word::prefix("ordine"),
+    Word::prefix("parcel"),
+    Word::prefix("pedido"),
+    Word::whole("pln"),
+    Word::whole("plz"),
+    Word::prefix("postal"),
+    Word::prefix("postcode"),
+    Word::prefix("postleitzahl"),
+    Word::prefix("pratica"),
+    Word::prefix("precio"),
+    Word::prefix("preis"),
+    Word::prefix("prenotazion"),
+    Word::prefix("prezzo"),
+    Word::prefix("price"),
+    Word::prefix("prijs"),
+    Word::whole("prix"),
+    Word::prefix("quittung"),
+    Word::prefix("receipt"),
+    Word::prefix("rechnung"),
+    Word::whole("ref"),
+    Word::whole("ref."),
+    Word::prefix("reference"),
+    Word::prefix("referencia"),
+    Word::prefix("referentie"),
+    Word::prefix("referenz"),
+    Word::prefix("reserva"),
+    Word::prefix("reservation"),
+    Word::prefix("riferimento"),
     Word::whole("réf"),
     Word::whole("réf."),
-    Word::prefix("contrat"),
-    Word::prefix("montant"),
-    Word::whole("prix"),
-    Word::prefix("dossier"),
-    // ES
-    Word::prefix("pedido"),
-    Word::prefix("factura"),
+    Word::prefix("référence"),
     Word::prefix("seguimiento"),
-    Word::prefix("referencia"),
-    Word::prefix("reserva"),
-    Word::prefix("contrato"),
-    Word::prefix("importe"),
-    Word::prefix("precio"),
-    Word::prefix("expediente"),
-    // IT
-    Word::prefix("ordine"),
-    Word::prefix("fattura"),
+    Word::prefix("sendung"),
+    Word::prefix("serial"),
+    Word::prefix("serien"),
+    Word::prefix("shipment"),
+    Word::whole("sku"),
     Word::prefix("spedizion"),
-    Word::prefix("riferimento"),
-    Word::prefix("prenotazion"),
-    Word::prefix("contratto"),
-    Word::prefix("importo"),
-    Word::prefix("prezzo"),
-    Word::prefix("pratica"),
-    // NL
-    Word::prefix("factuur"),
-    Word::prefix("zending"),
-    Word::prefix("referentie"),
-    Word::prefix("bedrag"),
-    Word::prefix("prijs"),
-    // currencies
-    Word::whole("eur"),
+    Word::prefix("suivi"),
+    Word::prefix("summe"),
+    Word::prefix("ticket"),
+    Word::whole("total"),
+    Word::prefix("tracking"),
+    Word::prefix("transaction"),
+    Word::prefix("transaktion"),
     Word::whole("usd"),
-    Word::whole("chf"),
-    Word::whole("gbp"),
-    Word::whole("pln"),
-];
+    Word::prefix("versicherung"),
+    Word::prefix("version"),
+    Word::prefix("vertrag"),
+    Word::prefix("vorgang"),
+    Word::whole("voucher"),
+    Word::prefix("zending"),
+    Word::whole("zip"),
+]);
 
 /// Scores and reports one number spanning `start..end`.
 fn emit(s: &mut Scanner<'_>, start: usize, end: usize, base: f32, class: Class, ext: bool) {
     if class != Class::Plus {
-        if let Some(ne) = last_word(s, start.saturating_sub(NEGATIVE_WINDOW), start, NEGATIVE) {
+        if let Some(ne) = last_word(s, start.saturating_sub(NEGATIVE_WINDOW), start, &NEGATIVE) {
             if !s.context_in(Kind::PhoneNumber, ne, start) {
                 return;
             }
@@ -935,18 +1022,35 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
         return;
     }
     // A short run must be the first group of a longer number.
-    if len < 7 && !matches!(b.get(end), Some(b' ' | b'-' | b'.' | b'/' | b')' | b'(' | 0xC2 | 0xE2)) {
+    if (len < 7 && !digit_follows(b, end)) || continues(b, start) {
         return;
     }
     number(s, start, end);
 }
 
-/// Parses and reports the number(s) whose first digit run is `b[start..end]`.
+/// True when a digit follows `end` through at most a few separator bytes: a cheap
+/// over-approximation of [`separator`].
+#[inline]
+fn digit_follows(b: &[u8], end: usize) -> bool {
+    let lim = (end + 8).min(b.len());
+    let mut i = end;
+    while i < lim {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            return true;
+        }
+        if !matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')' | 0xC2 | 0xA0 | 0xE2 | 0x80 | 0xAF) {
+            return false;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Parses and reports the number(s) whose first digit run is `b[start..end]` (which does
+/// not [continue](continues) an earlier group).
 fn number(s: &mut Scanner<'_>, start: usize, end: usize) {
     let b = s.b;
-    if continues(b, start) {
-        return;
-    }
     let mut plus = None;
     let mut open = start;
     let mut paren = false;
@@ -976,20 +1080,20 @@ fn number(s: &mut Scanner<'_>, start: usize, end: usize) {
     let lead = plus.unwrap_or(open);
 
     let mut g = [Group::default(); MAX_GROUPS];
-    g[0] = Group { open, start, end, close: if paren { end + 1 } else { end }, sep: 0, paren };
+    g[0] = Group { start, end, sep: 0, paren };
     let mut ng = 1;
     let mut digits = end - start;
     loop {
-        match next_group(b, g[ng - 1].close, g[ng - 1].paren) {
+        match next_group(b, g[ng - 1].close(), g[ng - 1].paren) {
             Next::End => break,
             Next::Fail => {
-                s.set_resume(Family::Phone, g[ng - 1].close);
+                s.set_resume(Family::Phone, g[ng - 1].close());
                 return;
             }
             Next::Group(x) => {
                 digits += x.len();
-                if ng == MAX_GROUPS || digits > MAX_DIGITS || x.close - lead > MAX_BYTES {
-                    s.set_resume(Family::Phone, x.close);
+                if ng == MAX_GROUPS || digits > MAX_DIGITS || x.close() - lead > MAX_BYTES {
+                    s.set_resume(Family::Phone, x.close());
                     return;
                 }
                 g[ng] = x;
@@ -1024,7 +1128,7 @@ fn number(s: &mut Scanner<'_>, start: usize, end: usize) {
             continue;
         };
         emit(s, lead, g[k - 1].end, first.0, first.1, false);
-        emit(s, x.open, chunk_end, second.0, second.1, ext.is_some());
+        emit(s, x.open(), chunk_end, second.0, second.1, ext.is_some());
         return;
     }
 }
@@ -1055,6 +1159,11 @@ mod tests {
         assert!(!nanp(b"2124110199"), "N11 exchange");
         assert!(!nanp(b"2925550199"), "N9X area code");
         assert!(!nanp(b"212555019"));
+    }
+
+    #[test]
+    fn word_lists_are_sorted() {
+        assert!(NEGATIVE.is_sorted());
     }
 
     #[test]
