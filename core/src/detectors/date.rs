@@ -558,11 +558,11 @@ fn ordinal(b: &[u8], i: usize, english_only: bool) -> Option<usize> {
     }
 }
 
-/// A year after a month name at `i`: `, 2024`, ` 2024`, ` de 2024`, ` del 2024`.
+/// A year after a month name or a day at `i`: `, 2024`, ` 2024`, ` de 2024`, ` del 2024`.
 /// Returns (year, start, end).
-fn year_after(b: &[u8], i: usize, comma: bool) -> Option<(u32, usize, usize)> {
+fn year_after(b: &[u8], i: usize) -> Option<(u32, usize, usize)> {
     let mut j = i;
-    if comma && b.get(j) == Some(&b',') {
+    if b.get(j) == Some(&b',') {
         j += 1;
     }
     let sp = space_at(b, j);
@@ -630,7 +630,7 @@ fn written_day_first(s: &Scanner<'_>, start: usize, end: usize) -> Option<Date> 
             }
             Some((y, j + 1, k))
         }
-        None => year_after(b, j, false),
+        None => year_after(b, j),
     };
     date_with_month(s, start, day, m, wend, wlen, year)
 }
@@ -692,7 +692,7 @@ fn written_month_first(s: &Scanner<'_>, start: usize, end: usize) -> Option<Date
     let m = month(w)?;
     let day = num(&b[start..end]);
     let i = ordinal(b, end, true)?;
-    let year = year_after(b, i, true);
+    let year = year_after(b, i);
     let mut date = date_with_month(s, ws, day, m, i, we - ws, year)?;
     if date.year == Year::Missing {
         // The date is `Month day`: it ends after the day (and its suffix).

@@ -14,7 +14,7 @@
 //! separator (or through `:` or `,`, as in times and decimals) never starts a number, so the
 //! tail of an IBAN, a card number or a long digit list is not read as a phone number.
 //!
-//! The collected digits (at most 26 in at most 10 groups) must then form one valid number,
+//! The collected digits (at most 26 in at most 14 groups) must then form one valid number,
 //! or two valid numbers written one after the other (`030 1234567 / 0171 1234567`).
 //!
 //! # Validation
@@ -50,7 +50,8 @@
 //!   dots or a parenthesised area code;
 //! - an Italian mobile, 3 + 8-9 digits;
 //! - a Spanish or Polish number of 9 digits, as one block or grouped 3-3-3, 3-2-2-2 or
-//!   2-3-2-2.
+//!   2-3-2-2;
+//! - a NANP local number `NXX-XXXX` (reported only with context).
 //!
 //! Dates (`01.02.2024`, `2024-03-15`), IP addresses, dotted numbers that are not phone
 //! layouts (`1.234.567`), amounts (a currency sign or code next to the digits), times and
@@ -69,7 +70,7 @@
 //! - National: pairs or a parenthesised area code 0.65; NANP `NXX-NXX-XXXX` 0.6 (0.55 with
 //!   spaces); area code first 0.55; Spanish or Polish 3-2-2-2 and 2-3-2-2, Italian mobiles
 //!   0.5; 3-3-3 0.4 (it looks like an amount); other trunk-0 layouts 0.4; one block of
-//!   digits 0.3-0.35.
+//!   digits 0.3-0.35; NANP local numbers 0.25.
 //! - A phone context word (phone, tel, Telefon, Handy, téléphone, portable, teléfono,
 //!   móvil, telefono, cellulare, telefoon, mobiel, fax, ...) within 64 bytes before or 32
 //!   after adds 0.35 to national numbers and 0.1 to international ones; an extension adds
@@ -81,9 +82,10 @@
 //!
 //! # Window
 //!
-//! A finding depends on at most 4 bytes before its first digit for the start rules, 64
-//! bytes before it for context, and, after its first digit, at most 96 bytes of digits and
-//! separators, 24 bytes of extension and 32 bytes of context: 152 bytes.
+//! A finding depends on at most 12 bytes before its first digit for the start rules, 64
+//! bytes before it for context, and, after its first digit, at most 128 bytes of digits
+//! and separators (a chunk stops at 96 bytes, 26 digits or 14 groups), 24 bytes of
+//! extension, 4 bytes of amount marks and 32 bytes of context: 188 bytes.
 
 use crate::Kind;
 use crate::detectors::{Family, Handler};
@@ -152,7 +154,7 @@ const MAX_RUN: usize = 17;
 /// Most digits in one chunk (two numbers written one after the other).
 const MAX_DIGITS: usize = 26;
 /// Most groups in one chunk.
-const MAX_GROUPS: usize = 10;
+const MAX_GROUPS: usize = 14;
 /// Most bytes from the start of a chunk to the end of its last group.
 const MAX_BYTES: usize = 96;
 /// How far before a number negative context words are looked for.
@@ -656,13 +658,9 @@ fn classify(b: &[u8], g: &[Group], plus: bool) -> Option<(f32, Class)> {
     for (i, x) in g.iter().enumerate().skip(1) {
         match x.sep {
             b'.' => dot = true,
-            b'/' => {
-                // Only right after the area code: `030/1234567`.
-                if i != 1 || d[0] != b'0' {
-                    return None;
-                }
-                other = true;
-            }
+            // Only right after the area code: `030/1234567`, `02/123.45.67`.
+            b'/' if i != 1 || d[0] != b'0' => return None,
+            b'/' => {}
             _ => other = true,
         }
     }
@@ -734,6 +732,10 @@ fn classify(b: &[u8], g: &[Group], plus: bool) -> Option<(f32, Class)> {
         if g[0].len() == 3 && g.len() <= 3 && g.iter().skip(1).all(|x| x.len() >= 3) {
             return Some((0.5, class));
         }
+    }
+    if n == 7 && lens(&[3, 4]) && g[1].sep == b'-' && d[0] >= b'2' && !(d[1] == b'1' && d[2] == b'1') {
+        // A NANP local number, `NXX-XXXX`: a phone number only with context.
+        return Some((0.25, class));
     }
     if n == 9 {
         // Spain (6-9...) and Poland.
@@ -1007,7 +1009,8 @@ fn emit(s: &mut Scanner<'_>, start: usize, end: usize, base: f32, class: Class, 
     if ext {
         score += 0.05;
     }
-    s.push(start, end, Kind::PhoneNumber, score.min(0.99), "phone");
+    let cap = if class == Class::National { 0.95 } else { 0.99 };
+    s.push(start, end, Kind::PhoneNumber, score.min(cap), "phone");
 }
 
 /// Called at every maximal run of ASCII digits `b[start..end]`.
@@ -1061,6 +1064,11 @@ fn number(s: &mut Scanner<'_>, start: usize, end: usize) {
                 return;
             }
             plus = Some(p);
+            // `(+49) 30 1234567`: the country code in parentheses.
+            if p > 0 && b[p - 1] == b'(' && b.get(end) == Some(&b')') {
+                plus = Some(p - 1);
+                paren = true;
+            }
         }
         Some(b'(') => {
             if b.get(end) == Some(&b')') {

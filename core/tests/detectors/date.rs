@@ -65,6 +65,7 @@ fn numeric_day_or_month_first() {
 #[test]
 fn written_months_in_six_languages() {
     d!("on 15 March 2024" => [(DT, "15 March 2024")]);
+    d!("on 15 March, 2024" => [(DT, "15 March, 2024")]);
     d!("the 15th of March 2024" => [(DT, "15th of March 2024")]);
     d!("March 15, 2024" => [(DT, "March 15, 2024")]);
     d!("on Sunday, March 15th 2024." => [(DT, "March 15th 2024")]);
@@ -100,6 +101,9 @@ fn calendar_is_validated() {
     d!("April 31, 2024" => []);
     d!("15.03.1700 and 15.03.2300" => []);
     d!("15 March 3024" => []);
+    d!("am 31. April 2024, le 30 février 2024" => []);
+    d!("el 31 de junio de 2024, il 31 settembre 2024, op 31 november 2024" => []);
+    d!("29 febbraio 2023, 29 februari 2024" => [(DT, "29 februari 2024")]);
 }
 
 #[test]
