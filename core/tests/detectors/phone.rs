@@ -309,3 +309,26 @@ fn long_and_odd_inputs() {
     let many = "Tel. 030 1234567\n".repeat(1000);
     assert_eq!(e.scan(&many).len(), 1000);
 }
+
+#[test]
+fn random_phone_and_date_shapes_keep_the_invariants() {
+    // xorshift, so failures reproduce.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let pieces = [
+        "0", "1", "2", "5", "9", "00", "030", "1234567", "49", "+", "(", ")", "(0)", " ", "-", ".", "/", ",", ":",
+        "\u{a0}", "\u{202f}", "x", "ext.", " poste ", "Tel. ", "Order ", "€", "%", "März", "March", "é", "中", "2024",
+        "15", "T", "Z", "born ", "geb. ", "de ", "1er", "th",
+    ];
+    let engine = Engine::default();
+    for _ in 0..5000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+        crate::invariants::check(&text, &engine.scan(&text));
+    }
+}
