@@ -390,10 +390,30 @@ const MONTHS: &[(&[u8], u32)] = &[
     (b"settembre", 9),
 ];
 
+/// Where the names starting with each letter `a..=z` begin in [`MONTHS`] (and the end).
+static MONTH_AT: [u8; 27] = {
+    let mut at = [0u8; 27];
+    let mut c = 0;
+    let mut k = 0;
+    while c < 26 {
+        while k < MONTHS.len() && ((MONTHS[k].0[0] - b'a') as usize) < c {
+            k += 1;
+        }
+        at[c] = k as u8;
+        c += 1;
+    }
+    at[26] = MONTHS.len() as u8;
+    at
+};
+
 /// Month number of a lower-case month name or abbreviation.
 fn month(w: &[u8]) -> Option<u32> {
     let c = *w.first()?;
-    MONTHS.iter().skip_while(|(n, _)| n[0] < c).take_while(|(n, _)| n[0] == c).find(|(n, _)| *n == w).map(|&(_, m)| m)
+    if !c.is_ascii_lowercase() {
+        return None;
+    }
+    let ci = usize::from(c - b'a');
+    MONTHS[usize::from(MONTH_AT[ci])..usize::from(MONTH_AT[ci + 1])].iter().find(|(n, _)| *n == w).map(|&(_, m)| m)
 }
 
 /// Second-byte classes (as in [`second_class`]) of month names and of the words `of` and
@@ -838,7 +858,10 @@ mod tests {
 
     #[test]
     fn month_table() {
-        assert!(MONTHS.windows(2).all(|p| p[0].0[0] <= p[1].0[0]));
+        assert!(MONTHS.len() < 256 && MONTHS.windows(2).all(|p| p[0].0[0] <= p[1].0[0]));
+        for (n, m) in MONTHS {
+            assert_eq!(month(n), Some(*m));
+        }
         assert!(MONTHS.iter().all(|(n, m)| n.len() <= MONTH_MAX && (1..=12).contains(m)));
         for (n, _) in MONTHS {
             assert!(month_may_start(n, 0), "{:?}", std::str::from_utf8(n));

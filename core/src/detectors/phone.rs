@@ -868,18 +868,14 @@ pub(crate) fn last_word(s: &Scanner<'_>, from: usize, to: usize, words: &Words) 
     while i > from {
         i -= 1;
         let c = b[i] | 0x20;
-        if !c.is_ascii_lowercase() {
+        // Most positions are inside a word: reject those first.
+        if !c.is_ascii_lowercase() || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
             continue;
         }
         let ci = usize::from(c - b'a');
-        if words.second[ci] & (1 << second_class(b[i + 1])) == 0 {
+        if words.second[ci] & (1 << second_class(b[i + 1])) == 0 || (i > 0 && b[i - 1] >= 0x80 && !s.boundary_before(i))
+        {
             continue;
-        }
-        if i > 0 {
-            let p = b[i - 1];
-            if p.is_ascii_alphanumeric() || p == b'_' || (p >= 0x80 && !s.boundary_before(i)) {
-                continue;
-            }
         }
         for w in &words.list[usize::from(words.at[ci])..usize::from(words.at[ci + 1])] {
             if let Some(e) = word_at(s, i, w) {
@@ -1087,10 +1083,27 @@ fn number(s: &mut Scanner<'_>, start: usize, end: usize) {
     }
     let lead = plus.unwrap_or(open);
 
+    // Most digit runs here are short dotted or spaced numbers (`1.2.3`, `4 12`): count the
+    // digits before setting up the full parse.
+    let mut digits = end - start;
+    let mut last = Group { start, end, sep: 0, paren };
+    while digits < 7 {
+        match next_group(b, last.close(), last.paren) {
+            Next::Group(x) => {
+                digits += x.len();
+                last = x;
+            }
+            Next::End | Next::Fail => {
+                s.set_resume(Family::Phone, last.close());
+                return;
+            }
+        }
+    }
+
     let mut g = [Group::default(); MAX_GROUPS];
     g[0] = Group { start, end, sep: 0, paren };
     let mut ng = 1;
-    let mut digits = end - start;
+    digits = end - start;
     loop {
         match next_group(b, g[ng - 1].close(), g[ng - 1].paren) {
             Next::End => break,
