@@ -36,6 +36,7 @@
 //! | 43 (AT) | 5-13 digits |
 //! | 41 (CH) | 9 digits |
 //! | 48 (PL) | 9 digits |
+//! | 7 (RU, KZ) | 10 digits |
 //! | others | 6-13 digits, at most 15 with the country code (scored lower) |
 //!
 //! A superfluous national 0 after the country code (`+49 030 ...`, a common mistake) is
