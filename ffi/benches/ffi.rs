@@ -36,7 +36,14 @@ fn overhead(c: &mut Criterion) {
                 let mut n = 0;
                 // SAFETY: live engine, text and buffer valid for their lengths.
                 unsafe {
-                    lucairn_engine_scan(handle, black_box(text).as_ptr(), text.len(), out.as_mut_ptr(), out.len(), &mut n)
+                    lucairn_engine_scan(
+                        handle,
+                        black_box(text).as_ptr(),
+                        text.len(),
+                        out.as_mut_ptr(),
+                        out.len(),
+                        &mut n,
+                    )
                 };
                 n
             })

@@ -186,7 +186,11 @@ pub unsafe extern "C" fn lucairn_error_message(
 /// `buf` must be NULL or valid for writes of `buf_len` bytes; `len_out` must be NULL or
 /// valid for a write.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn lucairn_last_error_detail(buf: *mut c_char, buf_len: usize, len_out: *mut usize) -> lucairn_result {
+pub unsafe extern "C" fn lucairn_last_error_detail(
+    buf: *mut c_char,
+    buf_len: usize,
+    len_out: *mut usize,
+) -> lucairn_result {
     quiet(|| {
         // SAFETY: the caller's contract above.
         let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };

@@ -174,9 +174,7 @@ fn bad_arguments_return_codes_and_touch_nothing() {
         (
             "NULL count",
             1,
-            Box::new(|o, _| unsafe {
-                lucairn_engine_scan(e, t.as_ptr(), t.len(), o.as_mut_ptr(), 4, ptr::null_mut())
-            }),
+            Box::new(|o, _| unsafe { lucairn_engine_scan(e, t.as_ptr(), t.len(), o.as_mut_ptr(), 4, ptr::null_mut()) }),
         ),
         (
             "invalid UTF-8",
@@ -191,9 +189,7 @@ fn bad_arguments_return_codes_and_touch_nothing() {
         (
             "capacity overflow",
             4,
-            Box::new(|o, n| unsafe {
-                lucairn_engine_scan(e, t.as_ptr(), t.len(), o.as_mut_ptr(), usize::MAX / 8, n)
-            }),
+            Box::new(|o, n| unsafe { lucairn_engine_scan(e, t.as_ptr(), t.len(), o.as_mut_ptr(), usize::MAX / 8, n) }),
         ),
     ];
     for (what, expected, call) in &cases {

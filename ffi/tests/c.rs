@@ -1,1 +1,121 @@
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
+/// The tests in c-tests/, each a program that exits 0 and prints "<name>: ok".
+const TESTS: &[&str] = &["scan", "errors", "threads"];
+
+fn gcc() -> Option<&'static str> {
+    let found = Command::new("gcc").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if !found {
+        eprintln!("SKIPPED: gcc not found; the C tests need gcc with AddressSanitizer (CI has it)");
+    }
+    found.then_some("gcc")
+}
+
+/// The directory with the library's artifacts (target/debug or target/release): the test
+/// binary lives in its `deps` folder, and cargo builds liblucairn.a and liblucairn.so
+/// before it.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("deps directory");
+    let dir = deps.parent().expect("profile directory");
+    assert!(dir.join("liblucairn.a").exists(), "{} has no liblucairn.a", dir.display());
+    dir.to_path_buf()
+}
+
+fn sources() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests")
+}
+
+fn compile(gcc: &str, name: &str, out: &Path, link: &[&str], extra: &[&str]) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(gcc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args(extra)
+        .arg("-I")
+        .arg(manifest.join("include"))
+        .arg(sources().join(format!("{name}.c")))
+        .args(link)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(out)
+        .output()
+        .expect("run gcc");
+    assert!(
+        output.status.success(),
+        "gcc failed on c-tests/{name}.c:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn run(name: &str, exe: &Path, env: &[(&str, &str)]) {
+    let output = Command::new(exe).envs(env.iter().copied()).output().expect("run the C test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "c-tests/{name}.c failed ({}):\n{stdout}{stderr}", output.status);
+    assert!(stdout.contains(&format!("{name}: ok")), "c-tests/{name}.c did not finish:\n{stdout}{stderr}");
+    // A report from a sanitizer would fail the run, but check the output too.
+    assert!(!stderr.contains("Sanitizer"), "c-tests/{name}.c:\n{stderr}");
+}
+
+/// Compiles `c-tests/<name>.c` against the header and the static library with
+/// AddressSanitizer (leak checks included) and UBSan, and runs it.
+fn sanitized(name: &str) {
+    let Some(gcc) = gcc() else { return };
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("c-tests");
+    std::fs::create_dir_all(&out).expect("create the C test directory");
+    let exe = out.join(format!("{name}-asan"));
+    let lib = lib_dir().join("liblucairn.a");
+    let lib = lib.to_str().expect("UTF-8 path");
+    compile(gcc, name, &exe, &[lib], &["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]);
+    run(
+        name,
+        &exe,
+        &[
+            ("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"),
+            ("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
+        ],
+    );
+}
+
+#[test]
+fn c_scan() {
+    sanitized("scan");
+}
+
+#[test]
+fn c_errors() {
+    sanitized("errors");
+}
+
+#[test]
+fn c_threads() {
+    sanitized("threads");
+}
+
+/// The shared library exports the same API: the scan test linked with -llucairn.
+#[test]
+fn c_scan_shared_library() {
+    let Some(gcc) = gcc() else { return };
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("c-tests");
+    std::fs::create_dir_all(&out).expect("create the C test directory");
+    let exe = out.join("scan-shared");
+    let dir = lib_dir();
+    let dir = dir.to_str().expect("UTF-8 path");
+    compile(gcc, "scan", &exe, &["-L", dir, "-llucairn"], &[]);
+    run("scan", &exe, &[("LD_LIBRARY_PATH", dir)]);
+}
+
+/// Every C file in c-tests/ is run by one of the tests above.
+#[test]
+fn every_c_test_is_run() {
+    let mut found: Vec<String> = std::fs::read_dir(sources())
+        .expect("read c-tests")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".c").map(str::to_string))
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = TESTS.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(found, listed);
+}

@@ -16,11 +16,8 @@ fn generate() -> String {
         env!("CARGO_PKG_VERSION_MINOR"),
         env!("CARGO_PKG_VERSION_PATCH"),
     ));
-    let bindings = cbindgen::Builder::new()
-        .with_config(config)
-        .with_crate(dir)
-        .generate()
-        .expect("cbindgen generates the header");
+    let bindings =
+        cbindgen::Builder::new().with_config(config).with_crate(dir).generate().expect("cbindgen generates the header");
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).expect("header is UTF-8")
