@@ -112,7 +112,7 @@ typedef struct lucairn_finding {
   uint32_t kind;
   // Confidence in [0, 1].
   float score;
-  // Name of the detector that found it (such as "email" or "custom"), a static
+  // Name of the detector that found it (such as "email" or "custom_regex"), a static
   // NUL-terminated string that stays valid for the life of the process.
   const char *detector;
 } lucairn_finding;

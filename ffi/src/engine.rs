@@ -41,7 +41,7 @@ pub struct lucairn_finding {
     pub kind: u32,
     /// Confidence in [0, 1].
     pub score: f32,
-    /// Name of the detector that found it (such as "email" or "custom"), a static
+    /// Name of the detector that found it (such as "email" or "custom_regex"), a static
     /// NUL-terminated string that stays valid for the life of the process.
     pub detector: *const c_char,
 }
