@@ -160,10 +160,15 @@ pub(crate) fn static_cstr(s: &'static str) -> *const c_char {
     }
     let c: &'static CStr = {
         let mut global = GLOBAL.lock().unwrap_or_else(|p| p.into_inner());
-        *global
-            .get_or_insert_with(HashMap::new)
-            .entry(s)
-            .or_insert_with(|| Box::leak(CString::new(s).unwrap_or_default().into_boxed_c_str()))
+        let map = global.get_or_insert_with(HashMap::new);
+        match map.get(s) {
+            Some(&c) => c,
+            None => {
+                let c: &'static CStr = Box::leak(CString::new(s).unwrap_or_default().into_boxed_c_str());
+                map.insert(s, c);
+                c
+            }
+        }
     };
     let _ = CACHE.try_with(|cache| {
         if let Ok(mut cache) = cache.try_borrow_mut() {

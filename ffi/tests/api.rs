@@ -158,7 +158,8 @@ fn bad_arguments_return_codes_and_touch_nothing() {
     let mut out = [blank(); 4];
     let mut n = 4242usize;
     let t = TEXT.as_bytes();
-    let cases: Vec<(&str, u32, Box<dyn Fn(&mut [lucairn_finding; 4], &mut usize) -> lucairn_result>)> = vec![
+    type Call<'a> = Box<dyn Fn(&mut [lucairn_finding; 4], &mut usize) -> lucairn_result + 'a>;
+    let cases: Vec<(&str, u32, Call<'_>)> = vec![
         (
             "NULL engine",
             1,
@@ -229,16 +230,17 @@ fn scan_alloc_matches_scan() {
         lucairn_findings_free(arr);
         lucairn_findings_free(ptr::null_mut());
     }
-    let mut arr = 0x1 as *mut lucairn_finding;
+    let mut arr = ptr::dangling_mut::<lucairn_finding>();
     let mut n = 7;
     // SAFETY: valid text and out pointers.
     let r = unsafe { lucairn_engine_scan_alloc(e, b"nothing here".as_ptr(), 12, &mut arr, &mut n) };
     assert_eq!((code(r), n), (OK, 0));
     assert!(arr.is_null());
-    let mut arr = 0x1 as *mut lucairn_finding;
+    let mut arr = ptr::dangling_mut::<lucairn_finding>();
     // SAFETY: invalid input: nothing may be written.
     let r = unsafe { lucairn_engine_scan_alloc(e, b"\xff".as_ptr(), 1, &mut arr, &mut n) };
-    assert_eq!((code(r), n, arr as usize), (2, 0, 1));
+    assert_eq!((code(r), n), (2, 0));
+    assert_eq!(arr, ptr::dangling_mut());
     // SAFETY: NULL out pointers are reported.
     let r = unsafe { lucairn_engine_scan_alloc(e, TEXT.as_ptr(), TEXT.len(), ptr::null_mut(), &mut n) };
     assert_eq!(code(r), 1);
@@ -303,7 +305,7 @@ fn redact_alloc_returns_an_owned_string() {
 
 #[test]
 fn policies_are_checked() {
-    let mut e = 0x1 as *mut lucairn_engine;
+    let mut e = ptr::dangling_mut::<lucairn_engine>();
     let cases: &[(&[u8], u32, &str)] = &[
         (b"{\"threshold\": 2}", 100, "policy.threshold: threshold 2 is outside [0, 1]"),
         (b"{\"custom\": [{\"kind\": \"X\", \"regex\": \"(\"}]}", 100, "policy.custom[0] (X): invalid regex"),
@@ -318,7 +320,7 @@ fn policies_are_checked() {
         let r = unsafe { lucairn_engine_new(policy.as_ptr(), policy.len(), &mut e) };
         assert_eq!(code(r), expected, "{:?}", String::from_utf8_lossy(policy));
         assert!(detail().starts_with(message), "{:?}", detail());
-        assert_eq!(e as usize, 1, "engine_out written on failure");
+        assert_eq!(e, ptr::dangling_mut(), "engine_out written on failure");
     }
     // SAFETY: NULL pointer with a length, and NULL out pointer, are reported.
     unsafe {
@@ -327,7 +329,7 @@ fn policies_are_checked() {
         assert_eq!(code(lucairn_engine_new(ptr::null(), 0, ptr::null_mut())), 1);
         lucairn_engine_free(ptr::null_mut());
     }
-    assert_eq!(e as usize, 1);
+    assert_eq!(e, ptr::dangling_mut());
 }
 
 #[test]
