@@ -141,10 +141,27 @@ func (e *Engine) PolicyDigest() (string, error) {
 	return C.GoStringN(&buf[0], C.int(n)), nil
 }
 
-// findingBuffers recycles the C finding arrays that scans write into.
+// findingWords is the size of a lucairn_finding in 8-byte words.
+const findingWords = C.sizeof_lucairn_finding / 8
+
+// A lucairn_finding must be a whole number of words (this fails to compile otherwise).
+const _ = uint(0) - C.sizeof_lucairn_finding%8
+
+// findingBuffer is memory for C to write findings into. It is allocated as words without
+// Go pointers (the detector fields hold C pointers), so that cgo's pointer check need not
+// inspect every element on each call.
+type findingBuffer struct {
+	words []uint64
+	count C.size_t
+}
+
+func (b *findingBuffer) findings() []C.lucairn_finding {
+	return unsafe.Slice((*C.lucairn_finding)(unsafe.Pointer(&b.words[0])), len(b.words)/findingWords)
+}
+
+// findingBuffers recycles the buffers that scans write into.
 var findingBuffers = sync.Pool{New: func() any {
-	b := make([]C.lucairn_finding, 32)
-	return &b
+	return &findingBuffer{words: make([]uint64, 16*findingWords)}
 }}
 
 func (e *Engine) scan(text *C.uint8_t, n int) ([]Finding, error) {
@@ -153,30 +170,32 @@ func (e *Engine) scan(text *C.uint8_t, n int) ([]Finding, error) {
 	if e.ptr == nil {
 		return nil, ErrClosed
 	}
-	bp := findingBuffers.Get().(*[]C.lucairn_finding)
-	defer findingBuffers.Put(bp)
-	var count C.size_t
-	var err error
-	locked(func() {
-		for {
-			buf := *bp
-			r := C.lucairn_engine_scan(e.ptr, text, C.size_t(n), &buf[0], C.size_t(len(buf)), &count)
-			if r == C.LUCAIRN_RESULT_BUFFER_TOO_SMALL && int(count) > len(buf) {
-				*bp = make([]C.lucairn_finding, int(count))
-				continue
-			}
-			err = check(r)
-			return
+	b := findingBuffers.Get().(*findingBuffer)
+	defer findingBuffers.Put(b)
+	// The error detail is kept per thread: read it on the thread that failed.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	count := &b.count
+	for {
+		buf := b.findings()
+		// A plain pointer (not &buf[0]) so that cgo checks one element, not the slice.
+		first := &buf[0]
+		r := C.lucairn_engine_scan(e.ptr, text, C.size_t(n), first, C.size_t(len(buf)), count)
+		if r == C.LUCAIRN_RESULT_BUFFER_TOO_SMALL && int(*count) > len(buf) {
+			b.words = make([]uint64, int(*count)*findingWords)
+			continue
 		}
-	})
-	if err != nil {
-		return nil, err
+		if err := check(r); err != nil {
+			return nil, err
+		}
+		break
 	}
-	if count == 0 {
+	n = int(*count)
+	if n == 0 {
 		return nil, nil
 	}
-	out := make([]Finding, int(count))
-	for i, f := range (*bp)[:count] {
+	out := make([]Finding, n)
+	for i, f := range b.findings()[:n] {
 		out[i] = Finding{
 			Start:    int(f.start),
 			End:      int(f.end),
@@ -196,21 +215,19 @@ func (e *Engine) redact(text *C.uint8_t, n int) ([]byte, error) {
 	}
 	// Redaction rarely grows a text by much; one retry covers the rest.
 	buf := make([]byte, n+n/4+64)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	var size C.size_t
-	var err error
-	locked(func() {
-		for {
-			r := C.lucairn_engine_redact(e.ptr, text, C.size_t(n), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &size)
-			if r == C.LUCAIRN_RESULT_BUFFER_TOO_SMALL && int(size) >= len(buf) {
-				buf = make([]byte, int(size)+1)
-				continue
-			}
-			err = check(r)
-			return
+	for {
+		r := C.lucairn_engine_redact(e.ptr, text, C.size_t(n), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &size)
+		if r == C.LUCAIRN_RESULT_BUFFER_TOO_SMALL && int(size) >= len(buf) {
+			buf = make([]byte, int(size)+1)
+			continue
 		}
-	})
-	if err != nil {
-		return nil, err
+		if err := check(r); err != nil {
+			return nil, err
+		}
+		break
 	}
 	return buf[:size], nil
 }
