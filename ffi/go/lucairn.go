@@ -34,6 +34,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -266,19 +267,34 @@ func (e *Engine) kindName(id uint32) string {
 	return "UNKNOWN"
 }
 
-// detectors caches detector names by the address of their static C string.
-var detectors sync.Map
+// detectorNames maps the static C strings of detector names to Go strings. It is
+// copied on write (detectors are few), so that reads take no lock and allocate nothing.
+var (
+	detectorNames atomic.Value // map[*C.char]string
+	detectorMu    sync.Mutex
+)
 
 func staticString(p *C.char) string {
 	if p == nil {
 		return ""
 	}
-	key := uintptr(unsafe.Pointer(p))
-	if s, ok := detectors.Load(key); ok {
-		return s.(string)
+	m, _ := detectorNames.Load().(map[*C.char]string)
+	if s, ok := m[p]; ok {
+		return s
+	}
+	detectorMu.Lock()
+	defer detectorMu.Unlock()
+	m, _ = detectorNames.Load().(map[*C.char]string)
+	if s, ok := m[p]; ok {
+		return s
+	}
+	next := make(map[*C.char]string, len(m)+1)
+	for k, v := range m {
+		next[k] = v
 	}
 	s := C.GoString(p)
-	detectors.Store(key, s)
+	next[p] = s
+	detectorNames.Store(next)
 	return s
 }
 
