@@ -34,7 +34,7 @@ fn compile(gcc: &str, name: &str, out: &Path, link: &[&str], extra: &[&str]) {
 fn compile_file(gcc: &str, name: &str, source: &Path, out: &Path, link: &[&str], extra: &[&str]) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(gcc)
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"])
         .args(extra)
         .arg("-I")
         .arg(manifest.join("include"))
@@ -133,6 +133,30 @@ fn c_readme_example() {
     compile_file(gcc, "README example", &source, &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
     let stdout = run_output("README example", &exe, SANITIZER_ENV);
     assert!(stdout.lines().any(|l| l == "EMAIL_ADDRESS anna@example.org"), "{stdout}");
+}
+
+/// The header compiles as C++ too: c-tests/header.cc, built with g++.
+#[test]
+fn cpp_header() {
+    let found = Command::new("g++").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if !found {
+        eprintln!("SKIPPED: g++ not found");
+        return;
+    }
+    let exe = scratch().join("header-cpp");
+    let lib = lib_dir().join("liblucairn.a");
+    let output = Command::new("g++")
+        .args(["-std=c++11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g", "-I"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("include"))
+        .arg(sources().join("header.cc"))
+        .arg(lib)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("run g++");
+    assert!(output.status.success(), "g++ failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = run_output("c-tests/header.cc", &exe, &[]);
+    assert!(stdout.contains("header: ok"), "{stdout}");
 }
 
 /// Every C file in c-tests/ is run by one of the tests above.
