@@ -1,0 +1,3 @@
+module github.com/lucairn/lucairn/ffi/go
+
+go 1.19

@@ -1,0 +1,255 @@
+//! Checking pointer arguments, writing outputs, and the library's own allocations.
+//!
+//! Every exported function checks all of its arguments with these helpers before it does
+//! any work, and writes its outputs only once the work has succeeded, so that a bad call
+//! returns an error code and touches nothing.
+
+use std::alloc::{self, Layout};
+use std::collections::HashMap;
+use std::ffi::{CStr, CString, c_char};
+use std::ptr::{self, NonNull};
+use std::sync::Mutex;
+
+use crate::error::{Error, lucairn_result as R};
+
+/// Largest length in bytes of any object: Rust slices (and C's `ptrdiff_t`) cannot be
+/// longer.
+const MAX_BYTES: usize = isize::MAX as usize;
+
+pub(crate) fn null(what: &str) -> Error {
+    Error::new(R::NullPointer, format!("{what}: NULL pointer"))
+}
+
+/// Checks a `(ptr, len)` input. `(NULL, 0)` is the empty slice; `(NULL, n > 0)` is an
+/// error.
+///
+/// # Safety
+///
+/// A non-NULL `ptr` must be valid for reads of `len` bytes for `'a`.
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], Error> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::new(R::NullPointer, format!("{what}: NULL pointer with length {len}")));
+    }
+    if len > MAX_BYTES {
+        return Err(Error::new(R::LengthOverflow, format!("{what}: length {len} exceeds PTRDIFF_MAX")));
+    }
+    // SAFETY: non-NULL, length bounded, validity is the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Checks a `(ptr, len)` UTF-8 text input; see [`bytes`].
+///
+/// # Safety
+///
+/// As for [`bytes`].
+pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str, Error> {
+    // SAFETY: forwarded contract.
+    let b = unsafe { bytes(ptr, len, what)? };
+    std::str::from_utf8(b)
+        .map_err(|e| Error::new(R::InvalidUtf8, format!("{what}: invalid UTF-8 at byte {}", e.valid_up_to())))
+}
+
+/// A checked, non-NULL pointer to one output value, written at most once.
+pub(crate) struct Out<T>(NonNull<T>);
+
+impl<T> Out<T> {
+    pub(crate) fn new(ptr: *mut T, what: &str) -> Result<Out<T>, Error> {
+        NonNull::new(ptr).map(Out).ok_or_else(|| null(what))
+    }
+
+    /// Writes the value (without reading or dropping what was there).
+    pub(crate) fn set(&self, v: T) {
+        // SAFETY: non-NULL; callers promise the pointer is valid and aligned for a write.
+        unsafe { self.0.as_ptr().write(v) }
+    }
+}
+
+/// A checked caller buffer of `cap` elements; `ptr` may be NULL only when `cap` is 0.
+pub(crate) struct BufOut<T> {
+    ptr: *mut T,
+    cap: usize,
+}
+
+impl<T> BufOut<T> {
+    /// # Safety
+    ///
+    /// A non-NULL `ptr` must be valid for writes of `cap` elements until the buffer is
+    /// written.
+    pub(crate) unsafe fn new(ptr: *mut T, cap: usize, what: &str) -> Result<BufOut<T>, Error> {
+        if ptr.is_null() && cap != 0 {
+            return Err(Error::new(R::NullPointer, format!("{what}: NULL pointer with capacity {cap}")));
+        }
+        if cap.checked_mul(size_of::<T>().max(1)).is_none_or(|n| n > MAX_BYTES) {
+            return Err(Error::new(R::LengthOverflow, format!("{what}: capacity {cap} exceeds PTRDIFF_MAX bytes")));
+        }
+        Ok(BufOut { ptr, cap })
+    }
+
+    pub(crate) fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// Writes `items` to the front of the buffer, converting each; `items.len() <= cap`.
+    pub(crate) fn write_from<S>(&self, items: &[S], mut convert: impl FnMut(&S) -> T) {
+        assert!(items.len() <= self.cap, "buffer overrun prevented");
+        for (i, item) in items.iter().enumerate() {
+            // SAFETY: in bounds by the assertion; validity is the caller's contract.
+            unsafe { self.ptr.add(i).write(convert(item)) }
+        }
+    }
+}
+
+/// A caller buffer for a NUL-terminated string and the length output, checked together.
+///
+/// The length output always receives the string length without the NUL; the buffer must
+/// hold one more byte.
+pub(crate) struct StrOut {
+    buf: BufOut<c_char>,
+    len_out: Out<usize>,
+}
+
+impl StrOut {
+    /// # Safety
+    ///
+    /// As for [`BufOut::new`].
+    pub(crate) unsafe fn new(buf: *mut c_char, buf_len: usize, len_out: Out<usize>) -> Result<StrOut, Error> {
+        // SAFETY: forwarded contract.
+        let buf = unsafe { BufOut::new(buf, buf_len, "buf")? };
+        Ok(StrOut { buf, len_out })
+    }
+
+    /// Copies `s` and a NUL, or reports the length needed.
+    pub(crate) fn write(&self, s: &[u8]) -> Result<(), Error> {
+        self.len_out.set(s.len());
+        if s.len() >= self.buf.capacity() {
+            return Err(Error::new(
+                R::BufferTooSmall,
+                format!("buf: {} bytes needed (including the NUL), {} given", s.len() + 1, self.buf.capacity()),
+            ));
+        }
+        // SAFETY: `s.len() + 1 <= cap` checked above.
+        unsafe {
+            ptr::copy_nonoverlapping(s.as_ptr(), self.buf.ptr.cast::<u8>(), s.len());
+            self.buf.ptr.add(s.len()).write(0);
+        }
+        Ok(())
+    }
+}
+
+/// A NUL-terminated copy of a `&'static str` that lives as long as the process.
+///
+/// Used for detector and kind names: they are static in the engine and few, so each
+/// distinct string is copied once and never freed. A string with an interior NUL (which
+/// no detector name has) becomes the empty string.
+pub(crate) fn static_cstr(s: &'static str) -> *const c_char {
+    thread_local! {
+        static CACHE: std::cell::RefCell<Vec<(usize, usize, &'static CStr)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    static GLOBAL: Mutex<Option<HashMap<&'static str, &'static CStr>>> = Mutex::new(None);
+
+    let key = (s.as_ptr() as usize, s.len());
+    let cached = CACHE
+        .try_with(|c| c.try_borrow().ok().and_then(|c| c.iter().find(|e| (e.0, e.1) == key).map(|e| e.2)))
+        .ok()
+        .flatten();
+    if let Some(c) = cached {
+        return c.as_ptr();
+    }
+    let c: &'static CStr = {
+        let mut global = GLOBAL.lock().unwrap_or_else(|p| p.into_inner());
+        let map = global.get_or_insert_with(HashMap::new);
+        match map.get(s) {
+            Some(&c) => c,
+            None => {
+                let c: &'static CStr = Box::leak(CString::new(s).unwrap_or_default().into_boxed_c_str());
+                map.insert(s, c);
+                c
+            }
+        }
+    };
+    let _ = CACHE.try_with(|cache| {
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            cache.push((key.0, key.1, c));
+        }
+    });
+    c.as_ptr()
+}
+
+/// Allocations handed to C: an array preceded by its element count, so that the matching
+/// free function needs only the pointer.
+fn layout<T>(n: usize) -> Option<(Layout, usize)> {
+    Layout::new::<usize>().extend(Layout::array::<T>(n).ok()?).ok().map(|(l, off)| (l.pad_to_align(), off))
+}
+
+/// Copies `items` into a new allocation; free it with [`free_array`]. Returns NULL only
+/// when the size overflows or the allocator fails.
+pub(crate) fn alloc_array<T: Copy>(items: &[T]) -> *mut T {
+    let Some((layout, off)) = layout::<T>(items.len()) else { return ptr::null_mut() };
+    // SAFETY: the layout is non-zero in size (it holds a usize).
+    let base = unsafe { alloc::alloc(layout) };
+    if base.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: `base` is aligned for usize; the array starts `off` bytes in, aligned for T,
+    // with room for `items.len()` elements.
+    unsafe {
+        base.cast::<usize>().write(items.len());
+        let data = base.add(off).cast::<T>();
+        ptr::copy_nonoverlapping(items.as_ptr(), data, items.len());
+        data
+    }
+}
+
+/// Frees an allocation made by [`alloc_array`]; NULL is ignored.
+///
+/// # Safety
+///
+/// `data` must be NULL or come from `alloc_array::<T>` and not have been freed.
+pub(crate) unsafe fn free_array<T>(data: *mut T) {
+    if data.is_null() {
+        return;
+    }
+    let Some((_, off)) = layout::<T>(0) else { return };
+    // SAFETY: the caller's contract: the count sits `off` bytes before the data.
+    unsafe {
+        let base = data.cast::<u8>().sub(off);
+        let n = base.cast::<usize>().read();
+        if let Some((layout, _)) = layout::<T>(n) {
+            alloc::dealloc(base, layout);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_round_trip() {
+        let p = alloc_array(&[1u8, 2, 3, 0]);
+        assert!(!p.is_null());
+        // SAFETY: just allocated with four elements.
+        unsafe {
+            assert_eq!(std::slice::from_raw_parts(p, 4), [1, 2, 3, 0]);
+            free_array(p);
+            free_array::<u64>(ptr::null_mut());
+        }
+        let q = alloc_array::<u64>(&[]);
+        // SAFETY: just allocated.
+        unsafe { free_array(q) };
+    }
+
+    #[test]
+    fn static_cstrs_are_shared() {
+        let a = static_cstr("email");
+        let b = static_cstr("email");
+        assert_eq!(a, b);
+        // SAFETY: static NUL-terminated string.
+        assert_eq!(unsafe { CStr::from_ptr(a) }.to_str(), Ok("email"));
+        let other = std::thread::spawn(|| static_cstr("email") as usize).join().expect("thread");
+        assert_eq!(other, a as usize);
+    }
+}

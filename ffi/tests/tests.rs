@@ -1,0 +1,9 @@
+//! Integration tests of lucairn-ffi, one binary.
+
+/// The C ABI called from Rust: arguments, outputs, errors.
+mod api;
+/// The C tests in c-tests/, compiled with gcc against the header and the static library
+/// and run under AddressSanitizer and UBSan.
+mod c;
+/// The committed header is what cbindgen generates.
+mod header;
