@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use lucairn_core::{DenyTerm, Kind};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyList, PySlice, PyString, PyTuple, PyType};
 
 use crate::errors::PolicyError;
 use crate::policy;
@@ -195,10 +195,17 @@ impl Engine {
 
     /// ``text`` with every finding replaced by ``[KIND]``.
     #[pyo3(signature = (text, /))]
-    fn redact(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn redact<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
         let t = text::text(text, "text")?;
         let s = t.as_str();
-        if s.len() >= DETACH_MIN_BYTES { Ok(py.detach(|| self.core.redact(s))) } else { Ok(self.core.redact(s)) }
+        if t.is_repaired() {
+            // The engine saw U+FFFD for each lone surrogate; cut the original instead, so
+            // everything but the findings is returned unchanged.
+            let found = self.core.scan(s);
+            return self.redact_original(py, text, &t, &found);
+        }
+        let out = if s.len() >= DETACH_MIN_BYTES { py.detach(|| self.core.redact(s)) } else { self.core.redact(s) };
+        Ok(PyString::new(py, &out))
     }
 
     /// The policy digest: blake3 of the policy's canonical form, as lower-case hex.
@@ -234,6 +241,31 @@ impl Engine {
 }
 
 impl Engine {
+    /// `[KIND]` for each finding, the rest cut from the original Python string.
+    fn redact_original<'py>(
+        &self,
+        py: Python<'py>,
+        original: &Bound<'py, PyAny>,
+        text: &Text<'_>,
+        found: &[lucairn_core::Finding],
+    ) -> PyResult<Bound<'py, PyString>> {
+        let mut ix = text.indexer();
+        let parts = PyList::empty(py);
+        let mut at = 0;
+        for f in found {
+            let (start, end) = (ix.char_index(f.span.start), ix.char_index(f.span.end));
+            if start < at {
+                continue;
+            }
+            parts.append(original.get_item(PySlice::new(py, at as isize, start as isize, 1))?)?;
+            parts.append(format!("[{}]", self.core.kind_name(f.kind)))?;
+            at = end;
+        }
+        parts.append(original.get_item(PySlice::new(py, at as isize, text.chars as isize, 1))?)?;
+        let joined = PyString::new(py, "").call_method1("join", (parts,))?;
+        joined.cast_into::<PyString>().map_err(PyErr::from)
+    }
+
     /// Python findings for the findings of one text.
     fn findings<'py>(
         &self,

@@ -32,7 +32,7 @@ pub(crate) fn from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Policy> {
     };
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_cow()?;
-        return if is_policy_text(&s) { parse_text(&s) } else { read_file(obj.py(), Path::new(&*s)) };
+        return if is_policy_text(&s) { parse_text(&s) } else { read_file(obj.py(), Path::new(&*s), true) };
     }
     if obj.cast::<PyMapping>().is_ok() {
         let value = to_json(obj, "policy", 0)?;
@@ -40,7 +40,7 @@ pub(crate) fn from_py(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Policy> {
     }
     if obj.hasattr("__fspath__")? {
         let path: PathBuf = obj.extract()?;
-        return read_file(obj.py(), &path);
+        return read_file(obj.py(), &path, false);
     }
     Err(PyTypeError::new_err(format!(
         "policy must be a dict, policy text, a file path or None, not {}",
@@ -57,7 +57,9 @@ fn parse_text(s: &str) -> PyResult<Policy> {
     Policy::parse(s).map_err(|e| PolicyError::new_err(e.to_string()))
 }
 
-fn read_file(py: Python<'_>, path: &Path) -> PyResult<Policy> {
+/// Reads a policy file; `from_str` says the path came as a `str`, which the error message
+/// then explains.
+fn read_file(py: Python<'_>, path: &Path, from_str: bool) -> PyResult<Policy> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -68,10 +70,15 @@ fn read_file(py: Python<'_>, path: &Path) -> PyResult<Policy> {
                 .and_then(|c| c.value(py).getattr("strerror").ok())
                 .and_then(|s| s.extract::<String>().ok())
                 .unwrap_or_else(|| e.to_string());
+            let hint = if from_str {
+                " (a str without '{', '=' or a line break is taken as a file path; pass policy text, a dict \
+                 or a pathlib.Path)"
+            } else {
+                ""
+            };
             let err = PolicyError::new_err(format!(
-                "cannot read policy file {:?}: {reason} (a str without '{{', '=' or a line break is taken as a file \
-                 path; pass policy text, a dict or a pathlib.Path)",
-                path.display().to_string(),
+                "cannot read policy file {:?}: {reason}{hint}",
+                path.display().to_string()
             ));
             err.set_cause(py, Some(cause.unwrap_or_else(|e| e)));
             return Err(err);
@@ -93,7 +100,7 @@ fn os_error(py: Python<'_>, e: &std::io::Error, path: &Path) -> Result<PyErr, Py
         return Err(PyErr::from(std::io::Error::new(e.kind(), e.to_string())));
     };
     let strerror: String = py.import("os")?.call_method1("strerror", (code,))?.extract()?;
-    let value = py.get_type::<PyOSError>().call1((code, strerror, path))?;
+    let value = py.get_type::<PyOSError>().call1((code, strerror, path.as_os_str()))?;
     Ok(PyErr::from_value(value))
 }
 

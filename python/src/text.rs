@@ -41,6 +41,11 @@ impl Text<'_> {
         self.utf8.as_str()
     }
 
+    /// True when lone surrogates were replaced to make the text UTF-8.
+    pub(crate) fn is_repaired(&self) -> bool {
+        matches!(self.utf8, Utf8::Repaired(_))
+    }
+
     /// A converter from byte offsets of this text to Python string indices.
     pub(crate) fn indexer(&self) -> CharIndexer<'_> {
         let s = self.as_str();
