@@ -297,6 +297,26 @@ impl Engine {
     }
 }
 
+/// Scans `text` `iterations` times in Rust, with the GIL released, and returns the total
+/// time in seconds.
+///
+/// Benchmarking support (`benches/python/bench_scan.py`): the cost of the scan itself in
+/// this very build, to tell it from the cost of calling `Engine.scan` from Python.
+#[pyfunction]
+#[pyo3(signature = (engine, text, iterations))]
+pub(crate) fn _time_scan(py: Python<'_>, engine: &Engine, text: &Bound<'_, PyAny>, iterations: u64) -> PyResult<f64> {
+    let t = text::text(text, "text")?;
+    let s = t.as_str();
+    let elapsed = py.detach(|| {
+        let start = std::time::Instant::now();
+        for _ in 0..iterations {
+            std::hint::black_box(engine.core.scan(std::hint::black_box(s)));
+        }
+        start.elapsed()
+    });
+    Ok(elapsed.as_secs_f64())
+}
+
 /// The `f64` closest to the shortest decimal form of `x`, so a score of `0.8_f32`
 /// reads `0.8` in Python rather than `0.800000011920929`.
 fn decimal_f64(x: f32) -> f64 {

@@ -20,7 +20,7 @@ mod text;
 #[pymodule]
 mod _lucairn {
     #[pymodule_export]
-    use crate::engine::{Engine, Finding};
+    use crate::engine::{_time_scan, Engine, Finding};
     #[pymodule_export]
     use crate::errors::{LucairnError, PolicyError};
 
