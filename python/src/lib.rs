@@ -20,7 +20,7 @@ mod text;
 #[pymodule]
 mod _lucairn {
     #[pymodule_export]
-    use crate::engine::{_time_scan, Engine, Finding};
+    use crate::engine::{Engine, Finding};
     #[pymodule_export]
     use crate::errors::{LucairnError, PolicyError};
 
@@ -28,6 +28,8 @@ mod _lucairn {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        m.add("__version__", env!("CARGO_PKG_VERSION"))
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        // Benchmarking support; set as a plain attribute to keep it out of `__all__`.
+        m.setattr("_time_scan", wrap_pyfunction!(crate::engine::_time_scan, m)?)
     }
 }
