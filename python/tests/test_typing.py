@@ -40,7 +40,7 @@ def test_stubs_match_the_native_module(tmp_path: Path) -> None:
     # mypy's stubtest imports the module and compares every name, signature and
     # property with the stub.
     r = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", "lucairn"],
+        [sys.executable, "-m", "mypy.stubtest", "lucairn._lucairn"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
