@@ -16,6 +16,12 @@ use crate::text::{self, Text};
 /// the scan saves.
 const DETACH_MIN_BYTES: usize = 8 * 1024;
 
+/// `scan_batch` converts and scans this much text at a time.
+const BATCH_CHUNK_BYTES: usize = 1 << 20;
+
+/// Batches smaller than this are scanned on the calling thread.
+const PARALLEL_MIN_BYTES: usize = 32 * 1024;
+
 /// One piece of personal data found in a text.
 ///
 /// ``text[f.start:f.end]`` is the value: ``start`` and ``end`` are indices into the
@@ -171,8 +177,9 @@ impl Engine {
     /// in input order.
     ///
     /// ``texts`` is any iterable of ``str`` (a list, a tuple, a generator). The texts are
-    /// converted first, then scanned with the GIL released. The number of threads is
-    /// that of rayon's pool: all cores, or ``RAYON_NUM_THREADS``.
+    /// converted first, then scanned with the GIL released, a chunk of about 1 MiB at a
+    /// time (so memory stays bounded for long iterables). The number of threads is that
+    /// of rayon's pool: all cores, or ``RAYON_NUM_THREADS``.
     #[pyo3(signature = (texts, /))]
     fn scan_batch<'py>(&self, py: Python<'py>, texts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         if texts.is_instance_of::<PyString>() {
@@ -183,14 +190,23 @@ impl Engine {
         let iter = texts.try_iter().map_err(|_| {
             PyTypeError::new_err(format!("texts must be an iterable of str, not {}", text::type_name(texts)))
         })?;
-        let mut batch: Vec<Text<'py>> = Vec::new();
+        let out = PyList::empty(py);
+        let mut chunk: Vec<Text<'py>> = Vec::new();
+        let mut bytes = 0;
         for (i, item) in iter.enumerate() {
-            batch.push(text::text(&item?, &format!("texts[{i}]"))?);
+            let t = text::text(&item?, &format!("texts[{i}]"))?;
+            bytes += t.as_str().len();
+            chunk.push(t);
+            if bytes >= BATCH_CHUNK_BYTES {
+                self.scan_chunk(py, &chunk, bytes, &out)?;
+                chunk.clear();
+                bytes = 0;
+            }
         }
-        let strs: Vec<&str> = batch.iter().map(Text::as_str).collect();
-        let found = py.detach(|| self.core.scan_many(&strs));
-        let lists = batch.iter().zip(&found).map(|(t, f)| self.findings(py, t, f)).collect::<PyResult<Vec<_>>>()?;
-        PyList::new(py, lists)
+        if !chunk.is_empty() {
+            self.scan_chunk(py, &chunk, bytes, &out)?;
+        }
+        Ok(out)
     }
 
     /// ``text`` with every finding replaced by ``[KIND]``.
@@ -241,6 +257,29 @@ impl Engine {
 }
 
 impl Engine {
+    /// Scans converted texts with the GIL released and appends their findings to `out`.
+    fn scan_chunk<'py>(
+        &self,
+        py: Python<'py>,
+        chunk: &[Text<'_>],
+        bytes: usize,
+        out: &Bound<'py, PyList>,
+    ) -> PyResult<()> {
+        let strs: Vec<&str> = chunk.iter().map(Text::as_str).collect();
+        let found = py.detach(|| {
+            if bytes < PARALLEL_MIN_BYTES || rayon::current_num_threads() <= 1 {
+                // Handing a small batch to the pool costs more than it saves.
+                strs.iter().map(|s| self.core.scan(s)).collect()
+            } else {
+                self.core.scan_many(&strs)
+            }
+        });
+        for (t, f) in chunk.iter().zip(&found) {
+            out.append(self.findings(py, t, f)?)?;
+        }
+        Ok(())
+    }
+
     /// `[KIND]` for each finding, the rest cut from the original Python string.
     fn redact_original<'py>(
         &self,
