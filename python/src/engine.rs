@@ -9,7 +9,7 @@ use pyo3::types::{PyList, PySlice, PyString, PyTuple, PyType};
 
 use crate::errors::PolicyError;
 use crate::policy;
-use crate::text::{self, Text};
+use crate::text::{self, Arg, Text};
 
 /// Texts at least this long are scanned with the GIL released, so other Python threads
 /// run meanwhile; shorter ones keep it, as releasing and taking it back costs more than
@@ -167,7 +167,7 @@ impl Engine {
     /// more are scanned with the GIL released.
     #[pyo3(signature = (text, /))]
     fn scan<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
-        let t = text::text(text, "text")?;
+        let t = text::text(text, Arg::Text)?;
         let s = t.as_str();
         let found = if s.len() >= DETACH_MIN_BYTES { py.detach(|| self.core.scan(s)) } else { self.core.scan(s) };
         self.findings(py, &t, &found)
@@ -194,7 +194,7 @@ impl Engine {
         let mut chunk: Vec<Text<'py>> = Vec::new();
         let mut bytes = 0;
         for (i, item) in iter.enumerate() {
-            let t = text::text(&item?, &format!("texts[{i}]"))?;
+            let t = text::text(&item?, Arg::Item(i))?;
             bytes += t.as_str().len();
             chunk.push(t);
             if bytes >= BATCH_CHUNK_BYTES {
@@ -212,7 +212,7 @@ impl Engine {
     /// ``text`` with every finding replaced by ``[KIND]``.
     #[pyo3(signature = (text, /))]
     fn redact<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let t = text::text(text, "text")?;
+        let t = text::text(text, Arg::Text)?;
         let s = t.as_str();
         if t.is_repaired() {
             // The engine saw U+FFFD for each lone surrogate; cut the original instead, so
@@ -235,8 +235,10 @@ impl Engine {
     /// ``Engine(engine.policy)`` builds an equal engine.
     #[getter]
     fn policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(self.core.policy())
-            .map_err(|e| PolicyError::new_err(format!("cannot serialise the policy: {e}")))?;
+        // Through the canonical text, so a threshold of 0.6 reads 0.6 (its shortest form),
+        // not the float32 value widened to 0.6000000238418579.
+        let v: serde_json::Value = serde_json::from_str(&self.core.policy().canonical_json())
+            .map_err(|e| PolicyError::new_err(format!("cannot read back the policy: {e}")))?;
         policy::to_py(py, &v)
     }
 
@@ -344,7 +346,7 @@ impl Engine {
 #[pyfunction]
 #[pyo3(signature = (engine, text, iterations))]
 pub(crate) fn _time_scan(py: Python<'_>, engine: &Engine, text: &Bound<'_, PyAny>, iterations: u64) -> PyResult<f64> {
-    let t = text::text(text, "text")?;
+    let t = text::text(text, Arg::Text)?;
     let s = t.as_str();
     let elapsed = py.detach(|| {
         let start = std::time::Instant::now();

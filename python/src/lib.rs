@@ -8,6 +8,9 @@
 //! - [`policy`]: policies from Python values (dict, text, file).
 //! - [`text`]: `str` to UTF-8 and byte offsets back to string indices.
 //! - [`errors`]: `LucairnError` and its subclasses.
+//!
+//! Each area of the core gets its own module here and its own exception subclass in
+//! [`errors`]; the package front (`lucairn/__init__.py`) and the stub re-export them.
 
 use pyo3::prelude::*;
 

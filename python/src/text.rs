@@ -53,16 +53,34 @@ impl Text<'_> {
     }
 }
 
+/// Which argument a text came in, for error messages.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arg {
+    /// The `text` argument.
+    Text,
+    /// Item `i` of the `texts` argument.
+    Item(usize),
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Text => f.write_str("text"),
+            Arg::Item(i) => write!(f, "texts[{i}]"),
+        }
+    }
+}
+
 /// Converts `obj` for scanning. `what` names the argument in the `TypeError` raised when
 /// `obj` is not a `str`.
-pub(crate) fn text<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+pub(crate) fn text<'py>(obj: &Bound<'py, PyAny>, what: Arg) -> PyResult<Text<'py>> {
     let s = obj.cast::<PyString>().map_err(|_| not_a_str(obj, what))?;
     let chars = s.len()?;
     Ok(Text { utf8: encode(s)?, chars })
 }
 
 /// The `TypeError` for an argument that should have been a `str`.
-pub(crate) fn not_a_str(obj: &Bound<'_, PyAny>, what: &str) -> PyErr {
+pub(crate) fn not_a_str(obj: &Bound<'_, PyAny>, what: Arg) -> PyErr {
     let ty = type_name(obj);
     let hint = if obj.is_instance_of::<PyBytes>() || ty == "bytearray" || ty == "memoryview" {
         " (decode it first, for example data.decode(\"utf-8\"))"

@@ -73,7 +73,7 @@ def test_a_str_without_braces_equals_or_newline_is_a_path(tmp_path: Path, monkey
     assert Engine("rules").kinds == ["EMAIL_ADDRESS"]
     # Text is never mistaken for a path, even when a file of that name exists.
     Path("threshold = 0.9").write_text('only = ["URL"]\n', encoding="utf-8")
-    assert Engine("threshold = 0.9").policy["threshold"] == pytest.approx(0.9)
+    assert Engine("threshold = 0.9").policy["threshold"] == 0.9
 
 
 def test_mapping_types_are_accepted() -> None:
@@ -101,6 +101,8 @@ def test_policy_round_trip() -> None:
     assert p["deny"] == ["Falcon"]
     assert p["custom"][0]["kind"] == "EMPLOYEE_ID"
     assert p["threshold"] == 0.5
+    assert Engine({"threshold": 0.6, "thresholds": {"URL": 0.7}}).policy["thresholds"] == {"URL": 0.7}
+    assert Engine({"threshold": 0.6}).policy["threshold"] == 0.6
     assert Engine(p).policy_digest == e.policy_digest
     assert Engine(json.dumps(p)).policy_digest == e.policy_digest
 
