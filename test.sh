@@ -27,5 +27,8 @@ cargo test --workspace --doc
 step "C library install and the Go package"
 ./ffi/test.sh
 
+step "Python package: pip install ./python, pytest, typing and stub checks"
+./python/test.sh
+
 echo
 echo "all test suites passed"
