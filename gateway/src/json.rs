@@ -225,6 +225,9 @@ pub(crate) fn push_pointer_segment(out: &mut String, seg: &str) {
     }
 }
 
+/// A callback that may replace a string found at a JSON Pointer.
+pub(crate) type StringFn<'f, E> = dyn FnMut(&str, &str) -> Result<Option<String>, E> + 'f;
+
 /// Rewrites every string value (not key) of the JSON document `src`, calling
 /// `f(pointer, value)` for each; `f` returns the new value or `None` to keep it.
 ///
@@ -233,7 +236,7 @@ pub(crate) fn push_pointer_segment(out: &mut String, seg: &str) {
 pub(crate) fn map_strings<E>(
     src: &str,
     max_depth: usize,
-    f: &mut dyn FnMut(&str, &str) -> Result<Option<String>, E>,
+    f: &mut StringFn<'_, E>,
 ) -> Result<Result<Option<String>, E>, ()> {
     check_depth(src.as_bytes(), max_depth)?;
     let root = parse_document(src).map_err(|_| ())?;
@@ -256,7 +259,7 @@ fn walk_strings<E>(
     raw: &RawValue,
     pointer: &mut String,
     edits: &mut Edits,
-    f: &mut dyn FnMut(&str, &str) -> Result<Option<String>, E>,
+    f: &mut StringFn<'_, E>,
 ) -> Result<(), Walk<E>> {
     match node(raw).map_err(|_| Walk::Bad)? {
         Node::String(s) => {

@@ -72,7 +72,7 @@ pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
         .chunks(2)
         .map(|p| {
             let v = |c: u8| char::from(c).to_digit(16);
-            Some(u8::try_from(v(p[0])? * 16 + v(p[1])?).ok()?)
+            u8::try_from(v(p[0])? * 16 + v(p[1])?).ok()
         })
         .collect()
 }

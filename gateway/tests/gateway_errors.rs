@@ -214,7 +214,8 @@ fn bad_inputs_answer_openai_errors_and_forward_nothing() {
 
     // Header problems.
     let body = ok_body();
-    let cases: Vec<(&str, Vec<(&str, &str)>, u16, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         ("no Authorization", vec![("X-Upstream-Key", PROVIDER_KEY)], 401, "missing_api_key"),
         (
             "not a bearer",

@@ -83,7 +83,7 @@ fn valid_function_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn get<'f, 'a>(fields: &'f Fields<'a>, key: &str) -> Option<&'a RawValue> {
+fn get<'a>(fields: &Fields<'a>, key: &str) -> Option<&'a RawValue> {
     fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
@@ -259,16 +259,13 @@ impl<'a> Walker<'a> {
                 "seed" => {
                     self.opt_integer(v, &p, i64::MIN, i64::MAX)?;
                 }
-                "logprobs" => {
-                    if self.opt_bool(v, &p)? == Some(true) {
-                        return Err(ApiError::UnsupportedContent {
-                            param: p.param(),
-                            what: "token log probabilities (they would carry unscanned answer text)".into(),
-                        });
-                    }
-                }
-                "top_logprobs" => {
-                    if self.opt_integer(v, &p, 0, 20)?.unwrap_or(0) > 0 {
+                "logprobs" | "top_logprobs" => {
+                    let on = if k == "logprobs" {
+                        self.opt_bool(v, &p)? == Some(true)
+                    } else {
+                        self.opt_integer(v, &p, 0, 20)?.unwrap_or(0) > 0
+                    };
+                    if on {
                         return Err(ApiError::UnsupportedContent {
                             param: p.param(),
                             what: "token log probabilities (they would carry unscanned answer text)".into(),
