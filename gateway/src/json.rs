@@ -228,8 +228,9 @@ pub(crate) fn push_pointer_segment(out: &mut String, seg: &str) {
 /// A callback that may replace a string found at a JSON Pointer.
 pub(crate) type StringFn<'f, E> = dyn FnMut(&str, &str) -> Result<Option<String>, E> + 'f;
 
-/// Rewrites every string value (not key) of the JSON document `src`, calling
-/// `f(pointer, value)` for each; `f` returns the new value or `None` to keep it.
+/// Rewrites every string of the JSON document `src`, values and object keys, calling
+/// `f(pointer, string)` for each (for a key, `pointer` is the member's pointer); `f`
+/// returns the new string or `None` to keep it.
 ///
 /// Returns `Ok(None)` when nothing changed, `Err` when `src` is not JSON or nests deeper
 /// than `max_depth`.
@@ -276,10 +277,23 @@ fn walk_strings<E>(
             }
         }
         Node::Object(fields) => {
+            // Each key literal lies between the end of the previous member (or the
+            // opening brace) and the start of its value.
+            let mut prev_end = span_in(base, raw).ok_or(Walk::Bad)?.start + 1;
             for (k, v) in &fields {
                 let len = pointer.len();
                 push_pointer_segment(pointer, k);
+                let vspan = span_in(base, v).ok_or(Walk::Bad)?;
+                if let Some(new) = f(pointer, k).map_err(Walk::Callback)? {
+                    let gap = base.get(prev_end..vspan.start).ok_or(Walk::Bad)?;
+                    let (open, close) = (gap.find('"').ok_or(Walk::Bad)?, gap.rfind('"').ok_or(Walk::Bad)?);
+                    if close <= open {
+                        return Err(Walk::Bad);
+                    }
+                    edits.string(prev_end + open..prev_end + close + 1, &new);
+                }
                 walk_strings(base, v, pointer, edits, f)?;
+                prev_end = vspan.end;
                 pointer.truncate(len);
             }
         }

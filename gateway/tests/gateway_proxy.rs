@@ -20,7 +20,7 @@ const PLANTED: &str = r#"{
     {"role": "user", "content": "escaped form: p7\u0040planted.example"},
     {"role": "assistant", "content": "I will email {8}.", "refusal": "no {9}",
      "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "send_mail",
-        "arguments": "{\"to\": \"{10}\", \"cc\": [\"{11}\", {\"nested\": \"{12}\"}], \"n\": 3}"}}]},
+        "arguments": "{\"to\": \"{10}\", \"cc\": [\"{11}\", {\"nested\": \"{12}\"}], \"n\": 3, \"seen\": {\"{34}\": true}}"}}]},
     {"role": "tool", "tool_call_id": "call_1", "content": "sent to {10}, bounce from {13}"},
     {"role": "tool", "tool_call_id": "call_2", "content": [{"type": "text", "text": "log {14}"}]},
     {"role": "assistant", "content": null,
@@ -54,7 +54,7 @@ const PLANTED: &str = r#"{
 fn planted_request() -> (String, Vec<String>) {
     let mut body = PLANTED.to_string();
     let mut values = Vec::new();
-    for n in (1..=33).rev() {
+    for n in (1..=34).rev() {
         let v = format!("p{n}@planted.example");
         body = body.replace(&format!("{{{n}}}"), &v);
         values.push(v);

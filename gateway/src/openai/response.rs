@@ -47,7 +47,10 @@ fn collect<'a>(
             if key.is_some_and(|k| STRUCTURAL.contains(&k)) {
                 return Some(());
             }
-            let kind = if key == Some("arguments") { TextKind::Json } else { TextKind::Plain };
+            // Tool-call arguments are JSON, and so is structured output in `content`:
+            // check them JSON-aware so re-linked values keep them valid.
+            let looks_json = matches!(s.trim_start().as_bytes().first(), Some(b'{' | b'['));
+            let kind = if key == Some("arguments") || looks_json { TextKind::Json } else { TextKind::Plain };
             out.push(TextField { pointer: pointer.clone(), range: json::span_in(base, raw)?, value: s, kind });
         }
         Node::Array(items) => {
