@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod error;
 mod json;
+mod ledger;
 mod metrics;
 mod openai;
 mod pipeline;

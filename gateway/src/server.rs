@@ -13,6 +13,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::routes;
@@ -39,9 +40,8 @@ pub(crate) struct State {
     pub(crate) upstream: Upstream,
     pub(crate) signer: Arc<SigningKey>,
     pub(crate) metrics: Metrics,
-    /// Digest of the newest certificate: the head of the chain. Held while a
-    /// certificate is signed and stored, so the chain has no forks.
-    pub(crate) chain: tokio::sync::Mutex<Option<String>>,
+    /// Signs, chains and stores certificates.
+    pub(crate) ledger: Ledger,
 }
 
 /// Resolves on SIGINT or SIGTERM.

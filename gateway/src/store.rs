@@ -209,12 +209,19 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Stores a certificate.
-    pub(crate) fn insert_certificate(&self, c: &CertificateRecord) -> Result<(), StoreError> {
-        self.conn()?.execute(
-            "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![c.id, c.tenant, c.created_at, c.digest, c.previous, c.json],
-        )?;
+    /// Stores certificates in order, in one transaction: all or none.
+    pub(crate) fn insert_certificates(&self, certs: &[CertificateRecord]) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for c in certs {
+                st.execute(params![c.id, c.tenant, c.created_at, c.digest, c.previous, c.json])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -336,3 +336,47 @@ fn media_parts_pass_only_when_the_policy_allows() {
     let sent = String::from_utf8_lossy(&mock.last().body).into_owned();
     assert!(sent.contains("https://img.example/x.png") && !sent.contains("a@example.org"));
 }
+
+#[test]
+fn concurrent_requests_form_one_unbroken_chain() {
+    let dir = TempDir::new("chain");
+    let mock = Mock::echo();
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let port = gw.port;
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let key = key.clone();
+            std::thread::spawn(move || {
+                (0..5)
+                    .map(|i| {
+                        let body = json!({"model": "m", "messages": [
+                            {"role": "user", "content": format!("from t{t}.{i}@example.org")}
+                        ]})
+                        .to_string();
+                        let auth = format!("Bearer {key}");
+                        let h = [("Authorization", auth.as_str()), ("X-Upstream-Key", PROVIDER_KEY)];
+                        let r = crate::support::http(port, "POST", "/v1/chat/completions", &h, body.as_bytes());
+                        assert_eq!(r.status, 200, "{}", r.text());
+                        r.json()["metadata"]["dsa_compliance"]["certificate_id"].as_str().expect("id").to_string()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let ids: Vec<String> = threads.into_iter().flat_map(|t| t.join().expect("thread")).collect();
+    assert_eq!(ids.len(), 40);
+    // Every certificate links to exactly one other, and exactly one starts the chain.
+    let mut digests = std::collections::HashSet::new();
+    let mut previous = Vec::new();
+    for id in &ids {
+        let c = gw.request("GET", &format!("/v1/certificates/{id}"), &[], b"");
+        assert_eq!(c.status, 200);
+        digests.insert(blake3::hash(&c.body).to_hex().to_string());
+        previous.push(c.json()["previous"].as_str().map(str::to_string));
+    }
+    assert_eq!(previous.iter().filter(|p| p.is_none()).count(), 1, "one chain start");
+    let linked: std::collections::HashSet<String> = previous.into_iter().flatten().collect();
+    assert_eq!(linked.len(), 39, "no two certificates share a predecessor");
+    assert!(linked.is_subset(&digests), "every link points at a stored certificate");
+}

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::Tier;
 use crate::config::{Config, ServeArgs};
+use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::server::{self, State};
@@ -46,7 +47,8 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
         writeln!(out, "Make more with `lucairn keys create`.")?;
         out.flush()?;
     }
-    let chain = store.last_certificate_digest()?;
+    let signer = Arc::new(signer);
+    let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
     let upstream = Upstream::new(&config.upstream, config.connect_timeout, config.upstream_timeout)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
@@ -67,9 +69,9 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
             store,
             pipeline: Pipeline::new(engine),
             upstream,
-            signer: Arc::new(signer),
+            signer,
             metrics: Metrics::default(),
-            chain: tokio::sync::Mutex::new(chain),
+            ledger,
         });
         {
             let mut out = std::io::stdout().lock();

@@ -18,7 +18,7 @@ use crate::openai::response;
 use crate::pipeline::{self, ENGINE_VERSION, RequestScope};
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
-use crate::store::{CertificateRecord, KeyRecord};
+use crate::store::KeyRecord;
 use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS};
 use crate::util;
 
@@ -201,7 +201,6 @@ async fn issue_certificate(
     let id = certify::new_id().map_err(|_| ApiError::Internal)?;
     let url = format!("{}/v1/certificates/{id}", state.public_url);
     let now = util::now_unix();
-    let mut chain = state.chain.lock().await;
     let cert = Certificate {
         format: certify::FORMAT.to_string(),
         id: id.clone(),
@@ -215,28 +214,13 @@ async fn issue_certificate(
         upstream_status: answer.status.as_u16(),
         response_digest: certify::digest(&answer.body),
         answer_findings: scope.answer_counts().clone(),
-        previous: chain.clone(),
+        previous: None,
         signature: None,
     };
-    let (json, digest) = cert.sign(&state.signer).map_err(|_| ApiError::Internal)?;
-    let rec = CertificateRecord {
-        id: id.clone(),
-        tenant: key.tenant.clone(),
-        created_at: now,
-        digest: digest.clone(),
-        previous: chain.clone(),
-        json,
-    };
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || store.insert_certificate(&rec))
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "storing a certificate failed");
-            ApiError::Storage
-        })?;
-    *chain = Some(digest);
-    drop(chain);
+    state.ledger.append(cert, key.tenant.clone(), now).await.map_err(|e| {
+        tracing::error!(error = %e, "certificate not stored");
+        ApiError::Storage
+    })?;
     state.metrics.certificate();
     Ok((id, url))
 }
