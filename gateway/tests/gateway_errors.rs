@@ -364,3 +364,26 @@ fn scan_endpoint_reports_findings() {
     gw.request("POST", "/v1/scan", &[("Authorization", &auth)], b"{\"texts\": [1]}").assert_error(400, "invalid_json");
     gw.request("POST", "/v1/scan", &[("Authorization", &auth)], b"{}").assert_error(400, "missing_required_parameter");
 }
+
+#[test]
+fn optional_fields_may_be_null() {
+    let dir = TempDir::new("nulls");
+    let mock = Mock::echo();
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let body = json!({
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "user", "content": "hi", "name": null},
+            {"role": "assistant", "content": null, "tool_calls": null, "function_call": {"name": "f", "arguments": "{}"}, "refusal": null}
+        ],
+        "functions": null, "function_call": null, "tools": null, "tool_choice": null, "response_format": null,
+        "stop": null, "n": null, "temperature": null, "top_p": null, "max_tokens": null, "seed": null,
+        "stream": null, "stream_options": null, "user": null, "metadata": null, "modalities": null,
+        "logprobs": false, "top_logprobs": 0, "prediction": null, "web_search_options": null, "parallel_tool_calls": null
+    })
+    .to_string();
+    let r = gw.chat(&key, &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(mock.last().body, body.as_bytes());
+}

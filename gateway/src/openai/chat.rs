@@ -326,12 +326,15 @@ impl<'a> Walker<'a> {
                     }
                 }
                 "functions" => {
-                    for (i, f) in self.array(v, &p)?.into_iter().enumerate() {
-                        self.function_definition(f, &p.index(i))?;
+                    if !matches!(self.node(v, &p)?, Node::Null) {
+                        for (i, f) in self.array(v, &p)?.into_iter().enumerate() {
+                            self.function_definition(f, &p.index(i))?;
+                        }
                     }
                 }
                 "tool_choice" => self.tool_choice(v, &p)?,
                 "function_call" => match self.node(v, &p)? {
+                    Node::Null => {}
                     Node::String(s) if s == "none" || s == "auto" => {}
                     Node::String(_) => return Err(invalid(&p, "must be \"none\", \"auto\" or an object")),
                     Node::Object(f) => self.function_name(self.required(&f, "name", &p)?, &p.key("name"))?,
@@ -408,7 +411,7 @@ impl<'a> Walker<'a> {
                     }
                     self.content(v, &p, parts)?;
                 }
-                "name" => self.text(v, &p, TextKind::Plain)?,
+                "name" => self.opt_text(v, &p)?,
                 "refusal" if role == "assistant" => self.opt_text(v, &p)?,
                 "tool_calls" if role == "assistant" => {
                     if let Node::Array(calls) = self.node(v, &p)? {
