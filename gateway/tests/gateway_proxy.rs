@@ -285,6 +285,26 @@ fn upstream_metadata_cannot_spoof_the_certificate() {
 }
 
 #[test]
+fn pretty_printed_answers_keep_their_layout() {
+    let dir = TempDir::new("pretty");
+    let mock = Mock::start(Arc::new(|_: &Recorded| {
+        let body =
+            format!("\n  {}\n", serde_json::to_string_pretty(&completion("write to x@corp.example")).expect("json"));
+        Reply { body: body.into_bytes(), ..Reply::json(200, &json!({})) }
+    }));
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let r = gw.chat(&key, &json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = r.text();
+    assert!(text.starts_with("\n  {\n  \"choices\": [\n    {\n"), "{text}");
+    assert!(text.ends_with("}\n"), "{text}");
+    let v = r.json();
+    assert_eq!(v["choices"][0]["message"]["content"], "write to [EMAIL_ADDRESS]");
+    assert!(v["metadata"]["dsa_compliance"]["certificate_id"].is_string());
+}
+
+#[test]
 fn upstream_errors_keep_their_status_and_are_scanned() {
     let dir = TempDir::new("uperr");
     let mock = Mock::start(Arc::new(|_: &Recorded| {
