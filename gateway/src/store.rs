@@ -58,9 +58,13 @@ pub(crate) struct CertificateRecord {
 }
 
 /// A handle on the database; cheap to clone.
+///
+/// Two connections: one for writes, one for reads, so that looking up a key never waits
+/// for a certificate batch being committed (WAL readers do not block on the writer).
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
-    conn: Arc<Mutex<Connection>>,
+    write: Arc<Mutex<Connection>>,
+    read: Arc<Mutex<Connection>>,
     dir: PathBuf,
 }
 
@@ -105,10 +109,14 @@ impl Store {
     /// Opens (creating if needed) the database in `dir`.
     pub(crate) fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir)?;
-        let conn = Connection::open(dir.join(DB_FILE))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let open = || -> Result<Connection, StoreError> {
+            let conn = Connection::open(dir.join(DB_FILE))?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(conn)
+        };
+        let conn = open()?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         match version {
             0 => {
@@ -117,7 +125,8 @@ impl Store {
             SCHEMA_VERSION => {}
             v => return Err(StoreError::TooNew(v)),
         }
-        Ok(Store { conn: Arc::new(Mutex::new(conn)), dir: dir.to_path_buf() })
+        let read = open()?;
+        Ok(Store { write: Arc::new(Mutex::new(conn)), read: Arc::new(Mutex::new(read)), dir: dir.to_path_buf() })
     }
 
     /// The data directory.
@@ -126,7 +135,11 @@ impl Store {
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned)
+        self.write.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    fn reader(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.read.lock().map_err(|_| StoreError::Poisoned)
     }
 
     /// Makes and stores a new key; the returned key is the only copy.
@@ -172,7 +185,7 @@ impl Store {
 
     /// All keys, oldest first.
     pub(crate) fn list_keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let mut st = conn.prepare(
             "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
         )?;
@@ -182,7 +195,7 @@ impl Store {
 
     /// The key with this id.
     pub(crate) fn key(&self, id: &str) -> Result<Option<KeyRecord>, StoreError> {
-        let conn = self.conn()?;
+        let conn = self.reader()?;
         let row = conn
             .query_row(
                 "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys WHERE id = ?1",
@@ -227,7 +240,7 @@ impl Store {
 
     /// The JSON of a certificate.
     pub(crate) fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+        Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
     /// Digest of the newest certificate: the head of the chain.
