@@ -325,13 +325,15 @@ impl<'a> Walker<'a> {
                         return Err(wrong_type(&p, "an array"));
                     }
                 }
-                "functions" => {
-                    if !matches!(self.node(v, &p)?, Node::Null) {
-                        for (i, f) in self.array(v, &p)?.into_iter().enumerate() {
+                "functions" => match self.node(v, &p)? {
+                    Node::Null => {}
+                    Node::Array(items) => {
+                        for (i, f) in items.into_iter().enumerate() {
                             self.function_definition(f, &p.index(i))?;
                         }
                     }
-                }
+                    _ => return Err(wrong_type(&p, "an array")),
+                },
                 "tool_choice" => self.tool_choice(v, &p)?,
                 "function_call" => match self.node(v, &p)? {
                     Node::Null => {}
