@@ -4,7 +4,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod auth;
+mod certify;
 mod cli;
+mod config;
+mod error;
+mod json;
+mod ledger;
+mod metrics;
+mod openai;
+mod pipeline;
+mod routes;
+mod server;
+mod signing;
+mod store;
+mod upstream;
+mod util;
 
 /// Lucairn finds personal data in text, and keeps it out of LLM traffic.
 #[derive(Debug, Parser)]
@@ -20,6 +35,12 @@ enum Command {
     Scan(cli::scan::ScanArgs),
     /// Print the text with every finding replaced by `[KIND]`.
     Redact(cli::scan::RedactArgs),
+    /// Run the OpenAI-compatible gateway.
+    Serve(config::ServeArgs),
+    /// Create, list and revoke API keys.
+    Keys(cli::keys::KeysArgs),
+    /// Check a certificate's signature.
+    Verify(cli::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +48,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => cli::scan::scan(&args),
         Command::Redact(args) => cli::scan::redact(&args),
+        Command::Serve(args) => cli::serve::serve(&args),
+        Command::Keys(args) => cli::keys::keys(&args),
+        Command::Verify(args) => cli::verify::verify(&args),
     };
     match result {
         Ok(code) => code,

@@ -2,3 +2,11 @@
 
 /// `lucairn scan` and `lucairn redact`: formats, exit codes, errors.
 mod cli;
+/// Keys, first start, configuration, health, metrics, shutdown.
+mod gateway_admin;
+/// The bad-input table, authentication, revocation, upstream failures.
+mod gateway_errors;
+/// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
+mod gateway_proxy;
+/// A gateway process, a recording mock upstream, a raw HTTP client.
+mod support;

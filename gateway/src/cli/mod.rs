@@ -1,3 +1,6 @@
-//! Subcommands that run without a server.
+//! Subcommands.
 
+pub(crate) mod keys;
 pub(crate) mod scan;
+pub(crate) mod serve;
+pub(crate) mod verify;

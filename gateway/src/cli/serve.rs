@@ -1,0 +1,85 @@
+//! `lucairn serve`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use lucairn_core::{Engine, Policy};
+use tokio::net::TcpListener;
+
+use crate::auth::Tier;
+use crate::config::{Config, ServeArgs};
+use crate::ledger::Ledger;
+use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
+use crate::server::{self, State};
+use crate::signing::SigningKey;
+use crate::store::Store;
+use crate::upstream::Upstream;
+
+fn init_logging(filter: &str) -> Result<()> {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).with_context(|| format!("invalid log filter {filter:?}"))?;
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    Ok(())
+}
+
+pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    let config = Config::resolve(args)?;
+    init_logging(&config.log)?;
+    let store = Store::open(&config.data_dir)
+        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let signer = SigningKey::load_or_create(&config.data_dir)?;
+    let policy = match &config.policy {
+        None => Policy::default(),
+        Some(p) => {
+            let s = std::fs::read_to_string(p).with_context(|| format!("cannot read policy {}", p.display()))?;
+            Policy::parse(&s).with_context(|| format!("policy {}", p.display()))?
+        }
+    };
+    let engine = Engine::new(policy).context("policy")?;
+    if store.key_count()? == 0 {
+        let key = store.create_key("default", Tier::Developer, true, false)?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Created a developer API key for tenant \"default\". It is shown only this once:\n")?;
+        writeln!(out, "    {}\n", key.key)?;
+        writeln!(out, "Make more with `lucairn keys create`.")?;
+        out.flush()?;
+    }
+    let signer = Arc::new(signer);
+    let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
+    let upstream = Upstream::new(&config.upstream, config.connect_timeout, config.upstream_timeout)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    rt.block_on(async move {
+        let listener =
+            TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        tracing::info!(
+            listen = %addr,
+            upstream = upstream.base(),
+            data_dir = %store.dir().display(),
+            key_id = signer.id(),
+            "lucairn gateway started"
+        );
+        let state = Arc::new(State {
+            config,
+            public_url,
+            store,
+            pipeline: Pipeline::new(engine),
+            upstream,
+            signer,
+            metrics: Metrics::default(),
+            ledger,
+        });
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "lucairn: listening on http://{addr}")?;
+            out.flush()?;
+        }
+        server::serve(state, listener).await;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

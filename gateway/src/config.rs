@@ -1,0 +1,213 @@
+//! Configuration of `lucairn serve` and `lucairn keys`.
+//!
+//! Every setting comes from, in order of precedence: a command-line flag, an environment
+//! variable `LUCAIRN_…`, the TOML file given by `--config`, and the built-in default.
+
+use std::fs;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde::Deserialize;
+
+/// Default listen address.
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default upstream base URL.
+pub(crate) const DEFAULT_UPSTREAM: &str = "https://api.openai.com/v1";
+/// Default request body limit (bytes).
+pub(crate) const DEFAULT_MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+/// Default JSON nesting limit.
+pub(crate) const DEFAULT_MAX_JSON_DEPTH: usize = 64;
+/// Default connect timeout to the upstream.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
+/// Default total timeout of one upstream call (models can be slow).
+pub(crate) const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
+
+/// Where the data directory and the configuration file are.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct StoreArgs {
+    /// Configuration file (TOML).
+    #[arg(long, env = "LUCAIRN_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Data directory: the SQLite database and the signing key
+    /// [default: $XDG_DATA_HOME/lucairn or ~/.local/share/lucairn].
+    #[arg(long, env = "LUCAIRN_DATA_DIR", value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+}
+
+/// Flags of `lucairn serve`.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "LUCAIRN_LISTEN", value_name = "ADDR:PORT")]
+    pub(crate) listen: Option<SocketAddr>,
+    /// Base URL of the OpenAI-compatible upstream [default: https://api.openai.com/v1].
+    #[arg(long, env = "LUCAIRN_UPSTREAM", value_name = "URL")]
+    pub(crate) upstream: Option<String>,
+    /// Public base URL of this gateway, used in certificate URLs [default: http://LISTEN].
+    #[arg(long, env = "LUCAIRN_PUBLIC_URL", value_name = "URL")]
+    pub(crate) public_url: Option<String>,
+    /// Detection policy file (JSON or TOML) [default: the built-in policy].
+    #[arg(long, env = "LUCAIRN_POLICY", value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+    /// Largest request body accepted, in bytes [default: 4194304].
+    #[arg(long, env = "LUCAIRN_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub(crate) max_body_bytes: Option<u64>,
+    /// Deepest JSON nesting accepted [default: 64].
+    #[arg(long, env = "LUCAIRN_MAX_JSON_DEPTH", value_name = "N")]
+    pub(crate) max_json_depth: Option<usize>,
+    /// Seconds to wait for a connection to the upstream [default: 10].
+    #[arg(long, env = "LUCAIRN_CONNECT_TIMEOUT", value_name = "SECS")]
+    pub(crate) connect_timeout: Option<f64>,
+    /// Seconds to wait for the whole upstream answer [default: 600].
+    #[arg(long, env = "LUCAIRN_UPSTREAM_TIMEOUT", value_name = "SECS")]
+    pub(crate) upstream_timeout: Option<f64>,
+    /// Let image, audio and file parts pass to the upstream unsanitised [default: false].
+    #[arg(long, env = "LUCAIRN_ALLOW_MEDIA", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub(crate) allow_media: Option<bool>,
+    /// Log filter (`info`, `debug`, `lucairn=debug` …) [default: info].
+    #[arg(long, env = "LUCAIRN_LOG", value_name = "FILTER")]
+    pub(crate) log: Option<String>,
+}
+
+/// The configuration file. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    upstream: Option<String>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    policy: Option<PathBuf>,
+    max_body_bytes: Option<u64>,
+    max_json_depth: Option<usize>,
+    connect_timeout: Option<f64>,
+    upstream_timeout: Option<f64>,
+    allow_media: Option<bool>,
+    log: Option<String>,
+}
+
+impl FileConfig {
+    fn load(path: Option<&Path>) -> Result<FileConfig> {
+        let Some(path) = path else { return Ok(FileConfig::default()) };
+        let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut c: FileConfig = toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
+        // Relative paths in the file are relative to the file.
+        let base = path.parent().unwrap_or(Path::new("."));
+        for p in [&mut c.data_dir, &mut c.policy].into_iter().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        Ok(c)
+    }
+}
+
+/// The resolved configuration of the server.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) listen: SocketAddr,
+    pub(crate) upstream: String,
+    pub(crate) data_dir: PathBuf,
+    /// `None`: derived from the bound address once listening.
+    pub(crate) public_url: Option<String>,
+    pub(crate) policy: Option<PathBuf>,
+    pub(crate) max_body_bytes: u64,
+    pub(crate) max_json_depth: usize,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) upstream_timeout: Duration,
+    pub(crate) allow_media: bool,
+    pub(crate) log: String,
+}
+
+fn default_data_dir() -> PathBuf {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(d) = env("XDG_DATA_HOME") {
+        return d.join("lucairn");
+    }
+    if let Some(h) = env("HOME") {
+        return h.join(".local/share/lucairn");
+    }
+    PathBuf::from("lucairn-data")
+}
+
+fn seconds(name: &str, v: f64) -> Result<Duration> {
+    if !(v.is_finite() && v > 0.0 && v <= 86_400.0) {
+        bail!("{name} must be a number of seconds in (0, 86400], not {v}");
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+/// Checks an http(s) base URL and removes a trailing slash.
+pub(crate) fn check_base_url(name: &str, url: &str) -> Result<String> {
+    let url = url.trim_end_matches('/');
+    let uri: http::Uri = url.parse().with_context(|| format!("{name}: invalid URL {url:?}"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        _ => bail!("{name}: URL must start with http:// or https://, not {url:?}"),
+    }
+    if uri.authority().is_none() {
+        bail!("{name}: URL has no host: {url:?}");
+    }
+    if uri.query().is_some() {
+        bail!("{name}: URL must not have a query: {url:?}");
+    }
+    Ok(url.to_string())
+}
+
+impl StoreArgs {
+    /// The data directory these flags select.
+    pub(crate) fn data_dir(&self) -> Result<PathBuf> {
+        if let Some(d) = &self.data_dir {
+            return Ok(d.clone());
+        }
+        Ok(FileConfig::load(self.config.as_deref())?.data_dir.unwrap_or_else(default_data_dir))
+    }
+}
+
+impl Config {
+    /// Merges flags (and the environment, which clap reads), the file and the defaults.
+    pub(crate) fn resolve(args: &ServeArgs) -> Result<Config> {
+        let file = FileConfig::load(args.store.config.as_deref())?;
+        let upstream = args.upstream.clone().or(file.upstream).unwrap_or_else(|| DEFAULT_UPSTREAM.to_string());
+        let public_url = match args.public_url.clone().or(file.public_url) {
+            Some(u) => Some(check_base_url("public_url", &u)?),
+            None => None,
+        };
+        let listen = match args.listen.or(file.listen) {
+            Some(l) => l,
+            None => DEFAULT_LISTEN.parse().context("default listen address")?,
+        };
+        let max_body_bytes = args.max_body_bytes.or(file.max_body_bytes).unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes == 0 {
+            bail!("max_body_bytes must be at least 1");
+        }
+        let max_json_depth = args.max_json_depth.or(file.max_json_depth).unwrap_or(DEFAULT_MAX_JSON_DEPTH);
+        if !(2..=512).contains(&max_json_depth) {
+            bail!("max_json_depth must be between 2 and 512, not {max_json_depth}");
+        }
+        Ok(Config {
+            listen,
+            upstream: check_base_url("upstream", &upstream)?,
+            data_dir: args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir),
+            public_url,
+            policy: args.policy.clone().or(file.policy),
+            max_body_bytes,
+            max_json_depth,
+            connect_timeout: seconds(
+                "connect_timeout",
+                args.connect_timeout.or(file.connect_timeout).unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            )?,
+            upstream_timeout: seconds(
+                "upstream_timeout",
+                args.upstream_timeout.or(file.upstream_timeout).unwrap_or(DEFAULT_UPSTREAM_TIMEOUT),
+            )?,
+            allow_media: args.allow_media.or(file.allow_media).unwrap_or(false),
+            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_string()),
+        })
+    }
+}

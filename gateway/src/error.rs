@@ -1,0 +1,201 @@
+//! Errors the gateway answers with, in the OpenAI error shape.
+//!
+//! Every failure inside the service becomes an [`ApiError`]: an HTTP status and a body
+//! `{"error": {"message", "type", "param", "code"}}` that the OpenAI SDKs parse. Messages
+//! never quote message text, values or keys.
+
+use http::StatusCode;
+use serde::Serialize;
+
+/// An error answered to the client.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    /// The request body is not valid JSON (or not UTF-8).
+    #[error("the request body is not valid JSON: {0}")]
+    InvalidJson(String),
+    /// The JSON nests deeper than the configured limit.
+    #[error("the request body nests deeper than {0} levels")]
+    TooDeep(usize),
+    /// The same key appears twice in one JSON object.
+    #[error("duplicate key {key:?} in {param}")]
+    DuplicateKey { param: String, key: String },
+    /// The body is larger than the configured limit.
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(u64),
+    /// A required field is missing.
+    #[error("missing required parameter: '{0}'")]
+    Missing(String),
+    /// A field has the wrong JSON type.
+    #[error("invalid type for '{param}': expected {expected}")]
+    InvalidType { param: String, expected: &'static str },
+    /// A field has a value out of range or not among the allowed ones.
+    #[error("invalid value for '{param}': {message}")]
+    InvalidValue { param: String, message: String },
+    /// Content the gateway cannot sanitise (images, audio, files).
+    #[error("'{param}' is {what}, which the gateway cannot sanitise; the policy does not allow it to pass")]
+    UnsupportedContent { param: String, what: String },
+    /// `stream: true`.
+    #[error("stream: true is not supported yet; send stream: false")]
+    StreamingNotSupported,
+    /// A header has a value the gateway does not understand.
+    #[error("invalid value for header {header}: {message}")]
+    InvalidHeader { header: &'static str, message: &'static str },
+    /// No `Authorization: Bearer` header.
+    #[error("missing API key: send 'Authorization: Bearer lcr_...'")]
+    MissingApiKey,
+    /// The API key is unknown or malformed.
+    #[error("invalid API key")]
+    InvalidApiKey,
+    /// The API key was revoked.
+    #[error("this API key has been revoked")]
+    RevokedApiKey,
+    /// No `X-Upstream-Key` header on a model call.
+    #[error("missing provider key: send it in the X-Upstream-Key header")]
+    MissingUpstreamKey,
+    /// The key's tier does not allow re-linking.
+    #[error("re-linking original values is not available on the {0} tier")]
+    RelinkNotAllowed(&'static str),
+    /// No such route.
+    #[error("unknown URL: {method} {path}")]
+    NotFound { method: String, path: String },
+    /// No such certificate.
+    #[error("no certificate with this id")]
+    CertificateNotFound,
+    /// Known route, wrong method.
+    #[error("method {method} is not allowed on {path}")]
+    MethodNotAllowed { method: String, path: String, allow: &'static str },
+    /// Connecting to the upstream failed.
+    #[error("the upstream could not be reached")]
+    UpstreamUnreachable,
+    /// The upstream did not answer in time.
+    #[error("the upstream did not answer in time")]
+    UpstreamTimeout,
+    /// The upstream answered something the gateway cannot check.
+    #[error("the upstream answered with an invalid response: {0}")]
+    UpstreamInvalid(&'static str),
+    /// Sanitising failed; nothing was forwarded.
+    #[error("sanitisation failed; nothing was forwarded")]
+    Sanitization,
+    /// The store (database) failed.
+    #[error("internal storage error")]
+    Storage,
+    /// Anything else that should not happen.
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub(crate) fn status(&self) -> StatusCode {
+        use ApiError::*;
+        match self {
+            InvalidJson(_)
+            | TooDeep(_)
+            | DuplicateKey { .. }
+            | Missing(_)
+            | InvalidType { .. }
+            | InvalidValue { .. }
+            | UnsupportedContent { .. }
+            | StreamingNotSupported
+            | InvalidHeader { .. }
+            | MissingUpstreamKey => StatusCode::BAD_REQUEST,
+            TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            MissingApiKey | InvalidApiKey | RevokedApiKey => StatusCode::UNAUTHORIZED,
+            RelinkNotAllowed(_) => StatusCode::FORBIDDEN,
+            NotFound { .. } | CertificateNotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            UpstreamUnreachable | UpstreamInvalid(_) => StatusCode::BAD_GATEWAY,
+            UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            Sanitization | Storage | Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The machine-readable `code`.
+    pub(crate) fn code(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            InvalidJson(_) => "invalid_json",
+            TooDeep(_) => "json_too_deep",
+            DuplicateKey { .. } => "duplicate_key",
+            TooLarge(_) => "request_too_large",
+            Missing(_) => "missing_required_parameter",
+            InvalidType { .. } => "invalid_type",
+            InvalidValue { .. } => "invalid_value",
+            UnsupportedContent { .. } => "unsupported_content",
+            StreamingNotSupported => "streaming_not_supported",
+            InvalidHeader { .. } => "invalid_header",
+            MissingApiKey => "missing_api_key",
+            InvalidApiKey => "invalid_api_key",
+            RevokedApiKey => "api_key_revoked",
+            MissingUpstreamKey => "missing_upstream_key",
+            RelinkNotAllowed(_) => "relink_not_allowed",
+            NotFound { .. } => "unknown_url",
+            CertificateNotFound => "certificate_not_found",
+            MethodNotAllowed { .. } => "method_not_allowed",
+            UpstreamUnreachable => "upstream_unreachable",
+            UpstreamTimeout => "upstream_timeout",
+            UpstreamInvalid(_) => "upstream_invalid_response",
+            Sanitization => "sanitization_failed",
+            Storage => "storage_error",
+            Internal => "internal_error",
+        }
+    }
+
+    /// The OpenAI error `type`.
+    pub(crate) fn kind(&self) -> &'static str {
+        use ApiError::*;
+        match self {
+            MissingApiKey | InvalidApiKey | RevokedApiKey => "authentication_error",
+            RelinkNotAllowed(_) => "permission_error",
+            NotFound { .. } | CertificateNotFound => "not_found_error",
+            UpstreamUnreachable | UpstreamTimeout | UpstreamInvalid(_) => "upstream_error",
+            Sanitization | Storage | Internal => "server_error",
+            _ => "invalid_request_error",
+        }
+    }
+
+    /// The request parameter the error is about, if any.
+    pub(crate) fn param(&self) -> Option<&str> {
+        use ApiError::*;
+        match self {
+            Missing(p) => Some(p),
+            InvalidType { param, .. } | InvalidValue { param, .. } | UnsupportedContent { param, .. } => Some(param),
+            DuplicateKey { param, .. } => Some(param),
+            StreamingNotSupported => Some("stream"),
+            InvalidHeader { header, .. } => Some(header),
+            _ => None,
+        }
+    }
+
+    /// The `Allow` header of a 405.
+    pub(crate) fn allow(&self) -> Option<&'static str> {
+        match self {
+            ApiError::MethodNotAllowed { allow, .. } => Some(allow),
+            _ => None,
+        }
+    }
+
+    /// The JSON body.
+    pub(crate) fn body(&self) -> Vec<u8> {
+        error_body(&self.to_string(), self.kind(), self.param(), Some(self.code()))
+    }
+}
+
+/// Serialises an OpenAI-style error body.
+pub(crate) fn error_body(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Inner<'a> {
+        message: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        param: Option<&'a str>,
+        code: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Outer<'a> {
+        error: Inner<'a>,
+    }
+    let body = Outer { error: Inner { message, kind, param, code } };
+    // Serialising strings and options cannot fail.
+    serde_json::to_vec(&body).unwrap_or_else(|_| b"{\"error\":{\"message\":\"internal error\"}}".to_vec())
+}

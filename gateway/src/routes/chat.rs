@@ -1,0 +1,226 @@
+//! `POST /v1/chat/completions`: authenticate, validate, sanitise, forward, check the
+//! answer, certify.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Request, Response};
+use hyper::body::Incoming;
+use serde::Serialize;
+
+use crate::certify::{self, Certificate};
+use crate::error::ApiError;
+use crate::json::Edits;
+use crate::openai::chat::{self, Limits, TextKind};
+use crate::openai::response;
+use crate::pipeline::{self, ENGINE_VERSION, RequestScope};
+use crate::routes::{authenticate, json_response, read_body};
+use crate::server::{Body, State};
+use crate::store::KeyRecord;
+use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS};
+use crate::util;
+
+/// Bodies larger than this are sanitised on the blocking pool, off the reactor.
+const INLINE_LIMIT: usize = 64 * 1024;
+
+/// The header that names the certificate URL.
+pub(crate) const CERTIFICATE_HEADER: &str = "x-lucairn-certificate";
+
+/// Whether placeholders are re-linked for this request.
+fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiError> {
+    let requested = match headers.get("x-lucairn-relink") {
+        None => None,
+        Some(v) => match v.to_str().map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Ok("on") => Some(true),
+            Ok("off") => Some(false),
+            _ => return Err(ApiError::InvalidHeader { header: "x-lucairn-relink", message: "expected on or off" }),
+        },
+    };
+    match requested {
+        Some(true) if !key.tier.may_relink() => Err(ApiError::RelinkNotAllowed(key.tier.as_str())),
+        Some(r) => Ok(r),
+        None => Ok(key.relink && key.tier.may_relink()),
+    }
+}
+
+/// Validates and sanitises a request body; returns the body to forward and the scope
+/// that holds the request's mapping.
+fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope), ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::InvalidJson(format!("the request body is not UTF-8 (at byte {})", e.valid_up_to())))?;
+    let limits = Limits { max_depth: state.config.max_json_depth, allow_media: state.config.allow_media };
+    let req = chat::parse(text, &limits)?;
+    if req.stream {
+        return Err(ApiError::StreamingNotSupported);
+    }
+    let mut scope = state.pipeline.request(tenant);
+    let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth).map_err(|e| {
+        tracing::error!(error = %e, "sanitisation failed");
+        ApiError::Sanitization
+    })?;
+    Ok((forward, scope))
+}
+
+/// `metadata.dsa_compliance`.
+#[derive(Serialize)]
+struct Dsa<'a> {
+    certificate_id: &'a str,
+    certificate_url: &'a str,
+    sanitized: bool,
+    findings: &'a std::collections::BTreeMap<String, u64>,
+    engine_version: &'a str,
+    policy_digest: &'a str,
+}
+
+pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+    let key = authenticate(state, req.headers()).await?;
+    let relink = relink_mode(&key, req.headers())?;
+    let provider_key = match req.headers().get("x-upstream-key") {
+        Some(v) if !v.as_bytes().iter().all(u8::is_ascii_whitespace) => v.clone(),
+        _ => return Err(ApiError::MissingUpstreamKey),
+    };
+    let extra: Vec<(HeaderName, HeaderValue)> = FORWARDED_REQUEST_HEADERS
+        .iter()
+        .filter_map(|n| req.headers().get(*n).map(|v| (HeaderName::from_static(n), v.clone())))
+        .collect();
+    let body = read_body(req, state.config.max_body_bytes).await?;
+
+    let (forward, mut scope) = if body.len() > INLINE_LIMIT {
+        let st = state.clone();
+        let tenant = key.tenant.clone();
+        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body)).await.map_err(|_| ApiError::Internal)??
+    } else {
+        prepare(state, &key.tenant, &body)?
+    };
+    for (kind, n) in scope.request_counts() {
+        state.metrics.findings(kind, "request", *n);
+    }
+
+    let request_digest = certify::digest(forward.as_bytes());
+    let started = Instant::now();
+    let answer = state.upstream.post_json("/chat/completions", &provider_key, &extra, Bytes::from(forward)).await;
+    state.metrics.upstream(started.elapsed());
+    let answer = answer.inspect_err(|e| {
+        state.metrics.upstream_error(match e {
+            ApiError::UpstreamTimeout => "timeout",
+            ApiError::UpstreamUnreachable => "unreachable",
+            _ => "invalid",
+        })
+    })?;
+    if answer.status.is_client_error() {
+        state.metrics.upstream_error("status_4xx");
+    } else if !answer.status.is_success() {
+        state.metrics.upstream_error("status_5xx");
+    }
+
+    let max_depth = state.config.max_json_depth;
+    let (text, edits) = check_answer(&answer, &mut scope, relink, max_depth)?;
+    for (kind, n) in scope.answer_counts() {
+        state.metrics.findings(kind, "answer", *n);
+    }
+
+    let (cert_id, cert_url) = issue_certificate(state, &key, &scope, request_digest, &answer).await?;
+
+    let ok = answer.status.is_success();
+    let out = if ok {
+        let dsa = Dsa {
+            certificate_id: &cert_id,
+            certificate_url: &cert_url,
+            sanitized: true,
+            findings: scope.request_counts(),
+            engine_version: ENGINE_VERSION,
+            policy_digest: state.pipeline.policy_digest(),
+        };
+        let dsa = serde_json::to_string(&dsa).map_err(|_| ApiError::Internal)?;
+        response::add_metadata(&text, edits, &dsa)
+            .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
+    } else {
+        edits.apply(&text)
+    };
+
+    let mut resp = json_response(answer.status, out.into_bytes());
+    let headers = resp.headers_mut();
+    for (k, v) in &answer.headers {
+        headers.insert(k.clone(), v.clone());
+    }
+    if !ok {
+        if let Some(ct) = &answer.content_type {
+            headers.insert(header::CONTENT_TYPE, ct.clone());
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&cert_url) {
+        headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
+    }
+    Ok(resp)
+}
+
+/// Finds the texts of the answer and decides their replacements. Returns the answer as
+/// text and the edits to make.
+fn check_answer(
+    answer: &Answer,
+    scope: &mut RequestScope,
+    relink: bool,
+    max_depth: usize,
+) -> Result<(String, Edits), ApiError> {
+    let ok = answer.status.is_success();
+    let text = match std::str::from_utf8(&answer.body) {
+        Ok(t) => t.to_string(),
+        Err(_) if ok => return Err(ApiError::UpstreamInvalid("the answer is not UTF-8")),
+        Err(_) => String::from_utf8_lossy(&answer.body).into_owned(),
+    };
+    let mut edits = Edits::default();
+    match response::answer_texts(&text, max_depth) {
+        Some(texts) => {
+            for t in &texts {
+                if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, relink, max_depth) {
+                    edits.string(t.range.clone(), &new);
+                }
+            }
+        }
+        None if ok => return Err(ApiError::UpstreamInvalid("the answer is not JSON")),
+        None => {
+            // An error page that is not JSON: check it as one text.
+            if let Some(new) = pipeline::answer_text(scope, "", &text, TextKind::Plain, relink, max_depth) {
+                edits.raw(0..text.len(), new);
+            }
+        }
+    }
+    Ok((text, edits))
+}
+
+/// Signs and stores the certificate of this request; returns its id and URL.
+async fn issue_certificate(
+    state: &Arc<State>,
+    key: &KeyRecord,
+    scope: &RequestScope,
+    request_digest: String,
+    answer: &Answer,
+) -> Result<(String, String), ApiError> {
+    let id = certify::new_id().map_err(|_| ApiError::Internal)?;
+    let url = format!("{}/v1/certificates/{id}", state.public_url);
+    let now = util::now_unix();
+    let cert = Certificate {
+        format: certify::FORMAT.to_string(),
+        id: id.clone(),
+        issuer: state.public_url.clone(),
+        key_id: String::new(),
+        issued_at: util::rfc3339(now),
+        engine_version: ENGINE_VERSION.to_string(),
+        policy_digest: state.pipeline.policy_digest().to_string(),
+        request_digest,
+        findings: scope.request_counts().clone(),
+        upstream_status: answer.status.as_u16(),
+        response_digest: certify::digest(&answer.body),
+        answer_findings: scope.answer_counts().clone(),
+        previous: None,
+        signature: None,
+    };
+    state.ledger.append(cert, key.tenant.clone(), now).await.map_err(|e| {
+        tracing::error!(error = %e, "certificate not stored");
+        ApiError::Storage
+    })?;
+    state.metrics.certificate();
+    Ok((id, url))
+}

@@ -1,0 +1,253 @@
+//! The store: API keys and certificates in an embedded SQLite database.
+//!
+//! One file, `lucairn.db`, in the data directory, in WAL mode so `lucairn keys` can write
+//! while a server reads. Calls are synchronous and short; the server runs them on
+//! tokio's blocking pool.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::auth::{self, NewKey, Tier};
+use crate::util;
+
+/// Name of the database file inside the data directory.
+pub(crate) const DB_FILE: &str = "lucairn.db";
+
+/// An error of the store.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the database lock is poisoned")]
+    Poisoned,
+    #[error("the database has schema version {0}, newer than this program understands")]
+    TooNew(i64),
+    #[error("the database holds an invalid value in {0}")]
+    Corrupt(&'static str),
+}
+
+/// One API key as stored (without the key itself).
+#[derive(Debug, Clone)]
+pub(crate) struct KeyRecord {
+    pub(crate) id: String,
+    pub(crate) hash: Vec<u8>,
+    pub(crate) tenant: String,
+    pub(crate) tier: Tier,
+    pub(crate) live: bool,
+    pub(crate) relink: bool,
+    pub(crate) created_at: i64,
+    pub(crate) revoked_at: Option<i64>,
+}
+
+/// A certificate to store.
+#[derive(Debug, Clone)]
+pub(crate) struct CertificateRecord {
+    pub(crate) id: String,
+    pub(crate) tenant: String,
+    pub(crate) created_at: i64,
+    /// Digest of this certificate, which the next one quotes.
+    pub(crate) digest: String,
+    /// Digest of the previous certificate in the chain.
+    pub(crate) previous: Option<String>,
+    pub(crate) json: String,
+}
+
+/// A handle on the database; cheap to clone.
+///
+/// Two connections: one for writes, one for reads, so that looking up a key never waits
+/// for a certificate batch being committed (WAL readers do not block on the writer).
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    write: Arc<Mutex<Connection>>,
+    read: Arc<Mutex<Connection>>,
+    dir: PathBuf,
+}
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE api_keys (
+    id          TEXT PRIMARY KEY,
+    hash        BLOB NOT NULL,
+    tenant      TEXT NOT NULL,
+    tier        TEXT NOT NULL,
+    live        INTEGER NOT NULL,
+    relink      INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+);
+CREATE TABLE certificates (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    tenant      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    digest      TEXT NOT NULL,
+    previous    TEXT,
+    json        TEXT NOT NULL
+);
+CREATE INDEX certificates_by_tenant ON certificates (tenant, seq);
+";
+
+/// Creates a directory readable only by its owner (on Unix).
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `dir`.
+    pub(crate) fn open(dir: &Path) -> Result<Store, StoreError> {
+        create_private_dir(dir)?;
+        let open = || -> Result<Connection, StoreError> {
+            let conn = Connection::open(dir.join(DB_FILE))?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(conn)
+        };
+        let conn = open()?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        match version {
+            0 => {
+                conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))?;
+            }
+            SCHEMA_VERSION => {}
+            v => return Err(StoreError::TooNew(v)),
+        }
+        let read = open()?;
+        Ok(Store { write: Arc::new(Mutex::new(conn)), read: Arc::new(Mutex::new(read)), dir: dir.to_path_buf() })
+    }
+
+    /// The data directory.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.write.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    fn reader(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        self.read.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    /// Makes and stores a new key; the returned key is the only copy.
+    pub(crate) fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
+        let conn = self.conn()?;
+        // A clash of 8-character ids is rare; try again with a fresh key.
+        for _ in 0..8 {
+            let key = auth::generate(live)?;
+            let r = conn.execute(
+                "INSERT INTO api_keys (id, hash, tenant, tier, live, relink, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![key.id, &key.hash[..], tenant, tier.as_str(), live, relink, util::now_unix()],
+            );
+            match r {
+                Ok(_) => return Ok(key),
+                Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Corrupt("api_keys (no free key id)"))
+    }
+
+    fn key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(KeyRecord, String)> {
+        let tier: String = row.get(3)?;
+        Ok((
+            KeyRecord {
+                id: row.get(0)?,
+                hash: row.get(1)?,
+                tenant: row.get(2)?,
+                tier: Tier::Developer,
+                live: row.get(4)?,
+                relink: row.get(5)?,
+                created_at: row.get(6)?,
+                revoked_at: row.get(7)?,
+            },
+            tier,
+        ))
+    }
+
+    fn finish_key((mut k, tier): (KeyRecord, String)) -> Result<KeyRecord, StoreError> {
+        k.tier = tier.parse().map_err(|_| StoreError::Corrupt("api_keys.tier"))?;
+        Ok(k)
+    }
+
+    /// All keys, oldest first.
+    pub(crate) fn list_keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
+        let conn = self.reader()?;
+        let mut st = conn.prepare(
+            "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
+        )?;
+        let rows = st.query_map([], Store::key_from_row)?;
+        rows.map(|r| Store::finish_key(r?)).collect()
+    }
+
+    /// The key with this id.
+    pub(crate) fn key(&self, id: &str) -> Result<Option<KeyRecord>, StoreError> {
+        let conn = self.reader()?;
+        let row = conn
+            .query_row(
+                "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys WHERE id = ?1",
+                [id],
+                Store::key_from_row,
+            )
+            .optional()?;
+        row.map(Store::finish_key).transpose()
+    }
+
+    /// Number of keys, revoked or not.
+    pub(crate) fn key_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn()?.query_row("SELECT COUNT(*) FROM api_keys", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Revokes a key. `Ok(false)` when there is no such key; revoking twice is fine.
+    pub(crate) fn revoke_key(&self, id: &str) -> Result<bool, StoreError> {
+        let conn = self.conn()?;
+        let n = conn.execute(
+            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![id, util::now_unix()],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Stores certificates in order, in one transaction: all or none.
+    pub(crate) fn insert_certificates(&self, certs: &[CertificateRecord]) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for c in certs {
+                st.execute(params![c.id, c.tenant, c.created_at, c.digest, c.previous, c.json])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The JSON of a certificate.
+    pub(crate) fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    }
+
+    /// Digest of the newest certificate: the head of the chain.
+    pub(crate) fn last_certificate_digest(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row("SELECT digest FROM certificates ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?)
+    }
+}

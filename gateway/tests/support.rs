@@ -1,0 +1,466 @@
+//! Test support: a gateway process, a recording mock upstream, a raw HTTP/1.1 client.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_lucairn");
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "lucairn-test-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn str(&self) -> &str {
+        self.0.to_str().expect("utf-8 temp path")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `lucairn` with `args` and `envs`, no stdin.
+pub fn lucairn(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args).stdin(Stdio::null());
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    c.output().expect("run lucairn")
+}
+
+/// `lucairn keys create` in `dir`; returns the key.
+pub fn create_key(dir: &str, tier: &str, tenant: &str) -> String {
+    let o = lucairn(&["keys", "create", "--data-dir", dir, "--tier", tier, "--tenant", tenant], &[]);
+    assert!(o.status.success(), "keys create: {}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8(o.stdout).expect("utf-8");
+    let key = s.trim().to_string();
+    assert!(key.starts_with("lcr_live_"), "{s:?}");
+    key
+}
+
+/// A running gateway. Killed on drop.
+pub struct Gateway {
+    pub child: Child,
+    pub port: u16,
+    /// Lines printed on stdout before "listening on".
+    pub banner: Vec<String>,
+    pub stderr_path: PathBuf,
+}
+
+impl Gateway {
+    /// Starts `lucairn serve` on a random port with the data directory `dir`, the given
+    /// upstream and extra flags.
+    pub fn start(dir: &TempDir, upstream: &str, extra: &[&str]) -> Gateway {
+        Gateway::start_with_env(dir, Some(upstream), extra, &[])
+    }
+
+    pub fn start_with_env(dir: &TempDir, upstream: Option<&str>, extra: &[&str], envs: &[(&str, &str)]) -> Gateway {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let stderr_path = dir.path().join(format!("stderr-{}.log", N.fetch_add(1, Ordering::SeqCst)));
+        let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
+        let mut args: Vec<&str> = vec!["serve", "--data-dir", dir.str(), "--listen", "127.0.0.1:0"];
+        if let Some(u) = upstream {
+            args.extend(["--upstream", u]);
+        }
+        args.extend(extra);
+        let mut c = Command::new(BIN);
+        c.args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(stderr);
+        // The environment of the test run must not leak settings into the gateway.
+        for (k, _) in std::env::vars() {
+            if k.starts_with("LUCAIRN_") {
+                c.env_remove(k);
+            }
+        }
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        let mut child = c.spawn().expect("spawn lucairn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let mut banner = Vec::new();
+        let port = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(addr) = line.strip_prefix("lucairn: listening on http://") {
+                        break addr.rsplit(':').next().expect("port").parse().expect("port number");
+                    }
+                    banner.push(line);
+                }
+                _ => {
+                    let _ = child.wait();
+                    let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                    panic!("gateway did not start: {banner:?}\n{err}");
+                }
+            }
+        };
+        // Keep draining stdout so the gateway never blocks on a full pipe.
+        thread::spawn(move || for _ in lines {});
+        Gateway { child, port, banner, stderr_path }
+    }
+
+    /// The developer key printed on first start.
+    pub fn first_key(&self) -> Option<String> {
+        self.banner.iter().map(|l| l.trim()).find(|l| l.starts_with("lcr_")).map(str::to_string)
+    }
+
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+        http(self.port, method, path, headers, body)
+    }
+
+    /// POST /v1/chat/completions with a key and a provider key.
+    pub fn chat(&self, key: &str, body: &str) -> Resp {
+        self.chat_with(key, body, &[])
+    }
+
+    pub fn chat_with(&self, key: &str, body: &str, extra: &[(&str, &str)]) -> Resp {
+        let auth = format!("Bearer {key}");
+        let mut h = vec![
+            ("Authorization", auth.as_str()),
+            ("X-Upstream-Key", PROVIDER_KEY),
+            ("Content-Type", "application/json"),
+        ];
+        h.extend_from_slice(extra);
+        self.request("POST", "/v1/chat/completions", &h, body.as_bytes())
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let st = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
+        assert!(st.success());
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The provider key tests send in X-Upstream-Key.
+pub const PROVIDER_KEY: &str = "sk-test-provider-7f3a9c";
+
+/// A parsed HTTP response.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// Asserts an OpenAI-style error with this status and code.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "{}", self.text());
+        let v = self.json();
+        let e = &v["error"];
+        assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+        assert!(e["type"].is_string(), "{v}");
+        assert!(e.get("param").is_some(), "{v}");
+        assert_eq!(e["code"], code, "{v}");
+        assert_eq!(self.header("content-type"), Some("application/json"));
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection.
+pub fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut has_len = false;
+    for (k, v) in headers {
+        has_len |= k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding");
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !has_len {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    raw(port, &bytes)
+}
+
+/// Sends raw bytes and parses the response.
+pub fn raw(port: u16, bytes: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to gateway");
+    s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    // The server may answer (413) and close before reading everything.
+    let _ = s.write_all(bytes);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    parse_response(&out).unwrap_or_else(|| panic!("bad response: {:?}", String::from_utf8_lossy(&out)))
+}
+
+fn parse_response(data: &[u8]) -> Option<Resp> {
+    let end = data.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&data[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())))
+        .collect();
+    let mut body = data[end + 4..].to_vec();
+    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
+        body = dechunk(&body)?;
+    }
+    Some(Resp { status, headers, body })
+}
+
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let nl = data.windows(2).position(|w| w == b"\r\n")?;
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..nl]).ok()?.split(';').next()?.trim(), 16).ok()?;
+        data = &data[nl + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
+    }
+}
+
+/// What the mock upstream received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("upstream received JSON")
+    }
+}
+
+/// What the mock answers.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(status: u16, v: &serde_json::Value) -> Reply {
+        Reply {
+            status,
+            content_type: "application/json",
+            body: serde_json::to_vec(v).expect("json"),
+            delay: Duration::ZERO,
+        }
+    }
+}
+
+type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
+/// A mock OpenAI-compatible upstream on 127.0.0.1 that records every request.
+pub struct Mock {
+    pub port: u16,
+    pub received: Arc<Mutex<Vec<Recorded>>>,
+    handler: Arc<Mutex<Handler>>,
+}
+
+/// A chat.completion whose message content is `content`.
+pub fn completion(content: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "gpt-4o-mock",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content, "refusal": null},
+            "logprobs": null,
+            "finish_reason": "stop"
+        }],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    })
+}
+
+/// Every string of the user, system and other messages joined: what the model "saw".
+pub fn seen_text(r: &Recorded) -> String {
+    let v = r.json();
+    let mut out = Vec::new();
+    if let Some(ms) = v["messages"].as_array() {
+        for m in ms {
+            match &m["content"] {
+                serde_json::Value::String(s) => out.push(s.clone()),
+                serde_json::Value::Array(parts) => {
+                    out.extend(parts.iter().filter_map(|p| p["text"].as_str().map(str::to_string)))
+                }
+                _ => {}
+            }
+        }
+    }
+    out.join("\n")
+}
+
+impl Mock {
+    /// A mock that echoes what the model saw as the answer.
+    pub fn echo() -> Mock {
+        Mock::start(Arc::new(|r: &Recorded| Reply::json(200, &completion(&seen_text(r)))))
+    }
+
+    pub fn start(handler: Handler) -> Mock {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock");
+        let port = listener.local_addr().expect("addr").port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let handler = Arc::new(Mutex::new(handler));
+        let (rec, h) = (received.clone(), handler.clone());
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (rec, h) = (rec.clone(), h.clone());
+                thread::spawn(move || serve_conn(conn, &rec, &h));
+            }
+        });
+        Mock { port, received, handler }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+
+    pub fn set(&self, handler: Handler) {
+        *self.handler.lock().expect("lock") = handler;
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.received.lock().expect("lock").clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().expect("lock").len()
+    }
+
+    pub fn last(&self) -> Recorded {
+        self.requests().pop().expect("the upstream received a request")
+    }
+}
+
+fn serve_conn(conn: TcpStream, rec: &Mutex<Vec<Recorded>>, handler: &Mutex<Handler>) {
+    let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+    let mut conn = conn;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_string();
+        let path = parts.next().unwrap_or_default().to_string();
+        let mut headers = Vec::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        let len: usize =
+            headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+        let mut body = vec![0; len];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let r = Recorded { method, path, headers, body };
+        rec.lock().expect("lock").push(r.clone());
+        let h = handler.lock().expect("lock").clone();
+        let reply = h(&r);
+        if !reply.delay.is_zero() {
+            thread::sleep(reply.delay);
+        }
+        let head = format!(
+            "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Request-Id: req-mock\r\n\r\n",
+            reply.status,
+            reply.content_type,
+            reply.body.len()
+        );
+        if conn.write_all(head.as_bytes()).and_then(|_| conn.write_all(&reply.body)).is_err() {
+            return;
+        }
+    }
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// Every string (keys and values) of a JSON value.
+pub fn all_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push(s.clone());
+            // Tool-call arguments are JSON inside a string.
+            if let Ok(inner) = serde_json::from_str::<serde_json::Value>(s) {
+                if inner.is_object() || inner.is_array() {
+                    all_strings(&inner, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| all_strings(x, out)),
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                out.push(k.clone());
+                all_strings(x, out);
+            }
+        }
+        _ => {}
+    }
+}
