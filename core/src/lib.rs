@@ -46,6 +46,20 @@ mod kind;
 mod policy;
 mod scan;
 
+// Sanitisation, re-linking, streaming, mapping tokens and certificates.
+mod cert;
+mod sanitize;
+mod token;
+pub use crate::cert::{
+    CERTIFICATE_VERSION, CertError, Certificate, CertificateBuilder, ENGINE_VERSION, PublicKey, SigningKey,
+    VerifyError, key_id, rfc3339_utc, verify, verify_chain,
+};
+pub use crate::sanitize::stream::{OutputStream, StreamRelinker, StreamSanitizer};
+pub use crate::sanitize::{
+    FindingRecord, Location, Mapping, MappingEntry, MappingError, OutputMode, Sanitized, Sanitizer,
+};
+pub use crate::token::TokenError;
+
 pub use crate::engine::{Engine, EngineBuilder};
 pub use crate::error::BuildError;
 pub use crate::finding::{Finding, Span};
