@@ -293,10 +293,10 @@ impl<'a> Hay<'a> {
             Ok(k) => k,
             Err(p) => return p,
         };
-        let end = match self.at(k) {
-            At::B(b']') => k + 1,
+        let (end, escaped_close) = match self.at(k) {
+            At::B(b']') => (k + 1, false),
             At::B(b'\\') => match self.at(k + 1) {
-                At::B(b']') => k + 2,
+                At::B(b']') => (k + 2, true),
                 At::More => return P::More,
                 _ => return P::No,
             },
@@ -306,7 +306,10 @@ impl<'a> Hay<'a> {
         if end - i > MAX_TOKEN {
             return P::No;
         }
-        P::Tok(Tok { start: i, end, num_start, number, name })
+        // A backslash before `[` belongs to the token only if `]` is escaped too
+        // (markdown escaping); otherwise it is text of its own.
+        let start = if open == i + 2 && !escaped_close { i + 1 } else { i };
+        P::Tok(Tok { start, end, num_start, number, name })
     }
 }
 
@@ -322,7 +325,11 @@ pub(crate) fn scan(h: &Hay<'_>, mut prev_word: bool, mut f: impl FnMut(&Tok)) ->
             Some(h.parse_bracketed(i))
         } else if c == b'\\' {
             match h.at(i + 1) {
-                At::B(b'[') => Some(h.parse_bracketed(i)),
+                // A token that leaves the backslash out is found again at the `[`.
+                At::B(b'[') => match h.parse_bracketed(i) {
+                    P::Tok(t) if t.start > i => None,
+                    p => Some(p),
+                },
                 At::More => return Some(i),
                 _ => None,
             }

@@ -329,7 +329,12 @@ impl StreamSanitizer {
             }
         }
         if c > b.done {
-            let next = Next { bytes: &t.as_bytes()[c..], complete: last };
+            // In the output, a placeholder follows if a finding starts at the cut.
+            let next = if fs.iter().any(|f| f.span.start == c) {
+                Next { bytes: b"[", complete: true }
+            } else {
+                Next { bytes: &t.as_bytes()[c..], complete: last }
+            };
             self.san.sanitize_range(&self.location, t, b.done, c, &fs, next, b.origin, &mut out, &mut b.prev_word);
             b.done = c;
         }
