@@ -111,7 +111,6 @@ fn stream_sanitizer_equals_whole_text() {
         let s = st.borrow();
         assert_eq!(spans(s.sanitizer().findings()), spans(whole_s.findings()), "round {round}");
         assert_eq!(s.sanitizer().mapping(), whole_s.mapping(), "round {round}");
-        assert_eq!(s.sanitizer().relink(&out), text);
     }
 }
 

@@ -383,6 +383,12 @@ impl CertificateBuilder {
         self
     }
 
+    /// Sets the engine version directly (the default is this crate's).
+    pub fn engine_version(&mut self, version: impl Into<String>) -> &mut CertificateBuilder {
+        self.engine_version = version.into();
+        self
+    }
+
     /// Sets the policy digest (hex) directly.
     pub fn policy_digest(&mut self, digest: impl Into<String>) -> &mut CertificateBuilder {
         self.policy_digest = digest.into();
