@@ -258,7 +258,7 @@ impl Sanitizer {
     /// The keyed digest records carry for `value`: lower-case hex of
     /// `blake3::keyed_hash(value_digest_key, value)`.
     pub fn value_digest(&self, value: &str) -> String {
-        hex::encode(blake3::keyed_hash(&self.digest_key, value.as_bytes()).as_bytes())
+        blake3::keyed_hash(&self.digest_key, value.as_bytes()).to_hex().to_string()
     }
 
     /// Replaces personal data in `text` by placeholders and returns the sanitised text;

@@ -334,6 +334,16 @@ pub(crate) fn scan(h: &Hay<'_>, mut prev_word: bool, mut f: impl FnMut(&Tok)) ->
                 _ => None,
             }
         } else if c.is_ascii_alphabetic() && !prev_word {
+            // Fast path: a bare token's first word is followed by `_` or `\_`.
+            let mut j = i + 1;
+            while j < n && h.a[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if j < n && h.a[j] != b'_' && h.a[j] != b'\\' {
+                prev_word = true;
+                i = j;
+                continue;
+            }
             Some(h.parse_bare(i))
         } else {
             None
