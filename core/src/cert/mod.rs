@@ -1,15 +1,6 @@
 //! Signed certificates: proof of what was sanitised in a request.
 //!
-//! A [`Certificate`] is a JSON document signed with ed25519 over its canonical form
-//! (RFC 8785 JSON canonicalisation of the document without its `signature` member). It
-//! records, without revealing any value: who issued it with which key, when, the engine
-//! version and policy digest, the blake3 digest of the exact bytes sent upstream and of
-//! the answer, one [`FindingRecord`] per replaced value (with a keyed digest of the value,
-//! never the value), counts per kind, and the digest of the previous certificate, which
-//! chains a tenant's certificates so that removing or editing one is detected.
-//!
-//! The format is specified in `docs/certificate.md`; `testdata/certificate/` holds test
-//! vectors.
+//! The format is documented on [`Certificate`] and in `docs/certificate.md`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -142,7 +133,18 @@ impl<'de> Deserialize<'de> for PublicKey {
     }
 }
 
-/// A signed certificate. See the [module docs](self) and `docs/certificate.md`.
+/// A signed certificate.
+///
+/// A [`Certificate`] is a JSON document signed with ed25519 over its canonical form
+/// (RFC 8785 JSON canonicalisation of the document without its `signature` member). It
+/// records, without revealing any value: who issued it with which key, when, the engine
+/// version and policy digest, the blake3 digest of the exact bytes sent upstream and of
+/// the answer, one [`FindingRecord`] per replaced value (with a keyed digest of the value,
+/// never the value), counts per kind, and the digest of the previous certificate, which
+/// chains a tenant's certificates so that removing or editing one is detected.
+///
+/// The format is specified in `docs/certificate.md`; `testdata/certificate/` holds test
+/// vectors.
 ///
 /// Every field is public so callers can read it; a certificate built or changed by hand
 /// only verifies if it is signed again.

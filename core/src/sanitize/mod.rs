@@ -1,53 +1,6 @@
 //! Sanitisation: placeholders in, original values back out.
 //!
-//! # Placeholders
-//!
-//! Each finding is replaced by `[KIND_N]`, where `KIND` is the engine's kind name
-//! (`EMAIL_ADDRESS`, `PERSON`, or a custom kind's policy name) and `N` a number. The same
-//! value gets the same placeholder everywhere in a request: values are compared after
-//! normalisation (Unicode lower case and white space collapsed; for phone numbers, card,
-//! bank and identity numbers also without spaces, `-`, `.`, `/`, `(`, `)`, and a leading
-//! `00` on a phone number read as `+`). The placeholder stands for the value as it was
-//! first spelled in the request.
-//!
-//! Numbers: without a tenant secret, each kind counts 1, 2, 3 ... in order of first
-//! appearance. With a tenant secret, the number is derived from a keyed blake3 hash of
-//! the kind and normalised value (`100000 + h mod 900000`, six digits), so a conversation
-//! resent by the client gets the same placeholders in every request without any stored
-//! state; if that number is taken in the request, the next free one is used.
-//!
-//! # Placeholder-like text in the input
-//!
-//! A user may type text that looks like a placeholder (`[PERSON_1]`, `person_1`, in any
-//! form re-linking recognises). Such text is kept apart from ours, so that re-linking
-//! never turns it into a value:
-//!
-//! - if it names a placeholder not given out yet, its number is *reserved*: no value of
-//!   this request will get it, and re-linking leaves the text as typed;
-//! - if it names a placeholder already given out (earlier in the request, or earlier in
-//!   the same text), it is *escaped*: a U+2060 WORD JOINER is inserted before its number
-//!   (`[PERSON_⁠1]`). Re-linking removes the escape. Escape characters the input already
-//!   contains are doubled, and re-linking halves them, so the round trip is exact.
-//!
-//! Texts are processed left to right, so a streamed text and the same text in one piece
-//! give the same result.
-//!
-//! # Exact inverse
-//!
-//! For every text `x`, [`Mapping::relink`] of `sanitize(x)` gives back `x`, with one
-//! exception by design: when a request spells one value several ways (`Ana@Example.org`
-//! and `ana@example.org`), they share one placeholder, which re-links to the first
-//! spelling.
-//!
-//! # Answers
-//!
-//! [`Sanitizer::scan_output`] handles a model's answer in one pass: placeholders of the
-//! request are re-linked ([`OutputMode::Relink`]) or kept as written
-//! ([`OutputMode::Keep`]); personal data the model produced itself is always replaced,
-//! by the request's placeholder if the value is one of the request's (in `Keep` mode; in
-//! `Relink` mode the caller's own value stays), otherwise by a new numbered placeholder of
-//! its kind that is not added to the mapping (it can never be re-linked). Each
-//! replacement is recorded in [`Sanitized::output_findings`].
+//! The behaviour is documented on [`Sanitizer`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -146,6 +99,57 @@ const DIGEST_CONTEXT: &str = "lucairn 2025 value digest v1";
 /// model will see, then [`scan_output`](Sanitizer::scan_output) (or an
 /// [`OutputStream`](crate::OutputStream)) on its answer, then
 /// [`finish`](Sanitizer::finish) for the mapping and the records a certificate needs.
+///
+/// # Placeholders
+///
+/// Each finding is replaced by `[KIND_N]`, where `KIND` is the engine's kind name
+/// (`EMAIL_ADDRESS`, `PERSON`, or a custom kind's policy name) and `N` a number. The same
+/// value gets the same placeholder everywhere in a request: values are compared after
+/// normalisation (Unicode lower case and white space collapsed; for phone numbers, card,
+/// bank and identity numbers also without spaces, `-`, `.`, `/`, `(`, `)`, and a leading
+/// `00` on a phone number read as `+`). The placeholder stands for the value as it was
+/// first spelled in the request.
+///
+/// Numbers: without a tenant secret, each kind counts 1, 2, 3 ... in order of first
+/// appearance. With a tenant secret, the number is derived from a keyed blake3 hash of
+/// the kind and normalised value (`100000 + h mod 900000`, six digits), so a conversation
+/// resent by the client gets the same placeholders in every request without any stored
+/// state; if that number is taken in the request, the next free one is used.
+///
+/// # Placeholder-like text in the input
+///
+/// A user may type text that looks like a placeholder (`[PERSON_1]`, `person_1`, in any
+/// form re-linking recognises). Such text is kept apart from ours, so that re-linking
+/// never turns it into a value:
+///
+/// - if it names a placeholder not given out yet, its number is *reserved*: no value of
+///   this request will get it, and re-linking leaves the text as typed;
+/// - if it names a placeholder already given out (earlier in the request, or earlier in
+///   the same text), it is *escaped*: a U+2060 WORD JOINER is inserted before its number
+///   (`[PERSON_` U+2060 `1]`). Re-linking removes the escape. Escape characters the input already
+///   contains are doubled, and re-linking halves them, so the round trip is exact.
+///
+/// Texts are processed left to right, so a streamed text and the same text in one piece
+/// give the same result.
+///
+/// # Exact inverse
+///
+/// For every text `x`, [`Mapping::relink`] of `sanitize(x)` gives back `x`, with one
+/// exception by design: when a request spells one value several ways (`Ana@Example.org`
+/// and `ana@example.org`), they share one placeholder, which re-links to the first
+/// spelling.
+///
+/// # Answers
+///
+/// [`Sanitizer::scan_output`] handles a model's answer in one pass: placeholders of the
+/// request are re-linked ([`OutputMode::Relink`]) or kept as written
+/// ([`OutputMode::Keep`]); personal data the model produced itself is always replaced,
+/// by the request's placeholder if the value is one of the request's (in `Keep` mode; in
+/// `Relink` mode the caller's own value stays), otherwise by a new numbered placeholder of
+/// its kind that is not added to the mapping (it can never be re-linked). Each
+/// replacement is recorded in [`Sanitized::output_findings`].
+///
+/// # Example
 ///
 /// ```
 /// use lucairn_core::{Engine, Location, OutputMode, Sanitizer};
@@ -275,7 +279,7 @@ impl Sanitizer {
     }
 
     /// Scans a model's answer: re-links or keeps the request's placeholders (`mode`) and
-    /// replaces personal data the model produced itself. See the [module docs](self).
+    /// replaces personal data the model produced itself. See [Answers](Sanitizer#answers).
     pub fn scan_output(&mut self, location: Location, text: &str, mode: OutputMode) -> String {
         let mut fs = std::mem::take(&mut self.scratch);
         self.engine.scan_into(text, &mut fs);
@@ -598,7 +602,7 @@ fn compact(kind: Kind) -> bool {
     )
 }
 
-/// The form in which values are compared (see the module docs).
+/// The form in which values are compared (see [`Sanitizer`]).
 pub(crate) fn normalise(kind: Kind, v: &str) -> String {
     let mut s = String::with_capacity(v.len());
     if compact(kind) {

@@ -1,29 +1,6 @@
 //! Streaming: sanitise, re-link and scan answers chunk by chunk.
 //!
-//! Every stream keeps a buffer of text not emitted yet and, on each push, emits the
-//! longest prefix whose output can no longer change, whatever text comes next. So for any
-//! way of cutting a text into chunks, the concatenated output equals the output for the
-//! whole text, and no byte of a finding is emitted before the finding is known.
-//!
-//! # How much is held back
-//!
-//! The engine's detectors promise bounded windows: a finding is at most `S` bytes long
-//! and whether it exists depends on at most 32 bytes after it (context words) and
-//! 64 + 128 bytes around its anchor. A finding that covers a position `p` can therefore
-//! still appear or change only while fewer than `max(S + 32, 192)` bytes follow `p`.
-//! `S` is 318 for the built-in detectors (an e-mail address: 64 + 1 + 253 bytes), or the
-//! longest match of the policy's custom detectors if that is longer (a custom regex with
-//! no bound on its length counts as `S`: matches longer than that may be cut when
-//! streamed). With the default policy the hold-back is **350 bytes**; while a PEM block
-//! (`-----BEGIN`) is open it grows up to 16 KiB plus 350 bytes, from the `-----BEGIN`.
-//!
-//! Re-linking alone ([`StreamRelinker`]) holds back only what could still become a
-//! placeholder: from the start of a trailing token prefix (at most 128 bytes, typically
-//! the last word) and trailing escape characters.
-//!
-//! The byte APIs (`push_bytes`) accept cuts inside multi-byte UTF-8 characters: they keep
-//! the incomplete tail (at most 3 bytes) for the next push, and decode invalid bytes to
-//! U+FFFD exactly as [`String::from_utf8_lossy`] does for the whole input.
+//! The behaviour is documented on [`StreamSanitizer`].
 
 use crate::sanitize::placeholder::{self, Hay, MAX_TOKEN};
 use crate::sanitize::{Mapping, Next, OutputMode, Sanitizer};
@@ -218,8 +195,34 @@ fn out_of_findings(fs: &[Finding], mut c: usize) -> usize {
 /// Wraps a [`Sanitizer`] (so the placeholders are those of the request) and a
 /// [`Location`]. Each push returns the sanitised text that is safe to emit now;
 /// [`finish`](StreamSanitizer::finish) flushes the rest. The concatenation equals what
-/// [`Sanitizer::sanitize`] returns for the whole text. See the [module docs](self) for the
-/// hold-back bound.
+/// [`Sanitizer::sanitize`] returns for the whole text.
+///
+/// Every stream keeps a buffer of text not emitted yet and, on each push, emits the
+/// longest prefix whose output can no longer change, whatever text comes next. So for any
+/// way of cutting a text into chunks, the concatenated output equals the output for the
+/// whole text, and no byte of a finding is emitted before the finding is known.
+///
+/// # How much is held back
+///
+/// The engine's detectors promise bounded windows: a finding is at most `S` bytes long
+/// and whether it exists depends on at most 32 bytes after it (context words) and
+/// 64 + 128 bytes around its anchor. A finding that covers a position `p` can therefore
+/// still appear or change only while fewer than `max(S + 32, 192)` bytes follow `p`.
+/// `S` is 318 for the built-in detectors (an e-mail address: 64 + 1 + 253 bytes), or the
+/// longest match of the policy's custom detectors if that is longer (a custom regex with
+/// no bound on its length counts as `S`: matches longer than that may be cut when
+/// streamed). With the default policy the hold-back is **350 bytes**; while a PEM block
+/// (`-----BEGIN`) is open it grows up to 16 KiB plus 350 bytes, from the `-----BEGIN`.
+///
+/// Re-linking alone ([`StreamRelinker`]) holds back only what could still become a
+/// placeholder: from the start of a trailing token prefix (at most 128 bytes, typically
+/// the last word) and trailing escape characters.
+///
+/// The byte APIs (`push_bytes`) accept cuts inside multi-byte UTF-8 characters: they keep
+/// the incomplete tail (at most 3 bytes) for the next push, and decode invalid bytes to
+/// U+FFFD exactly as [`String::from_utf8_lossy`] does for the whole input.
+///
+/// # Example
 ///
 /// ```
 /// use lucairn_core::{Engine, Location, Sanitizer, StreamSanitizer};
@@ -426,7 +429,7 @@ impl StreamRelinker {
 }
 
 /// Scans a model's answer that arrives in chunks: the streaming form of
-/// [`Sanitizer::scan_output`].
+/// [`Sanitizer::scan_output`]. It holds back as much as [`StreamSanitizer`] does.
 ///
 /// ```
 /// use lucairn_core::{Engine, Location, OutputMode, OutputStream, Sanitizer};
