@@ -8,12 +8,19 @@
 //! in plain decimal. A number that is not an integer of magnitude below 2^53 is refused,
 //! since its JCS form would need ECMAScript's float formatting.
 
+//!
+//! Certificates write their canonical form directly (`Certificate::canonical`); the
+//! generic [`write`] over a `serde_json::Value` is the reference it is tested against.
+
+#[cfg(test)]
 use serde_json::Value;
 
 /// Largest integer JCS represents exactly.
+#[cfg(test)]
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
 /// Appends the canonical form of `v` to `out`; `Err` names a number outside the subset.
+#[cfg(test)]
 pub(crate) fn write(v: &Value, out: &mut Vec<u8>) -> Result<(), String> {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
@@ -56,7 +63,7 @@ pub(crate) fn write(v: &Value, out: &mut Vec<u8>) -> Result<(), String> {
     Ok(())
 }
 
-fn string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn string(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let b = s.as_bytes();

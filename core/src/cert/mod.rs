@@ -181,42 +181,102 @@ pub struct Certificate {
     pub signature: String,
 }
 
-fn canonical_of(v: &serde_json::Value) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1024);
-    // Certificates hold only strings and integers below 2^53 (offsets, counts).
-    if let Err(e) = canonical::write(v, &mut out) {
-        unreachable!("certificate outside the canonical subset: {e}");
-    }
-    out
-}
-
 impl Certificate {
-    fn value(&self) -> serde_json::Value {
-        // A struct of strings, integers and maps of strings always serialises.
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    /// Writes the canonical JSON (RFC 8785) directly: members in sorted order, strings
+    /// escaped by [`canonical::string`], integers in decimal. Equal to running the
+    /// generic canonicaliser over the serde form (a unit test checks it).
+    fn canonical(&self, with_signature: bool) -> Vec<u8> {
+        let mut o = Vec::with_capacity(512 + 320 * (self.findings.len() + self.output_findings.len()));
+        let s = canonical::string;
+        let num = |o: &mut Vec<u8>, n: u64| o.extend_from_slice(n.to_string().as_bytes());
+        let opt = |o: &mut Vec<u8>, v: &Option<String>| match v {
+            Some(v) => s(v, o),
+            None => o.extend_from_slice(b"null"),
+        };
+        let records = |o: &mut Vec<u8>, rs: &[FindingRecord]| {
+            o.push(b'[');
+            for (i, r) in rs.iter().enumerate() {
+                if i > 0 {
+                    o.push(b',');
+                }
+                o.extend_from_slice(b"{\"end\":");
+                num(o, r.end);
+                o.extend_from_slice(b",\"kind\":");
+                s(&r.kind, o);
+                o.extend_from_slice(b",\"location\":{\"field\":");
+                s(&r.location.field, o);
+                o.extend_from_slice(b",\"message\":");
+                num(o, u64::from(r.location.message));
+                o.extend_from_slice(b"},\"placeholder\":");
+                s(&r.placeholder, o);
+                o.extend_from_slice(b",\"start\":");
+                num(o, r.start);
+                o.extend_from_slice(b",\"value_digest\":");
+                s(&r.value_digest, o);
+                o.push(b'}');
+            }
+            o.push(b']');
+        };
+        o.extend_from_slice(b"{\"counts\":{");
+        let mut counts: Vec<(&String, &u64)> = self.counts.iter().collect();
+        counts.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        for (i, (k, v)) in counts.into_iter().enumerate() {
+            if i > 0 {
+                o.push(b',');
+            }
+            s(k, &mut o);
+            o.push(b':');
+            num(&mut o, *v);
+        }
+        o.extend_from_slice(b"},\"engine_version\":");
+        s(&self.engine_version, &mut o);
+        o.extend_from_slice(b",\"findings\":");
+        records(&mut o, &self.findings);
+        o.extend_from_slice(b",\"id\":");
+        s(&self.id, &mut o);
+        o.extend_from_slice(b",\"issued_at\":");
+        s(&self.issued_at, &mut o);
+        o.extend_from_slice(b",\"issuer\":");
+        s(&self.issuer, &mut o);
+        o.extend_from_slice(b",\"key_id\":");
+        s(&self.key_id, &mut o);
+        o.extend_from_slice(b",\"output_findings\":");
+        records(&mut o, &self.output_findings);
+        o.extend_from_slice(b",\"policy_digest\":");
+        s(&self.policy_digest, &mut o);
+        o.extend_from_slice(b",\"previous\":");
+        opt(&mut o, &self.previous);
+        o.extend_from_slice(b",\"request_digest\":");
+        s(&self.request_digest, &mut o);
+        o.extend_from_slice(b",\"response_digest\":");
+        opt(&mut o, &self.response_digest);
+        if with_signature {
+            o.extend_from_slice(b",\"signature\":");
+            s(&self.signature, &mut o);
+        }
+        o.extend_from_slice(b",\"version\":");
+        num(&mut o, u64::from(self.version));
+        o.push(b'}');
+        o
     }
 
     /// The bytes the signature covers: the canonical JSON (RFC 8785) of the certificate
     /// without its `signature` member.
     pub fn signing_bytes(&self) -> Vec<u8> {
-        let mut v = self.value();
-        if let Some(m) = v.as_object_mut() {
-            m.remove("signature");
-        }
-        canonical_of(&v)
+        self.canonical(false)
     }
 
     /// The certificate as canonical JSON (RFC 8785), signature included: the form to
     /// publish and store.
     pub fn to_json(&self) -> String {
         // Canonical JSON of valid strings is valid UTF-8.
-        String::from_utf8(canonical_of(&self.value())).unwrap_or_default()
+        String::from_utf8(self.canonical(true)).unwrap_or_default()
     }
 
     /// The certificate's digest, which the next certificate of the chain quotes as
     /// `previous`: lower-case hex of blake3 of [`to_json`](Certificate::to_json).
     pub fn digest(&self) -> String {
-        blake3::hash(self.to_json().as_bytes()).to_hex().to_string()
+        blake3::hash(&self.canonical(true)).to_hex().to_string()
     }
 
     /// Checks the signature against the key among `keys` whose id the certificate names.
@@ -563,6 +623,50 @@ impl std::error::Error for CertError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn generic(c: &Certificate) -> Vec<u8> {
+        let v = serde_json::to_value(c).expect("value");
+        let mut out = Vec::new();
+        canonical::write(&v, &mut out).expect("canonical");
+        out
+    }
+
+    #[test]
+    fn direct_canonical_form_matches_the_generic_one() {
+        let rec = |kind: &str, field: &str| FindingRecord {
+            location: crate::Location::new(3, field),
+            kind: kind.into(),
+            start: 7,
+            end: 9_007_199_254_740_991,
+            placeholder: format!("[{kind}_1]"),
+            value_digest: "ab".repeat(32),
+        };
+        let mut c = Certificate {
+            version: 1,
+            id: "0".repeat(32),
+            issuer: "iss\"uer\\ \u{1}\n é 😀 \u{e000}".into(),
+            key_id: "1".repeat(16),
+            issued_at: "2025-03-01T12:00:00Z".into(),
+            engine_version: "0.1.0".into(),
+            policy_digest: "2".repeat(64),
+            request_digest: "3".repeat(64),
+            response_digest: None,
+            previous: Some("4".repeat(64)),
+            findings: vec![rec("A", "content"), rec("\u{e000}", "x\ty")],
+            output_findings: vec![rec("B", "choices[0]")],
+            counts: BTreeMap::from([("\u{e000}".into(), 1), ("\u{1f600}".into(), 2), ("A".into(), 3)]),
+            signature: "5".repeat(128),
+        };
+        assert_eq!(String::from_utf8(c.canonical(true)), String::from_utf8(generic(&c)));
+        c.response_digest = Some("6".repeat(64));
+        c.previous = None;
+        assert_eq!(c.canonical(true), generic(&c));
+        let mut v = serde_json::to_value(&c).expect("value");
+        v.as_object_mut().expect("object").remove("signature");
+        let mut want = Vec::new();
+        canonical::write(&v, &mut want).expect("canonical");
+        assert_eq!(c.signing_bytes(), want);
+    }
 
     #[test]
     fn rfc3339() {

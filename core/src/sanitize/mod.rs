@@ -605,6 +605,12 @@ fn compact(kind: Kind) -> bool {
 /// The form in which values are compared (see [`Sanitizer`]).
 pub(crate) fn normalise(kind: Kind, v: &str) -> String {
     let mut s = String::with_capacity(v.len());
+    if v.is_ascii() && !compact(kind) && !v.bytes().any(|b| b.is_ascii_whitespace()) {
+        // The common case (an e-mail address, an identifier): ASCII, one word.
+        s.push_str(v);
+        s.make_ascii_lowercase();
+        return s;
+    }
     if compact(kind) {
         for c in v.chars() {
             if !(c.is_whitespace() || matches!(c, '-' | '.' | '/' | '(' | ')')) {
