@@ -11,6 +11,17 @@
 //!
 //! Scanning never copies the text and never fails: any `&str` is valid input.
 //!
+//! On top of scanning:
+//!
+//! - [`Sanitizer`]: replaces findings in the texts of one request by placeholders such as
+//!   `[EMAIL_ADDRESS_1]`, keeps a [`Mapping`] back to the values (sealed into an opaque
+//!   token with [`Mapping::seal`]), re-links answers ([`Mapping::relink`]) and scans them
+//!   for personal data the model produced ([`Sanitizer::scan_output`]).
+//! - [`StreamSanitizer`], [`StreamRelinker`], [`OutputStream`]: the same for text that
+//!   arrives in chunks, with output identical to the whole-text output.
+//! - [`CertificateBuilder`], [`verify`], [`verify_chain`]: signed [`Certificate`]s of what
+//!   was sanitised, with [`SigningKey`] and [`PublicKey`].
+//!
 //! # Example: scan a text
 //!
 //! ```
@@ -47,6 +58,20 @@ mod lexicon;
 mod policy;
 mod scan;
 mod token;
+
+// Sanitisation, re-linking, streaming, mapping tokens and certificates.
+mod cert;
+mod sanitize;
+mod seal;
+pub use crate::cert::{
+    CERTIFICATE_VERSION, CertError, Certificate, CertificateBuilder, ENGINE_VERSION, PublicKey, SigningKey,
+    VerifyError, key_id, rfc3339_utc, verify, verify_chain,
+};
+pub use crate::sanitize::stream::{OutputStream, StreamRelinker, StreamSanitizer};
+pub use crate::sanitize::{
+    FindingRecord, Location, Mapping, MappingEntry, MappingError, OutputMode, Sanitized, Sanitizer,
+};
+pub use crate::seal::TokenError;
 
 pub use crate::engine::{Engine, EngineBuilder};
 pub use crate::error::BuildError;

@@ -1,5 +1,7 @@
 //! Integration tests of lucairn-core, one binary.
 
+/// Certificates: signing, verification, tampering, chains, test vectors.
+mod cert;
 /// Per-detector tables of valid values and look-alikes.
 mod detectors;
 /// Scanning invariants: spans on char boundaries, no overlaps, odd inputs.
@@ -8,3 +10,7 @@ mod invariants;
 mod oibits;
 /// Policies: parsing, digests, build errors.
 mod policy;
+/// Sanitisation, placeholders, re-linking, output scanning, mapping tokens.
+mod sanitize;
+/// Streams: any chunking gives the whole-text output.
+mod stream;

@@ -681,7 +681,10 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     // A common word ("cold", "depression") needs context before it in the same sentence,
     // and not an economic or weather sense ("the Great Depression", "a cold front").
     let context = if needs_context {
-        let from = t.start.saturating_sub(48);
+        let mut from = t.start.saturating_sub(48);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
         let from = memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1);
         let before = &text[from..t.start];
         let last_word = before.split_whitespace().next_back().unwrap_or("");

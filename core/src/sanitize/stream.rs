@@ -1,0 +1,544 @@
+//! Streaming: sanitise, re-link and scan answers chunk by chunk.
+//!
+//! The behaviour is documented on [`StreamSanitizer`].
+
+use crate::sanitize::placeholder::{self, Hay, MAX_TOKEN};
+use crate::sanitize::{Mapping, Next, OutputMode, Sanitizer};
+use crate::{Engine, Finding, Location};
+
+/// Longest finding of the built-in detectors, in bytes: an e-mail address.
+const BUILTIN_MAX_SPAN: usize = 64 + 1 + 253;
+/// How far after a finding context words can still change it.
+const CONTEXT_AFTER: usize = 32;
+/// Detectors look at most 64 bytes left and 128 bytes right of an anchor.
+const ANCHOR_WINDOW: usize = 64 + 128;
+/// Longest PEM block the secret detector reports.
+const PEM_MAX: usize = 16 * 1024;
+
+/// Hold-back and left context for an engine.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Bytes at the end of the buffer that are never emitted before the text ends.
+    hold: usize,
+    /// Bytes kept before the emitted point, as left context for the next scan.
+    keep: usize,
+}
+
+impl Limits {
+    pub(crate) fn of(engine: &Engine) -> Limits {
+        let mut span = BUILTIN_MAX_SPAN;
+        let policy = engine.policy();
+        for c in &policy.custom {
+            if let Some(r) = c.regex.as_deref() {
+                let hir = regex_syntax::ParserBuilder::new().case_insensitive(c.case_insensitive).build().parse(r);
+                if let Some(max) = hir.ok().and_then(|h| h.properties().maximum_len()) {
+                    span = span.max(max);
+                }
+            }
+            for w in &c.words {
+                span = span.max(w.trim().len());
+            }
+        }
+        for d in &policy.deny {
+            span = span.max(d.term().trim().len());
+        }
+        Limits { hold: (span + CONTEXT_AFTER).max(ANCHOR_WINDOW).max(MAX_TOKEN), keep: span + ANCHOR_WINDOW }
+    }
+}
+
+/// Incremental UTF-8 decoding with the same replacements as `String::from_utf8_lossy`.
+#[derive(Clone, Debug, Default)]
+struct Utf8 {
+    pending: Vec<u8>,
+}
+
+impl Utf8 {
+    fn decode(&mut self, bytes: &[u8], out: &mut String) {
+        let joined;
+        let mut rest: &[u8] = if self.pending.is_empty() {
+            bytes
+        } else {
+            let mut v = std::mem::take(&mut self.pending);
+            v.extend_from_slice(bytes);
+            joined = v;
+            &joined
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    out.push_str(s);
+                    return;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // `valid` is valid UTF-8 by the error's contract.
+                    out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        Some(n) => {
+                            out.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[n..];
+                        }
+                        None => {
+                            self.pending = after.to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self, out: &mut String) {
+        if !self.pending.is_empty() {
+            self.pending.clear();
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Text not emitted yet.
+#[derive(Clone, Debug, Default)]
+struct Buf {
+    /// Buffered text; `text[..done]` is left context already emitted.
+    text: String,
+    /// Offset of `text` in the whole stream.
+    origin: usize,
+    done: usize,
+    /// Class of the byte before `done` (in the output view for the sanitiser).
+    prev_word: bool,
+    utf8: Utf8,
+}
+
+impl Buf {
+    fn push(&mut self, chunk: &str) {
+        if !self.utf8.pending.is_empty() {
+            self.utf8.flush(&mut self.text);
+        }
+        self.text.push_str(chunk);
+    }
+
+    fn push_bytes(&mut self, chunk: &[u8]) {
+        self.utf8.decode(chunk, &mut self.text);
+    }
+
+    fn end(&mut self) {
+        self.utf8.flush(&mut self.text);
+    }
+
+    /// Forgets emitted text beyond `keep` bytes of left context.
+    fn trim(&mut self, keep: usize) {
+        if self.done > keep {
+            let cut = floor_boundary(&self.text, self.done - keep);
+            self.text.drain(..cut);
+            self.origin += cut;
+            self.done -= cut;
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Buf::default();
+    }
+}
+
+/// Start of the first `-----BEGIN` in `t[from..]` that has no complete `-----END` after
+/// it, unless it is older than the PEM cap.
+fn open_pem(t: &str, from: usize, hold: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = from;
+    while let Some(p) = memchr::memmem::find(&b[i..], b"-----BEGIN") {
+        let p = i + p;
+        let closed = memchr::memmem::find(&b[p..], b"-----END").is_some_and(|q| p + q + 128 < b.len());
+        if !closed && b.len() - p <= PEM_MAX + hold {
+            return Some(p);
+        }
+        i = p + 1;
+    }
+    None
+}
+
+/// Moves `c` left out of any token of `h` (scanned from `base`); `None` if unchanged.
+fn out_of_tokens(h: &Hay<'_>, base: usize, prev_word: bool, c: usize) -> usize {
+    let mut cut = c;
+    let more = placeholder::scan(h, prev_word, |t| {
+        let (s, e) = (base + t.start, base + t.end);
+        if s < cut && cut < e {
+            cut = s;
+        }
+    });
+    if let Some(q) = more {
+        cut = cut.min(base + q);
+    }
+    cut
+}
+
+fn out_of_findings(fs: &[Finding], mut c: usize) -> usize {
+    for f in fs {
+        if f.span.start < c && c < f.span.end {
+            c = f.span.start;
+        }
+    }
+    c
+}
+
+/// Sanitises a text that arrives in chunks.
+///
+/// Wraps a [`Sanitizer`] (so the placeholders are those of the request) and a
+/// [`Location`]. Each push returns the sanitised text that is safe to emit now;
+/// [`finish`](StreamSanitizer::finish) flushes the rest. The concatenation equals what
+/// [`Sanitizer::sanitize`] returns for the whole text.
+///
+/// Every stream keeps a buffer of text not emitted yet and, on each push, emits the
+/// longest prefix whose output can no longer change, whatever text comes next. So for any
+/// way of cutting a text into chunks, the concatenated output equals the output for the
+/// whole text, and no byte of a finding is emitted before the finding is known.
+///
+/// # How much is held back
+///
+/// The engine's detectors promise bounded windows: a finding is at most `S` bytes long
+/// and whether it exists depends on at most 32 bytes after it (context words) and
+/// 64 + 128 bytes around its anchor. A finding that covers a position `p` can therefore
+/// still appear or change only while fewer than `max(S + 32, 192)` bytes follow `p`.
+/// `S` is 318 for the built-in detectors (an e-mail address: 64 + 1 + 253 bytes), or the
+/// longest match of the policy's custom detectors if that is longer (a custom regex with
+/// no bound on its length counts as `S`: matches longer than that may be cut when
+/// streamed). With the default policy the hold-back is **350 bytes**; while a PEM block
+/// (`-----BEGIN`) is open it grows up to 16 KiB plus 350 bytes, from the `-----BEGIN`.
+///
+/// Re-linking alone ([`StreamRelinker`]) holds back only what could still become a
+/// placeholder: from the start of a trailing token prefix (at most 128 bytes, typically
+/// the last word) and trailing escape characters.
+///
+/// The byte APIs (`push_bytes`) accept cuts inside multi-byte UTF-8 characters: they keep
+/// the incomplete tail (at most 3 bytes) for the next push, and decode invalid bytes to
+/// U+FFFD exactly as [`String::from_utf8_lossy`] does for the whole input.
+///
+/// # Example
+///
+/// ```
+/// use lucairn_core::{Engine, Location, Sanitizer, StreamSanitizer};
+///
+/// let engine = Engine::default();
+/// let mut s = StreamSanitizer::new(Sanitizer::new(&engine), Location::new(0, "content"));
+/// let mut out = String::new();
+/// for chunk in ["Reach me at an", "a@exam", "ple.org, thanks"] {
+///     out += &s.push(chunk);
+/// }
+/// out += &s.finish();
+/// assert_eq!(out, "Reach me at [EMAIL_ADDRESS_1], thanks");
+/// assert_eq!(s.sanitizer().findings()[0].start, 12);
+/// ```
+#[derive(Clone, Debug)]
+pub struct StreamSanitizer {
+    san: Sanitizer,
+    location: Location,
+    buf: Buf,
+    limits: Limits,
+    scratch: Vec<Finding>,
+}
+
+impl StreamSanitizer {
+    /// A stream sanitising one text at `location` with `sanitizer`'s mapping.
+    pub fn new(sanitizer: Sanitizer, location: Location) -> StreamSanitizer {
+        let limits = Limits::of(&sanitizer.engine);
+        StreamSanitizer { san: sanitizer, location, buf: Buf::default(), limits, scratch: Vec::new() }
+    }
+
+    /// Adds a chunk; returns the sanitised text that can be emitted now.
+    pub fn push(&mut self, chunk: &str) -> String {
+        self.buf.push(chunk);
+        self.advance(false)
+    }
+
+    /// Adds a chunk of UTF-8 bytes, which may end inside a character.
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
+        self.buf.push_bytes(chunk);
+        self.advance(false)
+    }
+
+    /// Ends the text and returns the rest of the output. The stream can then take a new
+    /// text (at the same location, offsets from 0).
+    pub fn finish(&mut self) -> String {
+        self.buf.end();
+        let out = self.advance(true);
+        self.buf.reset();
+        out
+    }
+
+    /// The most bytes of input held back (outside an open PEM block).
+    pub fn max_hold_back(&self) -> usize {
+        self.limits.hold
+    }
+
+    /// The sanitizer, with the mapping and records so far.
+    pub fn sanitizer(&self) -> &Sanitizer {
+        &self.san
+    }
+
+    /// Gives back the sanitizer (call [`finish`](StreamSanitizer::finish) first).
+    pub fn into_sanitizer(self) -> Sanitizer {
+        self.san
+    }
+
+    fn advance(&mut self, last: bool) -> String {
+        let mut out = String::new();
+        let b = &mut self.buf;
+        let n = b.text.len();
+        let hold = self.limits.hold;
+        let mut c = if last {
+            n
+        } else if n > b.done + hold {
+            floor_boundary(&b.text, n - hold)
+        } else {
+            return out;
+        };
+        if !last {
+            if let Some(p) = open_pem(&b.text, b.done, hold) {
+                c = c.min(p);
+            }
+        }
+        if c <= b.done {
+            return out;
+        }
+        let mut fs = std::mem::take(&mut self.scratch);
+        self.san.engine.scan_into(&b.text, &mut fs);
+        let t = b.text.as_str();
+        loop {
+            let c0 = c;
+            c = out_of_findings(&fs, c);
+            // Tokens in the stretch of text between findings that contains `c`.
+            let seg_start = fs.iter().map(|f| f.span.end).filter(|&e| e <= c).max().unwrap_or(0).max(b.done);
+            let next_finding = fs.iter().map(|f| f.span.start).filter(|&s| s >= c).min();
+            let seg_end = next_finding.unwrap_or(n);
+            if seg_start < seg_end {
+                let prev = if seg_start == b.done { b.prev_word } else { false };
+                let h = match next_finding {
+                    Some(_) => Hay { a: &t.as_bytes()[seg_start..seg_end], b: b"[", complete: true },
+                    None => Hay { a: &t.as_bytes()[seg_start..seg_end], b: b"", complete: last },
+                };
+                c = out_of_tokens(&h, seg_start, prev, c);
+            }
+            if c == c0 {
+                break;
+            }
+        }
+        if c > b.done {
+            // In the output, a placeholder follows if a finding starts at the cut.
+            let next = if fs.iter().any(|f| f.span.start == c) {
+                Next { bytes: b"[", complete: true }
+            } else {
+                Next { bytes: &t.as_bytes()[c..], complete: last }
+            };
+            self.san.sanitize_range(&self.location, t, b.done, c, &fs, next, b.origin, &mut out, &mut b.prev_word);
+            b.done = c;
+        }
+        self.scratch = fs;
+        b.trim(self.limits.keep);
+        out
+    }
+}
+
+/// Re-links a text (a model's answer) that arrives in chunks.
+///
+/// Holds back only a trailing stretch that could still become a placeholder. The
+/// concatenated output equals [`Mapping::relink`] of the whole text.
+///
+/// ```
+/// use lucairn_core::{Engine, Location, Sanitizer, StreamRelinker};
+///
+/// let engine = Engine::default();
+/// let mut s = Sanitizer::new(&engine);
+/// s.sanitize(Location::new(0, "content"), "I am ana@example.org");
+/// let mut r = StreamRelinker::new(s.mapping().clone());
+/// let mut out = r.push("Hello [EMAIL_ADD");
+/// assert_eq!(out, "Hello ");
+/// out += &r.push("RESS_1]!");
+/// out += &r.finish();
+/// assert_eq!(out, "Hello ana@example.org!");
+/// ```
+#[derive(Clone, Debug)]
+pub struct StreamRelinker {
+    mapping: Mapping,
+    buf: Buf,
+}
+
+impl StreamRelinker {
+    /// A stream re-linking with `mapping`.
+    pub fn new(mapping: Mapping) -> StreamRelinker {
+        StreamRelinker { mapping, buf: Buf::default() }
+    }
+
+    /// Adds a chunk; returns the re-linked text that can be emitted now.
+    pub fn push(&mut self, chunk: &str) -> String {
+        self.buf.push(chunk);
+        self.advance(false)
+    }
+
+    /// Adds a chunk of UTF-8 bytes, which may end inside a character.
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
+        self.buf.push_bytes(chunk);
+        self.advance(false)
+    }
+
+    /// Ends the text and returns the rest; the stream can then take a new text.
+    pub fn finish(&mut self) -> String {
+        self.buf.end();
+        let out = self.advance(true);
+        self.buf.reset();
+        out
+    }
+
+    /// The mapping.
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    fn advance(&mut self, last: bool) -> String {
+        let mut out = String::new();
+        let b = &mut self.buf;
+        let t = b.text.as_str();
+        let n = t.len();
+        let mut c = n;
+        loop {
+            let c0 = c;
+            let h = Hay { a: &t.as_bytes()[b.done..], b: b"", complete: last };
+            c = out_of_tokens(&h, b.done, b.prev_word, c);
+            c = placeholder::cut_outside_escapes(t, c, !last);
+            if c == c0 {
+                break;
+            }
+        }
+        if c > b.done {
+            let h = Hay { a: &t.as_bytes()[b.done..c], b: &t.as_bytes()[c..], complete: last };
+            self.mapping.relink_into(&h, &t[b.done..], b.prev_word, &mut out);
+            b.prev_word = placeholder::is_word(t.as_bytes()[c - 1]);
+            b.done = c;
+        }
+        b.trim(0);
+        out
+    }
+}
+
+/// Scans a model's answer that arrives in chunks: the streaming form of
+/// [`Sanitizer::scan_output`]. It holds back as much as [`StreamSanitizer`] does.
+///
+/// ```
+/// use lucairn_core::{Engine, Location, OutputMode, OutputStream, Sanitizer};
+///
+/// let engine = Engine::default();
+/// let mut s = Sanitizer::new(&engine);
+/// s.sanitize(Location::new(0, "content"), "I am ana@example.org");
+/// let mut o = OutputStream::new(s, Location::new(0, "content"), OutputMode::Keep);
+/// let mut out = String::new();
+/// for chunk in ["Dear [EMAIL_ADDRESS_1], write to ", "x@exa", "mple.com"] {
+///     out += &o.push(chunk);
+/// }
+/// out += &o.finish();
+/// assert_eq!(out, "Dear [EMAIL_ADDRESS_1], write to [EMAIL_ADDRESS_2]");
+/// assert_eq!(o.into_sanitizer().output_findings().len(), 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct OutputStream {
+    san: Sanitizer,
+    location: Location,
+    mode: OutputMode,
+    buf: Buf,
+    limits: Limits,
+    scratch: Vec<Finding>,
+}
+
+impl OutputStream {
+    /// A stream scanning one answer at `location` against `sanitizer`'s mapping.
+    pub fn new(sanitizer: Sanitizer, location: Location, mode: OutputMode) -> OutputStream {
+        let limits = Limits::of(&sanitizer.engine);
+        OutputStream { san: sanitizer, location, mode, buf: Buf::default(), limits, scratch: Vec::new() }
+    }
+
+    /// Adds a chunk; returns the text that can be emitted now.
+    pub fn push(&mut self, chunk: &str) -> String {
+        self.buf.push(chunk);
+        self.advance(false)
+    }
+
+    /// Adds a chunk of UTF-8 bytes, which may end inside a character.
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
+        self.buf.push_bytes(chunk);
+        self.advance(false)
+    }
+
+    /// Ends the answer and returns the rest; the stream can then take a new answer.
+    pub fn finish(&mut self) -> String {
+        self.buf.end();
+        let out = self.advance(true);
+        self.buf.reset();
+        out
+    }
+
+    /// The most bytes of input held back (outside an open PEM block).
+    pub fn max_hold_back(&self) -> usize {
+        self.limits.hold
+    }
+
+    /// The sanitizer, with the output records so far.
+    pub fn sanitizer(&self) -> &Sanitizer {
+        &self.san
+    }
+
+    /// Gives back the sanitizer (call [`finish`](OutputStream::finish) first).
+    pub fn into_sanitizer(self) -> Sanitizer {
+        self.san
+    }
+
+    fn advance(&mut self, last: bool) -> String {
+        let mut out = String::new();
+        let b = &mut self.buf;
+        let n = b.text.len();
+        let hold = self.limits.hold;
+        let mut c = if last {
+            n
+        } else if n > b.done + hold {
+            floor_boundary(&b.text, n - hold)
+        } else {
+            return out;
+        };
+        if !last {
+            if let Some(p) = open_pem(&b.text, b.done, hold) {
+                c = c.min(p);
+            }
+        }
+        if c <= b.done {
+            return out;
+        }
+        let mut fs = std::mem::take(&mut self.scratch);
+        self.san.engine.scan_into(&b.text, &mut fs);
+        let t = b.text.as_str();
+        loop {
+            let c0 = c;
+            c = out_of_findings(&fs, c);
+            let h = Hay { a: &t.as_bytes()[b.done..], b: b"", complete: last };
+            c = out_of_tokens(&h, b.done, b.prev_word, c);
+            c = placeholder::cut_outside_escapes(t, c, !last);
+            if c == c0 {
+                break;
+            }
+        }
+        if c > b.done {
+            let next = Next { bytes: &t.as_bytes()[c..], complete: last };
+            let (loc, mode) = (&self.location, self.mode);
+            self.san.output_range(loc, t, b.done, c, &fs, next, b.origin, mode, &mut out, &mut b.prev_word);
+            b.done = c;
+        }
+        self.scratch = fs;
+        b.trim(self.limits.keep);
+        out
+    }
+}
