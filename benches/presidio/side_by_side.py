@@ -33,7 +33,7 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args()
     reports = [json.load(open(p, encoding="utf-8")) for p in args.reports]
-    short = [r["system"].split(" (")[0] for r in reports]
+    short = [r["system"].split()[0] for r in reports]
     sub = ["exact F1", "P", "R", "F1", "redact"]
 
     rows = []
