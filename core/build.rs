@@ -25,7 +25,7 @@ const LISTS: &[(&str, u32)] = &[
     ("data/medications.txt", MEDICATION),
     ("src/lexicon/conditions.txt", CONDITION),
     ("src/lexicon/medical_ambiguous.txt", AMBIGUOUS_MEDICAL),
-    ("data/medications_ambiguous.txt", AMBIGUOUS_MEDICAL),
+    ("src/lexicon/medications.txt", MEDICATION),
     ("data/common_words/en.txt", COMMON),
     ("data/common_words/de.txt", COMMON),
     ("data/common_words/fr.txt", COMMON),
@@ -87,6 +87,9 @@ fn main() {
         b.add_tagged(&read(path));
     }
     b.add_icd10(&read("data/icd10_codes.txt"));
+    // Medicine names in their French, Spanish, Italian, Dutch and German spellings
+    // (amoxicilline, metformina, omeprazol), unless the spelling is a word of some language.
+    b.add_spelling_variants(&read("data/medications.txt"), MEDICATION);
     let t = b.finish();
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| panic!("OUT_DIR is not set"));
     let out = Path::new(&out);

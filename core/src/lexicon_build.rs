@@ -152,6 +152,34 @@ impl Builder {
         }
     }
 
+    /// Local spellings of single-word international names: "insulin" -> "insuline",
+    /// "insulina"; "sertraline" -> "sertralina"; "omeprazole" -> "omeprazol";
+    /// "ibuprofen" -> "ibuprofène", "ibuprofeno". A spelling that is already an entry
+    /// of any kind (a common word, a name) is skipped.
+    pub fn add_spelling_variants(&mut self, list: &str, flags: u32) {
+        for w in lines(list) {
+            if w.len() < 6 || !w.bytes().all(|c| c.is_ascii_lowercase()) {
+                continue;
+            }
+            let mut variants: Vec<String> = Vec::new();
+            if let Some(stem) = w.strip_suffix('e') {
+                variants.extend([stem.to_string(), format!("{stem}a"), format!("{stem}o")]);
+            } else {
+                variants.extend([format!("{w}e"), format!("{w}a"), format!("{w}o")]);
+            }
+            if let Some(stem) = w.strip_suffix("en") {
+                variants.push(format!("{stem}ène"));
+            }
+            for v in variants {
+                let h = token_hash(&v);
+                if !self.map.contains_key(&h) {
+                    self.map.insert(h, flags);
+                    set_bit(&mut self.lower, h, table::LOWER_BITS);
+                }
+            }
+        }
+    }
+
     pub fn finish(self) -> Tables {
         let size = 1usize << table::TABLE_BITS;
         assert!(self.map.len() * 4 < size * 3, "dictionary table over 75% full: raise TABLE_BITS");

@@ -127,7 +127,10 @@ fn tokens_before<const N: usize>(text: &str, pos: usize) -> ([Option<Tok>; N], u
 /// The end of a house number starting at the digit run `start..end`: an optional letter
 /// ("3a"), a range ("12-14") or a flat ("7/3"); `None` when the run is not one.
 fn house_number(b: &[u8], start: usize, end: usize) -> Option<usize> {
-    if end - start > 5 || (start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'.')) {
+    // Not part of a time, an amount or a decimal ("10:30", "377,80", "1.5").
+    if end - start > 5
+        || (start > 0 && (b[start - 1].is_ascii_alphanumeric() || matches!(b[start - 1], b'.' | b':' | b',')))
+    {
         return None;
     }
     let mut e = end;
@@ -243,9 +246,16 @@ fn city(lex: &Lexicon, text: &str, i: usize) -> Option<usize> {
 /// ", Springfield, IL 62704", " 1012 AB Amsterdam", ", 3º B".
 fn continuation(lex: &Lexicon, text: &str, mut end: usize) -> usize {
     let b = text.as_bytes();
+    // A comma and up to two spaces, or one line break (address blocks).
     let skip = |i: usize| {
         let mut j = i;
         if b.get(j) == Some(&b',') {
+            j += 1;
+        }
+        if b.get(j) == Some(&b'\r') {
+            j += 1;
+        }
+        if b.get(j) == Some(&b'\n') {
             j += 1;
         }
         let k = j;
@@ -363,11 +373,16 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     let text = s.text;
     let b = s.b;
     let first = next_token(text, hn)?;
-    if !spaces(b, hn, first.start) {
+    // "12 rue …", "96A, avenue …"
+    if !(spaces(b, hn, first.start) || &b[hn..first.start] == b", ") {
         return None;
     }
     let ff = flags(lex, text, &first);
-    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper {
+    // German types ("Am Markt 3") come before the name and the number; a number before
+    // them is something else ("10 am", "80 al IBAN").
+    let german =
+        matches!(text[first.start..first.end].to_ascii_lowercase().as_str(), "am" | "im" | "an" | "al" | "in" | "auf");
+    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper && !german {
         // French: "12 rue de la Paix", "5 avenue des Champs-Élysées".
         let mut end = first.end;
         if b.get(end) == Some(&b'.') {
@@ -384,7 +399,7 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
             let fl = flags(lex, text, &t);
             let lower_glue = t.shape == Shape::Lower
                 && (fl & flag::PARTICLE != 0 || matches!(&text[t.start..t.end], "des" | "du" | "d" | "l"));
-            if matches!(t.shape, Shape::Cap | Shape::Upper) || lower_glue {
+            if t.shape == Shape::Cap || lower_glue {
                 at = t.end;
                 if !lower_glue {
                     end = t.end;
@@ -424,8 +439,14 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
     if start < 2 || b[start - 1] != b' ' {
         return None;
     }
+    // The street may end with an abbreviation's period ("Bergstr. 40") or a comma before
+    // the number ("Vicolo dei Tigli, 9").
+    let mut e = start - 1;
+    if matches!(b[e - 1], b'.' | b',') {
+        e -= 1;
+    }
     // Cheap test first: the word before the number is capitalised ("Roma 10", "Hauptstraße 12").
-    let mut w = start - 1;
+    let mut w = e;
     while w > 0 && start - w < 40 && (b[w - 1].is_ascii_alphabetic() || b[w - 1] >= 0x80) {
         w -= 1;
     }
@@ -437,7 +458,8 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
         return None;
     }
     let last = toks[5]?;
-    if !spaces(b, last.end, start) {
+    let glue = &b[last.end..start];
+    if !(spaces(b, last.end, start) || glue == b". " || glue == b", " || glue == b"., ") {
         return None;
     }
     // One word with a street suffix: "Hauptstraße 12", "Kerkstraat 5", "Lindenstr. 3".
@@ -448,7 +470,8 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
         let mut st = last.start;
         for i in (0..5).rev() {
             let Some(t) = toks[i] else { break };
-            if !spaces(b, t.end, st) || !matches!(t.shape, Shape::Cap) || flags(lex, text, &t) & flag::COMMON != 0 {
+            let joined = spaces(b, t.end, st) || &b[t.end..st] == b"-";
+            if !joined || !matches!(t.shape, Shape::Cap) || flags(lex, text, &t) & flag::COMMON != 0 {
                 break;
             }
             if lf & flag::STREET_AFTER == 0 {
@@ -473,7 +496,7 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
                 spaces(b, p.end, t.start) && lex.lookup(&text[p.start..t.end]) & flag::STREET_BEFORE != 0
             });
         // The type is capitalised ("Via", "Calle", "Am") or abbreviated ("ul.").
-        let shaped = matches!(t.shape, Shape::Cap | Shape::Upper) || b.get(t.end) == Some(&b'.');
+        let shaped = matches!(t.shape, Shape::Cap | Shape::Upper) || matches!(b.get(t.end), Some(b'.' | b'/'));
         if (fl & flag::STREET_BEFORE != 0 && shaped) || two {
             let type_start = if two { toks[i - 1].map_or(t.start, |p| p.start) } else { t.start };
             if i == 5 {
@@ -482,7 +505,7 @@ fn number_last(s: &Scanner<'_>, lex: &Lexicon, start: usize, _hn: usize) -> Opti
             // Everything between the type and the number: capitalised words and particles.
             let mut ok = true;
             let mut prev_end = t.end;
-            if b.get(prev_end) == Some(&b'.') {
+            if matches!(b.get(prev_end), Some(b'.' | b'/')) {
                 prev_end += 1;
             }
             let mut cap = 0;
