@@ -47,6 +47,7 @@ const LISTS: &[(&str, u32)] = &[
     ("data/street_types/es.txt", STREET_BEFORE),
     ("data/street_types/it.txt", STREET_BEFORE),
     ("data/street_types/pl.txt", STREET_BEFORE),
+    ("src/lexicon/common_extra.txt", COMMON),
     ("src/lexicon/titles.txt", TITLE),
     ("src/lexicon/particles.txt", PARTICLE),
     ("src/lexicon/greetings.txt", GREETING),

@@ -94,7 +94,8 @@ impl Builder {
             }
         }
         if let Some(&last) = toks.last() {
-            if flags & flag::INTRO != 0 {
+            // A lower-case word after these may be a name ("my name is anna", "hi anna").
+            if flags & (flag::INTRO | flag::GREETING | flag::CLOSING) != 0 {
                 set_bit(&mut self.intro, last, table::INTRO_BITS);
             }
             if toks.len() > 1 && flags & LEADS != 0 {

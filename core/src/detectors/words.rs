@@ -206,6 +206,10 @@ fn sep(b: &[u8], from: usize, to: usize) -> Sep {
         return Sep::Other;
     }
     let rest_blank = |r: &[u8]| r.iter().all(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+    // French puts a space before the colon: "Client : Zoé".
+    if g.len() >= 2 && g[0] == b' ' && g[1] == b':' && rest_blank(&g[2..]) {
+        return Sep::Colon;
+    }
     match g[0] {
         b'.' if g.len() > 1 && rest_blank(&g[1..]) => Sep::Period,
         b',' if rest_blank(&g[1..]) => Sep::Comma,
@@ -276,8 +280,26 @@ enum Lead {
     Intro,
 }
 
+/// True when `at` starts the line after a signature marker ("--" alone on a line).
+fn after_signature_marker(b: &[u8], at: usize) -> bool {
+    let mut i = at;
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b'\n' {
+        return false;
+    }
+    let line = &b[..i - 1];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let trimmed = line.iter().rposition(|&c| c != b' ').map_or(&line[..0], |e| &line[..=e]);
+    trimmed.ends_with(b"--") && (trimmed.len() == 2 || trimmed[trimmed.len() - 3] == b'\n')
+}
+
 fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     let b = text.as_bytes();
+    if after_signature_marker(b, t.start) {
+        return Lead::Closing;
+    }
     let Some((p1, _, f1)) = recent.toks[0] else { return Lead::None };
 
     let s1 = sep(b, p1.end, t.start);
@@ -311,7 +333,8 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     let mut toks = [e1; 3];
     for i in 1..3 {
         let Some(e) = recent.toks[i] else { break };
-        if sep(b, e.0.end, toks[i - 1].0.start) != Sep::Space {
+        let glue = &b[e.0.end..toks[i - 1].0.start];
+        if !(sep(b, e.0.end, toks[i - 1].0.start) == Sep::Space || glue == b"." || glue == b"-") {
             break;
         }
         toks[i] = e;
@@ -336,7 +359,7 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
     let name_like = |tok: &Tok, fl: u32| -> bool {
         let shape_ok = match tok.shape {
             Shape::Cap | Shape::Upper => true,
-            Shape::Lower => lower_ok && fl & (flag::SURNAME | flag::GIVEN) != 0,
+            Shape::Lower => lower_ok && fl & (flag::SURNAME | flag::GIVEN) != 0 && fl & flag::COMMON == 0,
             _ => false,
         };
         shape_ok && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
@@ -478,6 +501,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
+            // A multi-word city ("Den Haag", "Saint-Étienne") before a name made of the same words.
+            if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 && fl & flag::GIVEN == 0 {
+                if let Some(end) = location(s, lex, &recent, &t, fl) {
+                    covered = end;
+                    pos = end;
+                    recent.push(t, h, fl);
+                    continue;
+                }
+            }
             if want_person && (capitalised || fl & flag::GIVEN != 0) {
                 if let Some(end) = person(s, lex, &recent, &t, fl, capitalised) {
                     covered = end;
@@ -502,7 +534,14 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
     let (prev_h, prev_f) = recent.toks[0].map_or((0, 0), |e| (e.1, e.2));
-    if fl & flag::GIVEN == 0 && prev_f & LEADS == 0 && !lex.phrase_last.may_contain(prev_h) {
+    // An unknown capitalised word that is no word of any list may start an unknown name.
+    let unknown = capitalised && fl & !(flag::SURNAME | flag::PREFIX) == 0;
+    if fl & flag::GIVEN == 0
+        && !unknown
+        && prev_f & LEADS == 0
+        && !lex.phrase_last.may_contain(prev_h)
+        && !after_signature_marker(text.as_bytes(), t.start)
+    {
         return None;
     }
     let lead = lead(lex, text, recent, t);
@@ -510,13 +549,16 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let common = fl & flag::COMMON != 0;
     let title_word =
         fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO | flag::LABEL) != 0;
-    if !capitalised && lead != Lead::Intro {
+    // Lower case only after "my name is", or a known given name after a greeting ("hi anna").
+    if !capitalised
+        && !(lead == Lead::Intro || lead >= Lead::Closing && fl & flag::GIVEN != 0 && fl & flag::COMMON == 0)
+    {
         return None;
     }
     if title_word && lead == Lead::None {
         return None;
     }
-    let (end, added, surname) = extend_name(lex, text, t, lead == Lead::Intro);
+    let (end, added, surname) = extend_name(lex, text, t, lead == Lead::Intro || !capitalised);
     let mut score: f32 = match lead {
         Lead::Intro | Lead::Title => 0.9,
         Lead::Greeting | Lead::Closing => {
@@ -537,6 +579,10 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
                 }
             } else if given && surname {
                 0.8
+            } else if unknown && added > 0 {
+                // Two or more capitalised words that no list knows ("Xiang Zhou",
+                // "Marloes de Jong"): most likely a name.
+                if surname { 0.7 } else { 0.6 }
             } else {
                 return None;
             }
