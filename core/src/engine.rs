@@ -203,6 +203,69 @@ pub(crate) struct Inner {
     pub(crate) email_local_domains: bool,
     /// The dictionaries, when a kind that needs them is on.
     pub(crate) lexicon: Option<&'static Lexicon>,
+    /// Keyword anchors that are words, found by the word pass.
+    pub(crate) word_keywords: WordKeywords,
+}
+
+/// Keyword anchors that start with three ASCII letters ("passport", "BIC", "mot de
+/// passe"): matched at the start of a token, case-sensitively, by the word pass, with a
+/// bit set over the first three letters (case-folded) so most tokens cost one bit test.
+#[derive(Default)]
+pub(crate) struct WordKeywords {
+    words: Vec<(usize, &'static str, Handler)>,
+    bits: Vec<u64>,
+}
+
+impl std::fmt::Debug for WordKeywords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.words.iter().map(|w| w.1)).finish()
+    }
+}
+
+impl WordKeywords {
+    fn is_word(word: &str) -> bool {
+        let b = word.as_bytes();
+        b.len() >= 3
+            && b[..3].iter().all(u8::is_ascii_alphabetic)
+            && !matches!(word, "AKIA" | "ASIA" | "AIza" | "xox" | "eyJ")
+    }
+
+    #[inline(always)]
+    pub(crate) fn key(b: &[u8]) -> usize {
+        let k = (u32::from(b[0] | 0x20) << 16) | (u32::from(b[1] | 0x20) << 8) | u32::from(b[2] | 0x20);
+        (k.wrapping_mul(0x9e37_79b1) >> 16) as usize
+    }
+
+    fn add(&mut self, word: &'static str, handler: Handler) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; 1024];
+        }
+        let k = Self::key(word.as_bytes());
+        self.bits[k >> 6] |= 1 << (k & 63);
+        self.words.push((k, word, handler));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Calls the handler of every keyword that `text[at..]` starts with.
+    #[inline(always)]
+    pub(crate) fn at_token(&self, s: &mut crate::scan::Scanner<'_>, at: usize, len: usize) {
+        let b = &s.b[at..];
+        if len < 3 || self.bits.is_empty() {
+            return;
+        }
+        let k = Self::key(b);
+        if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
+            return;
+        }
+        for &(key, word, handler) in &self.words {
+            if key == k && b.starts_with(word.as_bytes()) {
+                handler(s, at, at + word.len());
+            }
+        }
+    }
 }
 
 fn valid_kind_name(s: &str) -> bool {
@@ -358,13 +421,19 @@ impl Inner {
             allow.insert(a.to_lowercase());
         }
 
-        // Keyword anchors.
+        // Keyword anchors: words go to the word pass (which visits every word anyway),
+        // the rest ("://", "sk-", "-----BEGIN") to one automaton over the bytes.
         let mut kw: Vec<&str> = Vec::new();
         let mut keyword_handlers = Vec::new();
+        let mut word_keywords = WordKeywords::default();
         for table in detectors::KEYWORDS {
             for &(word, handler) in *table {
-                kw.push(word);
-                keyword_handlers.push(handler);
+                if WordKeywords::is_word(word) {
+                    word_keywords.add(word, handler);
+                } else {
+                    kw.push(word);
+                    keyword_handlers.push(handler);
+                }
             }
         }
         let keywords = if kw.is_empty() { None } else { Some(ac(&kw, false, MatchKind::LeftmostLongest)) };
@@ -404,19 +473,12 @@ impl Inner {
         let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         let context = ac(&word_refs, true, MatchKind::Standard);
 
-        let lexicon = [
-            Kind::Person,
-            Kind::Location,
-            Kind::StreetAddress,
-            Kind::PostalCode,
-            Kind::MedicalCondition,
-            Kind::Medication,
-        ]
-        .iter()
-        .any(|&k| enabled.contains(k))
-        .then(Lexicon::get_or_build);
+        // The tables are static: every engine has them, for names, places and medical
+        // terms and for the word pass that also finds keyword anchors.
+        let lexicon = Some(Lexicon::get_or_build());
 
         Ok(Inner {
+            word_keywords,
             lexicon,
             digest_hex: policy.digest_hex(),
             email_local_domains: policy.email_local_domains,

@@ -173,8 +173,8 @@ impl Builder {
             }
             for v in variants {
                 let h = token_hash(&v);
-                if !self.map.contains_key(&h) {
-                    self.map.insert(h, flags);
+                if let std::collections::hash_map::Entry::Vacant(e) = self.map.entry(h) {
+                    e.insert(flags);
                     set_bit(&mut self.lower, h, table::LOWER_BITS);
                 }
             }

@@ -443,7 +443,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let want_person = s.wants(Kind::Person);
     let want_loc = s.wants(Kind::Location);
     let want_med = s.wants(Kind::MedicalCondition) || s.wants(Kind::Medication);
-    if !(want_person || want_loc || want_med) {
+    let eng = s.eng;
+    let keywords = &eng.word_keywords;
+    if !(want_person || want_loc || want_med || !keywords.is_empty()) {
         return;
     }
     let text = s.text;
@@ -459,6 +461,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             continue;
         }
         pos = t.end;
+        keywords.at_token(s, t.start, t.end - t.start);
+        if t.shape == Shape::Other {
+            // camelCase: keywords at inner capitals ("userPassword").
+            for i in t.start + 1..t.end.saturating_sub(2) {
+                if b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() {
+                    keywords.at_token(s, i, t.end - i);
+                }
+            }
+        }
         let (h, fl) = match t.shape {
             Shape::Digit => {
                 recent.push(t, 0, 0);
@@ -550,9 +561,8 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let title_word =
         fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO | flag::LABEL) != 0;
     // Lower case only after "my name is", or a known given name after a greeting ("hi anna").
-    if !capitalised
-        && !(lead == Lead::Intro || lead >= Lead::Closing && fl & flag::GIVEN != 0 && fl & flag::COMMON == 0)
-    {
+    let lower_ok = lead == Lead::Intro || lead >= Lead::Closing && fl & flag::GIVEN != 0 && fl & flag::COMMON == 0;
+    if !capitalised && !lower_ok {
         return None;
     }
     if title_word && lead == Lead::None {
