@@ -611,9 +611,10 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     Some(end)
 }
 
-/// A one-word city that is also a word or a name ("Best", "Paris", "Nice").
+/// A one-word city that is also a word or a given name ("Best", "Paris", "Nice"). Most
+/// cities are somebody's surname too, which alone does not make them ambiguous.
 fn ambiguous_word(flags: u32, multi: bool) -> bool {
-    !multi && flags & (flag::COMMON | flag::GIVEN | flag::SURNAME | flag::AMBIGUOUS_CITY) != 0
+    !multi && flags & (flag::COMMON | flag::GIVEN | flag::AMBIGUOUS_CITY) != 0
 }
 
 fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32) -> Option<usize> {
@@ -675,6 +676,12 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
                     | "we"
                     | "z"
                     | "ze"
+                    | "im"
+                    | "depuis"
+                    | "desde"
+                    | "dal"
+                    | "vanuit"
+                    | "di"
             )
     });
     // A city that is also a word or a name needs a preposition right before it.
