@@ -25,6 +25,29 @@ fn scan(c: &mut Criterion) {
     g.finish();
 }
 
+/// The structured detectors of the catalogue (no dictionaries), as a policy in
+/// `benches/policies/structured.toml`.
+fn scan_structured(c: &mut Criterion) {
+    let policy = lucairn_core::Policy::parse(include_str!("../policies/structured.toml"));
+    let engine = match policy.and_then(Engine::new) {
+        Ok(e) => e,
+        Err(e) => panic!("benches/policies/structured.toml: {e}"),
+    };
+    let mut g = c.benchmark_group("scan_structured");
+    g.sample_size(10);
+    let mut buf = Vec::new();
+    for (name, text) in [("chat", chat(1, SIZE)), ("prose", prose(2, SIZE)), ("dense", dense(3, SIZE))] {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                engine.scan_into(black_box(&text), &mut buf);
+                buf.len()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn scan_many(c: &mut Criterion) {
     let engine = Engine::default();
     let text = chat(4, SIZE);
@@ -60,5 +83,5 @@ fn build(c: &mut Criterion) {
     c.bench_function("engine_build", |b| b.iter(|| EngineBuilder::new().build()));
 }
 
-criterion_group!(benches, scan, scan_many, build);
+criterion_group!(benches, scan, scan_structured, scan_many, build);
 criterion_main!(benches);

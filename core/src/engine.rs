@@ -426,9 +426,14 @@ impl Inner {
         let mut kw: Vec<&str> = Vec::new();
         let mut keyword_handlers = Vec::new();
         let mut word_keywords = WordKeywords::default();
+        // Without a word kind there is no word pass to ride on: then every keyword goes to
+        // the automaton.
+        let word_pass = [Kind::Person, Kind::Location, Kind::MedicalCondition, Kind::Medication]
+            .iter()
+            .any(|&k| enabled.contains(k));
         for table in detectors::KEYWORDS {
             for &(word, handler) in *table {
-                if WordKeywords::is_word(word) {
+                if word_pass && WordKeywords::is_word(word) {
                     word_keywords.add(word, handler);
                 } else {
                     kw.push(word);

@@ -7,7 +7,8 @@
 //! valgrind --tool=callgrind --toggle-collect='*Engine::scan_into*' target/release/scan-corpus chat 1000000
 //! ```
 //!
-//! Arguments: `chat|prose|dense` and a size in bytes (default `chat 10485760`).
+//! Arguments: `chat|prose|dense`, a size in bytes (default `chat 10485760`) and
+//! optionally a policy file (JSON or TOML).
 
 use std::time::Instant;
 
@@ -26,8 +27,29 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let policy = match args.next() {
+        None => lucairn_core::Policy::default(),
+        Some(path) => {
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|s| lucairn_core::Policy::parse(&s).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("policy {path}: {e}");
+                    std::process::exit(2);
+                }
+            }
+        }
+    };
     let t = Instant::now();
-    let engine = Engine::default();
+    let engine = match Engine::new(policy) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
     let build = t.elapsed();
     let mut out = Vec::new();
     let t = Instant::now();

@@ -445,7 +445,8 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let want_med = s.wants(Kind::MedicalCondition) || s.wants(Kind::Medication);
     let eng = s.eng;
     let keywords = &eng.word_keywords;
-    if !(want_person || want_loc || want_med || !keywords.is_empty()) {
+    if !(want_person || want_loc || want_med) {
+        // Keywords ride on this pass only when a word kind is on (see the engine build).
         return;
     }
     let text = s.text;
