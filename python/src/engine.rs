@@ -140,7 +140,7 @@ impl Finding {
 /// build one and use it everywhere.
 #[pyclass(module = "lucairn", frozen)]
 pub(crate) struct Engine {
-    core: lucairn_core::Engine,
+    pub(crate) core: lucairn_core::Engine,
     names: KindNames,
     detectors: DetectorNames,
     digest: Py<PyString>,
