@@ -709,10 +709,11 @@ impl Sanitizer {
         self.state.with(py, false, |st| st.sanitizer().map(|san| san.value_digest(s)))?
     }
 
-    /// Ends the request: returns the mapping and every record (``Sanitized``). The
-    /// sanitizer then only reads (``mapping``, ``findings``, ``relink``); ``sanitize``
-    /// and ``scan_output`` raise ``LucairnError``. Raises ``LucairnError`` if a stream
-    /// still has a text open, or if called twice.
+    /// Ends the request: returns the mapping and every record (``Sanitized``), for
+    /// ``CertificateBuilder.sanitized``. The sanitizer then only reads (``mapping``,
+    /// ``findings``, ``relink``, ``value_digest``); ``sanitize``, ``scan_output`` and
+    /// streams raise ``LucairnError``. Raises ``LucairnError`` if a stream still has a
+    /// text open, or if called twice.
     fn finish(&self, py: Python<'_>) -> PyResult<Sanitized> {
         let core = self.state.with(py, false, |st| {
             // The core's `finish` takes the sanitizer; a copy of it stays for reading.
