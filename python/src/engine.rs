@@ -9,12 +9,8 @@ use pyo3::types::{PyList, PySlice, PyString, PyTuple, PyType};
 
 use crate::errors::PolicyError;
 use crate::policy;
+use crate::shared::DETACH_MIN_BYTES;
 use crate::text::{self, Arg, Text};
-
-/// Texts at least this long are scanned with the GIL released, so other Python threads
-/// run meanwhile; shorter ones keep it, as releasing and taking it back costs more than
-/// the scan saves.
-const DETACH_MIN_BYTES: usize = 8 * 1024;
 
 /// `scan_batch` converts and scans this much text at a time.
 const BATCH_CHUNK_BYTES: usize = 1 << 20;
@@ -140,7 +136,7 @@ impl Finding {
 /// build one and use it everywhere.
 #[pyclass(module = "lucairn", frozen)]
 pub(crate) struct Engine {
-    core: lucairn_core::Engine,
+    pub(crate) core: lucairn_core::Engine,
     names: KindNames,
     detectors: DetectorNames,
     digest: Py<PyString>,

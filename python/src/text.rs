@@ -60,6 +60,8 @@ pub(crate) enum Arg {
     Text,
     /// Item `i` of the `texts` argument.
     Item(usize),
+    /// An argument with another name.
+    Named(&'static str),
 }
 
 impl std::fmt::Display for Arg {
@@ -67,6 +69,7 @@ impl std::fmt::Display for Arg {
         match self {
             Arg::Text => f.write_str("text"),
             Arg::Item(i) => write!(f, "texts[{i}]"),
+            Arg::Named(name) => f.write_str(name),
         }
     }
 }

@@ -128,3 +128,38 @@ def test_usage() -> None:
     r = run("--version")
     assert r.returncode == 0
     assert r.stdout.decode().startswith("lucairn ")
+
+
+VECTORS = Path(__file__).resolve().parents[2] / "testdata" / "certificate"
+PUBLIC = "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8"
+
+
+def test_verify(tmp_path: Path) -> None:
+    r = run("verify", str(VECTORS / "certificate.json"), "--key", PUBLIC)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == (
+        "OK: certificate a0a1a2a3a4a5a6a7a8a9aaabacadaeaf verifies "
+        "(key 98ba85304ac639f0, issued 2025-03-01T12:00:00Z, 3 findings)\n"
+    )
+    key_file = tmp_path / "key.pub"
+    key_file.write_text(PUBLIC + "\n")
+    pretty = (VECTORS / "certificate.pretty.json").read_bytes()
+    r = run("verify", "-", "--key", "00" * 31 + "zz", "--key", str(key_file), stdin=pretty)
+    assert r.returncode == 2 and b"neither 64 hex characters nor a readable file" in r.stderr
+    r = run("verify", "-", "--key", str(key_file), stdin=pretty)
+    assert r.returncode == 0, r.stderr
+
+
+def test_verify_failures() -> None:
+    r = run("verify", str(VECTORS / "certificate.tampered.json"), "--key", PUBLIC)
+    assert (r.returncode, r.stdout) == (1, b"")
+    assert r.stderr.decode() == "lucairn: certificate does not verify: bad signature\n"
+    other = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"  # the key of seed 0
+    r = run("verify", str(VECTORS / "certificate.json"), "--key", other)
+    assert r.returncode == 1
+    assert r.stderr.decode() == "lucairn: certificate does not verify: unknown signing key 98ba85304ac639f0\n"
+    r = run("verify", "-", "--key", PUBLIC, stdin=b"{}")
+    assert r.returncode == 1 and b"malformed certificate" in r.stderr
+    r = run("verify", "/nonexistent/cert.json", "--key", PUBLIC)
+    assert r.returncode == 2 and r.stderr.startswith(b"lucairn: error: cannot read /nonexistent/cert.json")
+    assert run("verify", str(VECTORS / "certificate.json")).returncode == 2  # --key is required

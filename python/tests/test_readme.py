@@ -7,10 +7,14 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def test_readme_examples() -> None:
+def test_readme_examples(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Paths in the examples are relative to the repository's root.
+    monkeypatch.chdir(README.parent.parent)
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
     assert blocks
     for code in blocks:

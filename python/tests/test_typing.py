@@ -61,5 +61,12 @@ def test_docstrings() -> None:
     result = doctest.testmod(lucairn, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
-    for obj in [lucairn.Engine, lucairn.Finding, lucairn.Engine.scan, lucairn.Engine.scan_batch, lucairn.Engine.redact]:
+    documented: list[object] = [lucairn.Engine, lucairn.Finding, lucairn.Engine.scan, lucairn.Engine.scan_batch]
+    documented += [lucairn.Engine.redact, lucairn.relink, lucairn.verify_chain]
+    for name in lucairn.__all__:
+        obj = getattr(lucairn, name)
+        if isinstance(obj, type) and not issubclass(obj, Exception):
+            documented.append(obj)
+            documented += [v for k, v in vars(obj).items() if not k.startswith("_") and callable(v)]
+    for obj in documented:
         assert obj.__doc__ and len(obj.__doc__) > 20, obj

@@ -1,9 +1,12 @@
-"""The command line: ``python -m lucairn scan|redact [FILE...]``.
+"""The command line: ``python -m lucairn scan|redact [FILE...]`` and
+``python -m lucairn verify CERTIFICATE --key HEX``.
 
 It mirrors the ``lucairn`` binary's ``scan`` and ``redact`` commands (same options, same
-output, UTF-8 byte offsets) and does all detection through :class:`lucairn.Engine`.
-Exit status: 0 ok, 1 findings present with ``--fail-on-findings``, 2 usage or input
-error (one line on standard error).
+output, UTF-8 byte offsets) and does all detection through :class:`lucairn.Engine`;
+``verify`` is the offline part of the binary's ``verify`` (keys given with ``--key``),
+through :class:`lucairn.Certificate`. Exit status: 0 ok, 1 findings present with
+``--fail-on-findings`` or a certificate that does not verify, 2 usage or input error (one
+line on standard error).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from lucairn import Engine, Finding, LucairnError, __version__
+from lucairn import Certificate, CertificateError, Engine, Finding, LucairnError, PublicKey, __version__
 
 
 class InputError(Exception):
@@ -50,7 +53,56 @@ def _parser() -> argparse.ArgumentParser:
 
     redact = sub.add_parser("redact", help="print the text with every finding replaced by [KIND]")
     inputs(redact)
+
+    verify = sub.add_parser("verify", help="check a certificate's signature offline")
+    verify.add_argument("certificate", metavar="CERTIFICATE", help="the certificate: a JSON file, or - for standard input")
+    verify.add_argument(
+        "--key",
+        action="append",
+        required=True,
+        metavar="HEX|FILE",
+        help="a public key: 64 hex characters, or a file holding them (repeatable)",
+    )
     return p
+
+
+def _keys(specs: Sequence[str]) -> list[PublicKey]:
+    keys = []
+    for spec in specs:
+        try:
+            keys.append(PublicKey(spec.strip()))
+            continue
+        except ValueError:
+            pass
+        try:
+            text = Path(spec).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise InputError(f"--key {json.dumps(spec)} is neither 64 hex characters nor a readable file") from None
+        try:
+            keys.append(PublicKey(text.strip()))
+        except ValueError:
+            raise InputError(f"{spec}: does not hold a 64-character hex public key") from None
+    return keys
+
+
+def _verify(args: argparse.Namespace, out: IO[str]) -> int:
+    keys = _keys(args.key)
+    if args.certificate == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(args.certificate).read_bytes()
+        except OSError as e:
+            raise InputError(f"cannot read {args.certificate}: {e.strerror or e}") from None
+    try:
+        cert = Certificate.from_json(data).verify(keys)
+    except CertificateError as e:
+        out.flush()
+        print(f"lucairn: certificate does not verify: {e}", file=sys.stderr)
+        return 1
+    total = sum(cert.counts.values())
+    out.write(f"OK: certificate {cert.id} verifies (key {cert.key_id}, issued {cert.issued_at}, {total} findings)\n")
+    return 0
 
 
 class _Source:
@@ -181,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     buffer = getattr(sys.stdout, "buffer", None)
     out: IO[str] = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
     try:
+        if args.command == "verify":
+            return _verify(args, out)
         engine = Engine(Path(args.policy)) if args.policy is not None else Engine()
         srcs = _sources(args.files)
         if args.command == "scan":
