@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The tests in c-tests/, each a program that exits 0 and prints "<name>: ok".
-const TESTS: &[&str] = &["scan", "errors", "threads"];
+const TESTS: &[&str] = &["scan", "errors", "threads", "sanitize", "certificate"];
 
 fn gcc() -> Option<&'static str> {
     let found = Command::new("gcc").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
@@ -106,6 +106,25 @@ fn c_errors() {
 #[test]
 fn c_threads() {
     sanitized("threads");
+}
+
+#[test]
+fn c_sanitize() {
+    sanitized("sanitize");
+}
+
+/// The committed certificate vectors: the valid ones verify, the tampered copy fails with
+/// a bad signature.
+#[test]
+fn c_certificate() {
+    let Some(gcc) = gcc() else { return };
+    let exe = scratch().join("certificate-asan");
+    let lib = lib_dir().join("liblucairn.a");
+    compile(gcc, "certificate", &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/certificate");
+    let mut env = SANITIZER_ENV.to_vec();
+    env.push(("LUCAIRN_TESTDATA", data.to_str().expect("UTF-8 path")));
+    run("certificate", &exe, &env);
 }
 
 /// The shared library exports the same API: the scan test linked with -llucairn.
