@@ -138,20 +138,34 @@ fn c_scan_shared_library() {
     run("scan", &exe, &[("LD_LIBRARY_PATH", dir)]);
 }
 
-/// The C example in ffi/README.md compiles without warnings and prints what it found.
+/// The C examples in ffi/README.md compile without warnings, run cleanly under the
+/// sanitizers and print what they say.
 #[test]
-fn c_readme_example() {
+fn c_readme_examples() {
     let Some(gcc) = gcc() else { return };
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    let start = readme.find("```c\n").expect("a C example in ffi/README.md") + 5;
-    let len = readme[start..].find("```").expect("end of the C example");
-    let source = scratch().join("readme.c");
-    std::fs::write(&source, &readme[start..start + len]).expect("write the example");
-    let exe = scratch().join("readme-asan");
-    let lib = lib_dir().join("liblucairn.a");
-    compile_file(gcc, "README example", &source, &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
-    let stdout = run_output("README example", &exe, SANITIZER_ENV);
-    assert!(stdout.lines().any(|l| l == "EMAIL_ADDRESS anna@example.org"), "{stdout}");
+    let want: &[&[&str]] =
+        &[&["EMAIL_ADDRESS anna@example.org"], &["Reply to [EMAIL_ADDRESS_1]", "Sent to ana@example.org."]];
+    let mut rest = readme.as_str();
+    let mut i = 0;
+    while let Some(start) = rest.find("```c\n") {
+        let body = &rest[start + 5..];
+        let len = body.find("```").expect("end of a C example");
+        let source = scratch().join(format!("readme-{i}.c"));
+        std::fs::write(&source, &body[..len]).expect("write the example");
+        let exe = scratch().join(format!("readme-{i}-asan"));
+        let lib = lib_dir().join("liblucairn.a");
+        let name = format!("README example {i}");
+        compile_file(gcc, &name, &source, &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
+        let stdout = run_output(&name, &exe, SANITIZER_ENV);
+        let lines = want.get(i).unwrap_or_else(|| panic!("no expected output for {name}"));
+        for line in *lines {
+            assert!(stdout.lines().any(|l| l == *line), "{name}: no line {line:?} in\n{stdout}");
+        }
+        rest = &body[len..];
+        i += 1;
+    }
+    assert_eq!(i, want.len(), "C examples in ffi/README.md");
 }
 
 /// The header compiles as C++ too: c-tests/header.cc, built with g++.
