@@ -12,15 +12,15 @@ fn gcc() -> Option<&'static str> {
     found.then_some("gcc")
 }
 
-/// The directory with the library's artifacts (target/debug or target/release): the test
-/// binary lives in its `deps` folder, and cargo builds liblucairn.a and liblucairn.so
-/// before it.
+/// The directory with the library's artifacts: the `deps` folder the test binary lives in.
+/// Cargo builds liblucairn.a and liblucairn.so there before the tests, from the same
+/// sources; it copies them up to target/debug (or target/release) only on `cargo build`,
+/// so the copies there may be older than the code under test.
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let deps = exe.parent().expect("deps directory");
-    let dir = deps.parent().expect("profile directory");
-    assert!(dir.join("liblucairn.a").exists(), "{} has no liblucairn.a", dir.display());
-    dir.to_path_buf()
+    assert!(deps.join("liblucairn.a").exists(), "{} has no liblucairn.a", deps.display());
+    deps.to_path_buf()
 }
 
 fn sources() -> PathBuf {
