@@ -104,8 +104,21 @@ static void messages(void) {
                             LUCAIRN_RESULT_LENGTH_OVERFLOW,
                             LUCAIRN_RESULT_BUFFER_TOO_SMALL,
                             LUCAIRN_RESULT_UNKNOWN_KIND,
+                            LUCAIRN_RESULT_INVALID_ARGUMENT,
                             LUCAIRN_RESULT_INVALID_POLICY,
+                            LUCAIRN_RESULT_MAPPING_TOKEN_MALFORMED,
+                            LUCAIRN_RESULT_MAPPING_TOKEN_UNSUPPORTED_VERSION,
+                            LUCAIRN_RESULT_MAPPING_TOKEN_DECRYPT,
+                            LUCAIRN_RESULT_MAPPING_TOKEN_PAYLOAD,
+                            LUCAIRN_RESULT_SANITIZER_BUSY,
+                            LUCAIRN_RESULT_CERTIFICATE_MALFORMED,
+                            LUCAIRN_RESULT_CERTIFICATE_UNSUPPORTED_VERSION,
+                            LUCAIRN_RESULT_CERTIFICATE_UNKNOWN_KEY,
+                            LUCAIRN_RESULT_CERTIFICATE_BAD_SIGNATURE,
+                            LUCAIRN_RESULT_CERTIFICATE_CHAIN_BROKEN,
+                            LUCAIRN_RESULT_INVALID_PUBLIC_KEY,
                             LUCAIRN_RESULT_PANIC,
+                            LUCAIRN_RESULT_RANDOMNESS_UNAVAILABLE,
                             4000000000u};
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
     size_t n = 0;

@@ -10,16 +10,29 @@ import "fmt"
 // Code is a result code of the C library; the numbers are stable.
 type Code uint32
 
-// The codes an Engine can return.
+// The codes the library can return.
 const (
-	CodeNullPointer    Code = C.LUCAIRN_RESULT_NULL_POINTER
-	CodeInvalidUTF8    Code = C.LUCAIRN_RESULT_INVALID_UTF8
-	CodeEmptyInput     Code = C.LUCAIRN_RESULT_EMPTY_INPUT
-	CodeLengthOverflow Code = C.LUCAIRN_RESULT_LENGTH_OVERFLOW
-	CodeBufferTooSmall Code = C.LUCAIRN_RESULT_BUFFER_TOO_SMALL
-	CodeUnknownKind    Code = C.LUCAIRN_RESULT_UNKNOWN_KIND
-	CodeInvalidPolicy  Code = C.LUCAIRN_RESULT_INVALID_POLICY
-	CodePanic          Code = C.LUCAIRN_RESULT_PANIC
+	CodeNullPointer                   Code = C.LUCAIRN_RESULT_NULL_POINTER
+	CodeInvalidUTF8                   Code = C.LUCAIRN_RESULT_INVALID_UTF8
+	CodeEmptyInput                    Code = C.LUCAIRN_RESULT_EMPTY_INPUT
+	CodeLengthOverflow                Code = C.LUCAIRN_RESULT_LENGTH_OVERFLOW
+	CodeBufferTooSmall                Code = C.LUCAIRN_RESULT_BUFFER_TOO_SMALL
+	CodeUnknownKind                   Code = C.LUCAIRN_RESULT_UNKNOWN_KIND
+	CodeInvalidArgument               Code = C.LUCAIRN_RESULT_INVALID_ARGUMENT
+	CodeInvalidPolicy                 Code = C.LUCAIRN_RESULT_INVALID_POLICY
+	CodeMappingTokenMalformed         Code = C.LUCAIRN_RESULT_MAPPING_TOKEN_MALFORMED
+	CodeMappingTokenVersion           Code = C.LUCAIRN_RESULT_MAPPING_TOKEN_UNSUPPORTED_VERSION
+	CodeMappingTokenDecrypt           Code = C.LUCAIRN_RESULT_MAPPING_TOKEN_DECRYPT
+	CodeMappingTokenPayload           Code = C.LUCAIRN_RESULT_MAPPING_TOKEN_PAYLOAD
+	CodeSanitizerBusy                 Code = C.LUCAIRN_RESULT_SANITIZER_BUSY
+	CodeCertificateMalformed          Code = C.LUCAIRN_RESULT_CERTIFICATE_MALFORMED
+	CodeCertificateUnsupportedVersion Code = C.LUCAIRN_RESULT_CERTIFICATE_UNSUPPORTED_VERSION
+	CodeCertificateUnknownKey         Code = C.LUCAIRN_RESULT_CERTIFICATE_UNKNOWN_KEY
+	CodeCertificateBadSignature       Code = C.LUCAIRN_RESULT_CERTIFICATE_BAD_SIGNATURE
+	CodeCertificateChainBroken        Code = C.LUCAIRN_RESULT_CERTIFICATE_CHAIN_BROKEN
+	CodeInvalidPublicKey              Code = C.LUCAIRN_RESULT_INVALID_PUBLIC_KEY
+	CodePanic                         Code = C.LUCAIRN_RESULT_PANIC
+	CodeRandomnessUnavailable         Code = C.LUCAIRN_RESULT_RANDOMNESS_UNAVAILABLE
 )
 
 // String describes the code, as the C library does.
@@ -57,9 +70,28 @@ func (e *Error) Is(target error) bool {
 
 // Errors to compare with errors.Is.
 var (
-	ErrInvalidPolicy = &Error{Code: CodeInvalidPolicy}
-	ErrInvalidUTF8   = &Error{Code: CodeInvalidUTF8}
-	ErrInternal      = &Error{Code: CodePanic}
+	ErrInvalidPolicy   = &Error{Code: CodeInvalidPolicy}
+	ErrInvalidUTF8     = &Error{Code: CodeInvalidUTF8}
+	ErrInvalidArgument = &Error{Code: CodeInvalidArgument}
+	ErrInternal        = &Error{Code: CodePanic}
+
+	// ErrSanitizerBusy: a Stream borrows the Sanitizer; close the Stream first.
+	ErrSanitizerBusy = &Error{Code: CodeSanitizerBusy}
+
+	// Mapping tokens that do not open: not a token, an unknown format version, another
+	// key or tenant (or an altered token), content that is not a mapping.
+	ErrTokenMalformed = &Error{Code: CodeMappingTokenMalformed}
+	ErrTokenVersion   = &Error{Code: CodeMappingTokenVersion}
+	ErrTokenDecrypt   = &Error{Code: CodeMappingTokenDecrypt}
+	ErrTokenPayload   = &Error{Code: CodeMappingTokenPayload}
+
+	// Certificates that do not verify.
+	ErrCertificateMalformed = &Error{Code: CodeCertificateMalformed}
+	ErrCertificateVersion   = &Error{Code: CodeCertificateUnsupportedVersion}
+	ErrUnknownKey           = &Error{Code: CodeCertificateUnknownKey}
+	ErrBadSignature         = &Error{Code: CodeCertificateBadSignature}
+	ErrChainBroken          = &Error{Code: CodeCertificateChainBroken}
+	ErrInvalidPublicKey     = &Error{Code: CodeInvalidPublicKey}
 )
 
 // check turns a result into an error with the calling thread's detail; the caller must

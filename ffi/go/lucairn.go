@@ -15,6 +15,13 @@
 // Offsets in findings are byte offsets into the scanned text. Texts must be valid
 // UTF-8; anything else is an error wrapping ErrInvalidUTF8.
 //
+// A Sanitizer (Engine.NewSanitizer, one per request) replaces personal data by
+// placeholders such as [EMAIL_ADDRESS_1] and restores them in the model's answer
+// (Relink, ScanOutput); Stream and Relinker do the same for text that arrives in chunks.
+// A Mapping can be sealed into a token and opened again (Seal, OpenMapping).
+// VerifyCertificate and VerifyCertificateChain check signed certificates against public
+// keys.
+//
 // # Linking
 //
 // The package compiles against the header in ../include and links -llucairn. Install
@@ -62,8 +69,9 @@ type Engine struct {
 	custom []string
 }
 
-// ErrClosed is returned by calls on an Engine after Close.
-var ErrClosed = errors.New("lucairn: engine is closed")
+// ErrClosed is returned by calls on an Engine, Sanitizer, Mapping, Stream or Relinker
+// after its Close.
+var ErrClosed = errors.New("lucairn: used after Close")
 
 // NewEngine builds an engine from a policy in JSON (see the repository README for the
 // fields). A nil or empty policy means the default policy. An invalid policy returns an

@@ -14,11 +14,14 @@
  *   counts the NUL, and the buffer needs one byte more. Pass (NULL, 0) to ask for the
  *   length.
  * - Memory allocated by the library is freed with the matching *_free function, which
- *   accepts NULL.
+ *   accepts NULL. Strings from the *_alloc functions and from stream pushes are freed
+ *   with lucairn_string_free().
  *
- * Threads: an engine is immutable; every function may be called from any thread at any
- * time, except that lucairn_engine_free() must not overlap or precede other calls on the
- * same engine. The error detail is kept per thread.
+ * Threads: engines and mappings are immutable; any number of threads may use one at
+ * once. Sanitizers and streams change with each call: a lock inside each serialises the
+ * calls on it, so sharing one is safe, but its output depends on the order of the calls,
+ * so use each from one thread at a time. For every handle, its *_free function must not
+ * overlap or precede other calls on it. The error detail is kept per thread.
  *
  * Licensed under the Apache License, Version 2.0.
  */
@@ -41,6 +44,18 @@
 // the n-th custom kind of an engine has id `LUCAIRN_KIND_CUSTOM_FIRST + n`. Ids below
 // `lucairn_kind_builtin_count()` are built-in kinds.
 #define LUCAIRN_KIND_CUSTOM_FIRST 65536
+
+// Length in bytes of the keys this API takes: tenant secrets, mapping token keys and
+// ed25519 public keys.
+#define LUCAIRN_KEY_LEN 32
+
+// Output mode of `lucairn_sanitizer_scan_output`: restore the request's placeholders to
+// the original values.
+#define LUCAIRN_OUTPUT_RELINK 0
+
+// Output mode of `lucairn_sanitizer_scan_output`: leave the request's placeholders as the
+// model wrote them.
+#define LUCAIRN_OUTPUT_KEEP 1
 
 // The result of every fallible call.
 //
@@ -75,12 +90,43 @@ enum lucairn_result
   LUCAIRN_RESULT_BUFFER_TOO_SMALL = 5,
   // The kind id or kind name is not known to this engine.
   LUCAIRN_RESULT_UNKNOWN_KIND = 6,
+  // An argument is outside its range of values (such as an output mode that is neither
+  // `LUCAIRN_OUTPUT_RELINK` nor `LUCAIRN_OUTPUT_KEEP`).
+  LUCAIRN_RESULT_INVALID_ARGUMENT = 7,
   // The policy is not valid JSON, does not match the policy schema, or does not build
   // (unknown kind, bad threshold, invalid regex, empty term). The detail names the entry.
   LUCAIRN_RESULT_INVALID_POLICY = 100,
+  // The mapping token is not a token: not base64url, or too short.
+  LUCAIRN_RESULT_MAPPING_TOKEN_MALFORMED = 200,
+  // The mapping token has a format version this library does not know.
+  LUCAIRN_RESULT_MAPPING_TOKEN_UNSUPPORTED_VERSION = 201,
+  // The mapping token does not open with this key and tenant, or it was altered.
+  LUCAIRN_RESULT_MAPPING_TOKEN_DECRYPT = 202,
+  // The mapping token opened, but its content is not a mapping.
+  LUCAIRN_RESULT_MAPPING_TOKEN_PAYLOAD = 203,
+  // The sanitizer is lent to an open stream sanitizer; free the stream to get it back.
+  LUCAIRN_RESULT_SANITIZER_BUSY = 300,
+  // The certificate is not a certificate: bad JSON, a missing or unknown member, or a
+  // field in the wrong format (the detail names it).
+  LUCAIRN_RESULT_CERTIFICATE_MALFORMED = 400,
+  // The certificate has a format version this library does not know.
+  LUCAIRN_RESULT_CERTIFICATE_UNSUPPORTED_VERSION = 401,
+  // None of the given public keys has the id of the key the certificate names.
+  LUCAIRN_RESULT_CERTIFICATE_UNKNOWN_KEY = 402,
+  // The signature does not match the content: the certificate was altered, or signed by
+  // another key with the same id.
+  LUCAIRN_RESULT_CERTIFICATE_BAD_SIGNATURE = 403,
+  // A certificate of a chain does not quote the digest of the one before it (the detail
+  // names its index).
+  LUCAIRN_RESULT_CERTIFICATE_CHAIN_BROKEN = 404,
+  // A public key given to verify with is not a valid ed25519 public key.
+  LUCAIRN_RESULT_INVALID_PUBLIC_KEY = 405,
   // A bug inside the library was caught at the boundary; nothing was returned. Please
-  // report it with the detail message.
+  // report it with the detail message. A sanitizer or stream in which this happened
+  // returns this code from then on.
   LUCAIRN_RESULT_PANIC = 900,
+  // The operating system gave no randomness (needed to seal a mapping token).
+  LUCAIRN_RESULT_RANDOMNESS_UNAVAILABLE = 901,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -97,6 +143,65 @@ typedef uint32_t lucairn_result;
 // function that takes a `const lucairn_engine *`. Only `lucairn_engine_free` needs the
 // caller to make sure no other call on the same engine is running or will follow.
 typedef struct lucairn_engine lucairn_engine;
+
+// Placeholders and the original values they stand for: a snapshot of a sanitizer's
+// mapping (`lucairn_sanitizer_mapping`) or a mapping opened from a token
+// (`lucairn_mapping_open`). Free it with `lucairn_mapping_free`.
+//
+// Threads: a mapping is immutable; any number of threads may use it at once. Only
+// `lucairn_mapping_free` must not overlap or precede other calls on it.
+typedef struct lucairn_mapping lucairn_mapping;
+
+// The sanitizer of one request: replaces personal data by placeholders such as
+// `[EMAIL_ADDRESS_1]` and remembers which value each placeholder stands for.
+//
+// Create one per request with `lucairn_sanitizer_new`, free it with
+// `lucairn_sanitizer_free`. It keeps its own reference to the engine, so the engine may
+// be freed first.
+//
+// Threads: calls on one sanitizer are serialised by a lock inside it, so several threads
+// may use it, but placeholders are numbered in the order of the calls: sanitise the texts
+// of a request in their order from one thread to get reproducible placeholders. Only
+// `lucairn_sanitizer_free` must not overlap or precede other calls on it.
+typedef struct lucairn_sanitizer lucairn_sanitizer;
+
+// Re-links a model answer that arrives in chunks (`lucairn_stream_relinker_new`).
+//
+// Threads: as for `lucairn_stream_sanitizer`.
+typedef struct lucairn_stream_relinker lucairn_stream_relinker;
+
+// Sanitises one text that arrives in chunks (`lucairn_stream_sanitizer_new`), or scans
+// one model answer that arrives in chunks (`lucairn_stream_sanitizer_new_output`), with
+// the placeholders of a sanitizer that it borrows until it is freed.
+//
+// Threads: calls on one stream are serialised by a lock inside it; since its output
+// depends on the order of the chunks, push from one thread at a time. Only
+// `lucairn_stream_sanitizer_free` must not overlap or precede other calls on it.
+typedef struct lucairn_stream_sanitizer lucairn_stream_sanitizer;
+
+// What a verified certificate says about itself, written by `lucairn_certificate_verify`
+// and `lucairn_certificate_verify_chain`. Strings are NUL-terminated; hex digits are lower
+// case.
+typedef struct lucairn_certificate_info {
+  // Format version (1).
+  uint32_t version;
+  // The certificate id: 32 hex digits.
+  char id[33];
+  // Id of the key that signed it: 16 hex digits.
+  char key_id[17];
+  // When it was issued, RFC 3339 UTC (`2025-03-01T12:00:00Z`, at most 30 characters).
+  char issued_at[31];
+  // The certificate's digest (64 hex digits), which the next certificate of its chain
+  // quotes as its previous one.
+  char digest[65];
+  // The digest of the previous certificate of the chain (64 hex digits), or the empty
+  // string for the first certificate of a chain.
+  char previous[65];
+  // Number of values replaced in the request.
+  size_t findings;
+  // Number of values replaced in the answer.
+  size_t output_findings;
+} lucairn_certificate_info;
 
 // One piece of personal data found in a text.
 typedef struct lucairn_finding {
@@ -124,6 +229,61 @@ extern "C" {
 // The library version ("MAJOR.MINOR.PATCH"), a static NUL-terminated string. Compare it
 // with `LUCAIRN_VERSION` to check that the header matches the library. Thread-safe.
 const char *lucairn_version(void);
+
+// Verifies a certificate (its JSON, as published; any white space) against trusted
+// ed25519 public keys.
+//
+// `public_keys` holds `n_keys` keys of `LUCAIRN_KEY_LEN` (32) bytes one after the other,
+// such as the keys of several generations during a rotation; the certificate is checked
+// with the one whose key id it names. Returns `LUCAIRN_RESULT_OK` when the certificate
+// is well-formed and its signature is valid, and then writes what it says to `*info_out`
+// unless `info_out` is NULL. Otherwise it returns one of:
+//
+// - `LUCAIRN_RESULT_CERTIFICATE_MALFORMED`: not JSON, a missing or unknown member, a
+//   field in the wrong format, counts that do not match the findings;
+// - `LUCAIRN_RESULT_CERTIFICATE_UNSUPPORTED_VERSION`: a format version this library does
+//   not know;
+// - `LUCAIRN_RESULT_CERTIFICATE_UNKNOWN_KEY`: none of the keys has the certificate's key id;
+// - `LUCAIRN_RESULT_CERTIFICATE_BAD_SIGNATURE`: the content does not match the signature
+//   (the certificate was altered);
+// - `LUCAIRN_RESULT_INVALID_PUBLIC_KEY`: a given key is not an ed25519 public key;
+//
+// or an argument error (`LUCAIRN_RESULT_EMPTY_INPUT` for an empty certificate), and does
+// not write `*info_out`. `lucairn_last_error_detail` says more (which field is malformed,
+// which key id is unknown). Thread-safe.
+//
+// # Safety
+//
+// `json` must be NULL or valid for reads of `json_len` bytes; `public_keys` NULL or valid
+// for reads of `n_keys * 32` bytes; `info_out` NULL or valid for a write.
+lucairn_result lucairn_certificate_verify(const uint8_t *json,
+                                          size_t json_len,
+                                          const uint8_t *public_keys,
+                                          size_t n_keys,
+                                          struct lucairn_certificate_info *info_out);
+
+// Verifies a chain of certificates, oldest first: each one as
+// `lucairn_certificate_verify` does, and each one's `previous` against the digest of the
+// one before it.
+//
+// `jsons[i]` points to the JSON of certificate `i`, of `json_lens[i]` bytes; `n` is at
+// least 1. A certificate that does not quote its predecessor returns
+// `LUCAIRN_RESULT_CERTIFICATE_CHAIN_BROKEN`; the other codes are those of
+// `lucairn_certificate_verify`, and `lucairn_last_error_detail` names the index of the
+// first certificate that failed. On success `*info_out` (unless NULL) receives the info
+// of the last certificate, whose digest the next one must quote. Thread-safe.
+//
+// # Safety
+//
+// `jsons` and `json_lens` must be NULL or valid for reads of `n` elements, each
+// `jsons[i]` NULL or valid for reads of `json_lens[i]` bytes; `public_keys` NULL or valid
+// for reads of `n_keys * 32` bytes; `info_out` NULL or valid for a write.
+lucairn_result lucairn_certificate_verify_chain(const uint8_t *const *jsons,
+                                                const size_t *json_lens,
+                                                size_t n,
+                                                const uint8_t *public_keys,
+                                                size_t n_keys,
+                                                struct lucairn_certificate_info *info_out);
 
 // Builds an engine from a policy in JSON.
 //
@@ -227,8 +387,8 @@ lucairn_result lucairn_engine_redact_alloc(const struct lucairn_engine *engine,
                                            char **text_out,
                                            size_t *len_out);
 
-// Frees a string returned by this library (`lucairn_engine_redact_alloc`). NULL is
-// ignored. Thread-safe.
+// Frees a string returned by this library (by any `*_alloc` function, or by a stream's
+// push or finish). NULL is ignored. Thread-safe.
 //
 // # Safety
 //
@@ -311,6 +471,403 @@ lucairn_result lucairn_error_message(uint32_t code, char *buf, size_t buf_len, s
 // `buf` must be NULL or valid for writes of `buf_len` bytes; `len_out` must be NULL or
 // valid for a write.
 lucairn_result lucairn_last_error_detail(char *buf, size_t buf_len, size_t *len_out);
+
+// Creates the sanitizer of one request.
+//
+// `secret` is NULL, or points to a tenant secret of `LUCAIRN_KEY_LEN` (32) bytes. Without
+// a secret, placeholders are numbered 1, 2, 3 ... per kind in order of appearance, and
+// the value digests of the records are keyed with a random key. With a secret, the number
+// of each value's placeholder is derived from the secret (six digits, such as
+// `[EMAIL_ADDRESS_482913]`), so the same value gets the same placeholder in every request
+// of the tenant. On success `*sanitizer_out` receives the sanitizer, to be freed with
+// `lucairn_sanitizer_free`; on failure it is not written. Thread-safe.
+//
+// # Safety
+//
+// `engine` must be a live engine or NULL; `secret` NULL or valid for reads of 32 bytes;
+// `sanitizer_out` NULL or valid for a write.
+lucairn_result lucairn_sanitizer_new(const struct lucairn_engine *engine,
+                                     const uint8_t *secret,
+                                     struct lucairn_sanitizer **sanitizer_out);
+
+// Frees a sanitizer. NULL is ignored. A stream sanitizer that borrows it stays valid
+// (and is freed on its own).
+//
+// # Safety
+//
+// `sanitizer` must be NULL or come from `lucairn_sanitizer_new` and not have been freed;
+// no other call on it may run at the same time or follow.
+void lucairn_sanitizer_free(struct lucairn_sanitizer *sanitizer);
+
+// Replaces the personal data in `text` by placeholders and copies the sanitised text into
+// `buf`, NUL-terminated.
+//
+// `message` and `field` say where the text sits in the request (such as 0 and
+// `"content"`); they are recorded with each replaced value. `field` is UTF-8 and may be
+// empty. The same value gets the same placeholder in every text of the sanitizer.
+// Placeholder-like text the input already contains is kept apart, so that re-linking
+// never turns it into a value.
+//
+// Buffer rules as for `lucairn_engine_redact`: `*len_out` receives the length of the
+// sanitised text; when `buf` cannot hold it and a NUL, the call returns
+// `LUCAIRN_RESULT_BUFFER_TOO_SMALL` and neither `buf` nor the sanitizer changes. To do
+// so, the call works on a copy of the sanitizer's state and keeps it only on success;
+// `lucairn_sanitizer_sanitize_alloc` avoids that copy. Returns
+// `LUCAIRN_RESULT_SANITIZER_BUSY` while a stream sanitizer borrows the sanitizer.
+//
+// # Safety
+//
+// `sanitizer` must be a live sanitizer or NULL; `field` and `text` NULL or valid for
+// reads of their lengths; `buf` NULL or valid for writes of `buf_len` bytes; `len_out`
+// NULL or valid for a write.
+lucairn_result lucairn_sanitizer_sanitize(struct lucairn_sanitizer *sanitizer,
+                                          uint32_t message,
+                                          const uint8_t *field,
+                                          size_t field_len,
+                                          const uint8_t *text,
+                                          size_t text_len,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *len_out);
+
+// Sanitises `text` (as `lucairn_sanitizer_sanitize`) into a new NUL-terminated string.
+//
+// On success `*text_out` receives the string (never NULL) and `*len_out` its length
+// without the NUL; free it with `lucairn_string_free`. On failure neither is written and
+// the sanitizer does not change.
+//
+// # Safety
+//
+// As for `lucairn_sanitizer_sanitize`; `text_out` and `len_out` must be NULL or valid
+// for a write.
+lucairn_result lucairn_sanitizer_sanitize_alloc(struct lucairn_sanitizer *sanitizer,
+                                                uint32_t message,
+                                                const uint8_t *field,
+                                                size_t field_len,
+                                                const uint8_t *text,
+                                                size_t text_len,
+                                                char **text_out,
+                                                size_t *len_out);
+
+// Scans a model's answer against the sanitizer's placeholders and copies the text to
+// show into `buf`, NUL-terminated.
+//
+// With `mode` `LUCAIRN_OUTPUT_RELINK` the request's placeholders become the original
+// values again; with `LUCAIRN_OUTPUT_KEEP` they stay as the model wrote them. Personal
+// data the model produced itself is always replaced by a placeholder (one of the
+// request's if the value is the request's and the mode is `KEEP`, else a new one that
+// can never be re-linked). Another mode returns `LUCAIRN_RESULT_INVALID_ARGUMENT`.
+// `message` is the index of the choice; `field`, buffer and busy rules as for
+// `lucairn_sanitizer_sanitize` (this call, too, works on a copy of the sanitizer's state;
+// `lucairn_sanitizer_scan_output_alloc` does not).
+//
+// # Safety
+//
+// As for `lucairn_sanitizer_sanitize`.
+lucairn_result lucairn_sanitizer_scan_output(struct lucairn_sanitizer *sanitizer,
+                                             uint32_t message,
+                                             const uint8_t *field,
+                                             size_t field_len,
+                                             const uint8_t *text,
+                                             size_t text_len,
+                                             uint32_t mode,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *len_out);
+
+// Scans a model's answer (as `lucairn_sanitizer_scan_output`) into a new NUL-terminated
+// string; output rules as for `lucairn_sanitizer_sanitize_alloc`.
+//
+// # Safety
+//
+// As for `lucairn_sanitizer_sanitize_alloc`.
+lucairn_result lucairn_sanitizer_scan_output_alloc(struct lucairn_sanitizer *sanitizer,
+                                                   uint32_t message,
+                                                   const uint8_t *field,
+                                                   size_t field_len,
+                                                   const uint8_t *text,
+                                                   size_t text_len,
+                                                   uint32_t mode,
+                                                   char **text_out,
+                                                   size_t *len_out);
+
+// Restores the original values of the sanitizer's placeholders in `text` into `buf`,
+// NUL-terminated (see `lucairn_mapping_relink`). The sanitizer does not change. Buffer
+// and busy rules as for `lucairn_sanitizer_sanitize`.
+//
+// # Safety
+//
+// `sanitizer` must be a live sanitizer or NULL; `text` NULL or valid for reads of
+// `text_len` bytes; `buf` NULL or valid for writes of `buf_len` bytes; `len_out` NULL or
+// valid for a write.
+lucairn_result lucairn_sanitizer_relink(const struct lucairn_sanitizer *sanitizer,
+                                        const uint8_t *text,
+                                        size_t text_len,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *len_out);
+
+// Re-links `text` (as `lucairn_sanitizer_relink`) into a new NUL-terminated string,
+// freed with `lucairn_string_free`.
+//
+// # Safety
+//
+// As for `lucairn_sanitizer_relink`; `text_out` and `len_out` must be NULL or valid for
+// a write.
+lucairn_result lucairn_sanitizer_relink_alloc(const struct lucairn_sanitizer *sanitizer,
+                                              const uint8_t *text,
+                                              size_t text_len,
+                                              char **text_out,
+                                              size_t *len_out);
+
+// Copies the sanitizer's mapping so far into a new mapping handle, to re-link, seal or
+// stream-re-link with; later calls on the sanitizer do not change it. On success
+// `*mapping_out` receives the mapping, to be freed with `lucairn_mapping_free`; on
+// failure it is not written. `LUCAIRN_RESULT_SANITIZER_BUSY` while a stream sanitizer
+// borrows the sanitizer.
+//
+// # Safety
+//
+// `sanitizer` must be a live sanitizer or NULL; `mapping_out` NULL or valid for a write.
+lucairn_result lucairn_sanitizer_mapping(const struct lucairn_sanitizer *sanitizer,
+                                         struct lucairn_mapping **mapping_out);
+
+// Frees a mapping. NULL is ignored.
+//
+// # Safety
+//
+// `mapping` must be NULL or a mapping from this library not yet freed; no other call on
+// it may run at the same time or follow.
+void lucairn_mapping_free(struct lucairn_mapping *mapping);
+
+// Writes the number of placeholders in the mapping to `*len_out`. Thread-safe.
+//
+// # Safety
+//
+// `mapping` must be a live mapping or NULL; `len_out` NULL or valid for a write.
+lucairn_result lucairn_mapping_len(const struct lucairn_mapping *mapping, size_t *len_out);
+
+// Restores original values in `text` and copies the result into `buf`, NUL-terminated.
+//
+// Every placeholder of the mapping becomes the value it stands for, also in the forms
+// models give placeholders (brackets dropped, case changed, markdown escapes, a line
+// break inside, punctuation or quotes around). Placeholders the mapping does not know
+// stay as they are. For a text `x` sanitised with this mapping, re-linking the sanitised
+// text gives `x` back. Buffer rules as for `lucairn_engine_redact`. Thread-safe.
+//
+// # Safety
+//
+// `mapping` must be a live mapping or NULL; `text` NULL or valid for reads of `text_len`
+// bytes; `buf` NULL or valid for writes of `buf_len` bytes; `len_out` NULL or valid for a
+// write.
+lucairn_result lucairn_mapping_relink(const struct lucairn_mapping *mapping,
+                                      const uint8_t *text,
+                                      size_t text_len,
+                                      char *buf,
+                                      size_t buf_len,
+                                      size_t *len_out);
+
+// Re-links `text` (as `lucairn_mapping_relink`) into a new NUL-terminated string, freed
+// with `lucairn_string_free`. Thread-safe.
+//
+// # Safety
+//
+// As for `lucairn_mapping_relink`; `text_out` and `len_out` must be NULL or valid for a
+// write.
+lucairn_result lucairn_mapping_relink_alloc(const struct lucairn_mapping *mapping,
+                                            const uint8_t *text,
+                                            size_t text_len,
+                                            char **text_out,
+                                            size_t *len_out);
+
+// Seals the mapping into an opaque, URL-safe token for `tenant`, encrypted with `key`
+// (`LUCAIRN_KEY_LEN` bytes), and copies it into `buf`, NUL-terminated.
+//
+// A server hands the token to its client and later re-links the answer with
+// `lucairn_mapping_open` without storing anything. The token opens only with the same
+// key and tenant (UTF-8, may be empty). Each call uses a new random nonce, so two calls
+// give different tokens of the same length: asking for the length first with
+// `(NULL, 0)` works. Buffer rules as for `lucairn_engine_redact`;
+// `LUCAIRN_RESULT_RANDOMNESS_UNAVAILABLE` if the operating system gives no randomness.
+// Thread-safe.
+//
+// # Safety
+//
+// `mapping` must be a live mapping or NULL; `key` NULL or valid for reads of 32 bytes;
+// `tenant` NULL or valid for reads of `tenant_len` bytes; `buf` NULL or valid for writes
+// of `buf_len` bytes; `len_out` NULL or valid for a write.
+lucairn_result lucairn_mapping_seal(const struct lucairn_mapping *mapping,
+                                    const uint8_t *key,
+                                    const uint8_t *tenant,
+                                    size_t tenant_len,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *len_out);
+
+// Seals the mapping (as `lucairn_mapping_seal`) into a new NUL-terminated string, freed
+// with `lucairn_string_free`. Thread-safe.
+//
+// # Safety
+//
+// As for `lucairn_mapping_seal`; `text_out` and `len_out` must be NULL or valid for a
+// write.
+lucairn_result lucairn_mapping_seal_alloc(const struct lucairn_mapping *mapping,
+                                          const uint8_t *key,
+                                          const uint8_t *tenant,
+                                          size_t tenant_len,
+                                          char **text_out,
+                                          size_t *len_out);
+
+// Opens a token made by `lucairn_mapping_seal` with the same key and tenant.
+//
+// On success `*mapping_out` receives the mapping, to be freed with
+// `lucairn_mapping_free`; on failure it is not written. White space around the token is
+// ignored; an empty token is `LUCAIRN_RESULT_EMPTY_INPUT`. Errors:
+// `LUCAIRN_RESULT_MAPPING_TOKEN_MALFORMED` (not a token),
+// `..._UNSUPPORTED_VERSION`, `..._DECRYPT` (another key or tenant, or an altered token),
+// `..._PAYLOAD` (the content is not a mapping). Thread-safe.
+//
+// # Safety
+//
+// `token` and `tenant` must be NULL or valid for reads of their lengths; `key` NULL or
+// valid for reads of 32 bytes; `mapping_out` NULL or valid for a write.
+lucairn_result lucairn_mapping_open(const uint8_t *token,
+                                    size_t token_len,
+                                    const uint8_t *key,
+                                    const uint8_t *tenant,
+                                    size_t tenant_len,
+                                    struct lucairn_mapping **mapping_out);
+
+// Opens a stream that sanitises one text arriving in chunks, with `sanitizer`'s
+// placeholders.
+//
+// `message` and `field` as for `lucairn_sanitizer_sanitize`. The stream borrows the
+// sanitizer: until `lucairn_stream_sanitizer_free`, calls on the sanitizer return
+// `LUCAIRN_RESULT_SANITIZER_BUSY` (as does opening a second stream on it); after it, the
+// sanitizer has the placeholders and records of the streamed text. On success
+// `*stream_out` receives the stream; on failure it is not written. Thread-safe.
+//
+// Each `lucairn_stream_sanitizer_push` returns the sanitised text that is safe to emit
+// now, holding back only what could still become part of a finding (at most a few
+// hundred bytes; longer inside a PEM block); `lucairn_stream_sanitizer_finish` returns
+// the rest. For any way of cutting a text into chunks, the concatenated output equals
+// what `lucairn_sanitizer_sanitize` returns for the whole text.
+//
+// # Safety
+//
+// `sanitizer` must be a live sanitizer or NULL; `field` NULL or valid for reads of
+// `field_len` bytes; `stream_out` NULL or valid for a write.
+lucairn_result lucairn_stream_sanitizer_new(struct lucairn_sanitizer *sanitizer,
+                                            uint32_t message,
+                                            const uint8_t *field,
+                                            size_t field_len,
+                                            struct lucairn_stream_sanitizer **stream_out);
+
+// Opens a stream that scans one model answer arriving in chunks, as
+// `lucairn_sanitizer_scan_output` does for a whole answer (`mode` is
+// `LUCAIRN_OUTPUT_RELINK` or `LUCAIRN_OUTPUT_KEEP`). It borrows the sanitizer and holds
+// back as `lucairn_stream_sanitizer_new` describes. Thread-safe.
+//
+// # Safety
+//
+// As for `lucairn_stream_sanitizer_new`.
+lucairn_result lucairn_stream_sanitizer_new_output(struct lucairn_sanitizer *sanitizer,
+                                                   uint32_t message,
+                                                   const uint8_t *field,
+                                                   size_t field_len,
+                                                   uint32_t mode,
+                                                   struct lucairn_stream_sanitizer **stream_out);
+
+// Adds a chunk of bytes to the stream and returns the output that can be emitted now, as
+// a new NUL-terminated string (possibly empty, never NULL) in `*text_out` with its length
+// in `*len_out`; free it with `lucairn_string_free`.
+//
+// A chunk may end inside a multi-byte UTF-8 character: the incomplete tail waits for the
+// next chunk. Invalid UTF-8 becomes U+FFFD, as a lossy decoding of the whole text would
+// give. `(NULL, 0)` is an empty chunk. The output is allocated because a push consumes
+// its chunk and cannot be repeated into a bigger buffer. On failure nothing is consumed
+// or written.
+//
+// # Safety
+//
+// `stream` must be a live stream sanitizer or NULL; `chunk` NULL or valid for reads of
+// `chunk_len` bytes; `text_out` and `len_out` NULL or valid for a write.
+lucairn_result lucairn_stream_sanitizer_push(struct lucairn_stream_sanitizer *stream,
+                                             const uint8_t *chunk,
+                                             size_t chunk_len,
+                                             char **text_out,
+                                             size_t *len_out);
+
+// Ends the text and returns the rest of the output, as `lucairn_stream_sanitizer_push`
+// returns its output. The stream may then take a new text at the same location (offsets
+// counted from 0 again). Thread-safe as the stream type describes.
+//
+// # Safety
+//
+// `stream` must be a live stream sanitizer or NULL; `text_out` and `len_out` NULL or
+// valid for a write.
+lucairn_result lucairn_stream_sanitizer_finish(struct lucairn_stream_sanitizer *stream,
+                                               char **text_out,
+                                               size_t *len_out);
+
+// Frees a stream sanitizer and gives its sanitizer back (with the placeholders and
+// records of what was pushed). Output not taken with `lucairn_stream_sanitizer_finish`
+// is dropped. NULL is ignored.
+//
+// # Safety
+//
+// `stream` must be NULL or come from `lucairn_stream_sanitizer_new` or
+// `lucairn_stream_sanitizer_new_output` and not have been freed; no other call on it may
+// run at the same time or follow.
+void lucairn_stream_sanitizer_free(struct lucairn_stream_sanitizer *stream);
+
+// Opens a stream that re-links a model answer arriving in chunks with a copy of
+// `mapping` (which may be freed afterwards).
+//
+// Each `lucairn_stream_relinker_push` returns the re-linked text that can be emitted
+// now, holding back only a trailing stretch that could still become a placeholder
+// (typically the last word); the concatenated output equals what
+// `lucairn_mapping_relink` returns for the whole text. On success `*relinker_out`
+// receives the stream; on failure it is not written. Thread-safe.
+//
+// # Safety
+//
+// `mapping` must be a live mapping or NULL; `relinker_out` NULL or valid for a write.
+lucairn_result lucairn_stream_relinker_new(const struct lucairn_mapping *mapping,
+                                           struct lucairn_stream_relinker **relinker_out);
+
+// Adds a chunk of bytes and returns the re-linked text that can be emitted now; chunk
+// and output rules as for `lucairn_stream_sanitizer_push`.
+//
+// # Safety
+//
+// `relinker` must be a live stream relinker or NULL; `chunk` NULL or valid for reads of
+// `chunk_len` bytes; `text_out` and `len_out` NULL or valid for a write.
+lucairn_result lucairn_stream_relinker_push(struct lucairn_stream_relinker *relinker,
+                                            const uint8_t *chunk,
+                                            size_t chunk_len,
+                                            char **text_out,
+                                            size_t *len_out);
+
+// Ends the answer and returns the rest, as `lucairn_stream_relinker_push` returns its
+// output; the stream may then take a new answer.
+//
+// # Safety
+//
+// `relinker` must be a live stream relinker or NULL; `text_out` and `len_out` NULL or
+// valid for a write.
+lucairn_result lucairn_stream_relinker_finish(struct lucairn_stream_relinker *relinker,
+                                              char **text_out,
+                                              size_t *len_out);
+
+// Frees a stream relinker; output not taken with `lucairn_stream_relinker_finish` is
+// dropped. NULL is ignored.
+//
+// # Safety
+//
+// `relinker` must be NULL or come from `lucairn_stream_relinker_new` and not have been
+// freed; no other call on it may run at the same time or follow.
+void lucairn_stream_relinker_free(struct lucairn_stream_relinker *relinker);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -52,6 +52,35 @@ pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, what: &str) -> Result<
         .map_err(|e| Error::new(R::InvalidUtf8, format!("{what}: invalid UTF-8 at byte {}", e.valid_up_to())))
 }
 
+/// Checks a pointer to a 32-byte key.
+///
+/// # Safety
+///
+/// A non-NULL `ptr` must be valid for reads of 32 bytes for `'a`.
+pub(crate) unsafe fn key<'a>(ptr: *const u8, what: &str) -> Result<&'a [u8; 32], Error> {
+    // SAFETY: the caller's contract; a 32-byte array has the alignment of a byte.
+    unsafe { ptr.cast::<[u8; 32]>().as_ref() }.ok_or_else(|| null(what))
+}
+
+/// Checks an input array of `n` elements; `(NULL, 0)` is the empty array.
+///
+/// # Safety
+///
+/// A non-NULL `ptr` must be valid for reads of `n` elements for `'a`, and aligned.
+pub(crate) unsafe fn array<'a, T>(ptr: *const T, n: usize, what: &str) -> Result<&'a [T], Error> {
+    if ptr.is_null() {
+        if n == 0 {
+            return Ok(&[]);
+        }
+        return Err(Error::new(R::NullPointer, format!("{what}: NULL pointer with {n} elements")));
+    }
+    if n.checked_mul(size_of::<T>().max(1)).is_none_or(|b| b > MAX_BYTES) {
+        return Err(Error::new(R::LengthOverflow, format!("{what}: {n} elements exceed PTRDIFF_MAX bytes")));
+    }
+    // SAFETY: non-NULL, size bounded, validity is the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
+}
+
 /// A checked, non-NULL pointer to one output value, written at most once.
 pub(crate) struct Out<T>(NonNull<T>);
 
@@ -137,6 +166,47 @@ impl StrOut {
         }
         Ok(())
     }
+}
+
+/// The two outputs of a function that returns a string the library allocates: the
+/// string and its length, written together and only on success.
+pub(crate) struct AllocStrOut {
+    text_out: Out<*mut c_char>,
+    len_out: Out<usize>,
+}
+
+impl AllocStrOut {
+    pub(crate) fn new(text_out: *mut *mut c_char, len_out: *mut usize) -> Result<AllocStrOut, Error> {
+        Ok(AllocStrOut { text_out: Out::new(text_out, "text_out")?, len_out: Out::new(len_out, "len_out")? })
+    }
+
+    /// Copies `s` and a NUL into a new allocation (freed by `lucairn_string_free`).
+    pub(crate) fn write(&self, s: String) -> Result<(), Error> {
+        let mut bytes = s.into_bytes();
+        let len = bytes.len();
+        bytes.push(0);
+        let p = alloc_array(&bytes);
+        if p.is_null() {
+            return Err(Error::new(R::LengthOverflow, "text_out: allocation failed"));
+        }
+        self.text_out.set(p.cast::<c_char>());
+        self.len_out.set(len);
+        Ok(())
+    }
+}
+
+/// Copies `s` into a fixed-size field as a NUL-terminated string, cut at a character
+/// boundary if it is too long (callers pass strings checked to fit).
+pub(crate) fn fixed<const N: usize>(s: &str) -> [c_char; N] {
+    let mut out = [0 as c_char; N];
+    let mut end = s.len().min(N.saturating_sub(1));
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    for (o, &b) in out.iter_mut().zip(&s.as_bytes()[..end]) {
+        *o = b as c_char;
+    }
+    out
 }
 
 /// A NUL-terminated copy of a `&'static str` that lives as long as the process.

@@ -6,7 +6,7 @@ use std::ptr;
 
 use lucairn_core::{Engine, Finding, Kind, Policy};
 
-use crate::args::{self, BufOut, Out, StrOut, null};
+use crate::args::{self, AllocStrOut, BufOut, Out, StrOut, null};
 use crate::error::{Error, guard, guard_value, lucairn_result, lucairn_result as R};
 
 /// A compiled policy, ready to scan text.
@@ -78,7 +78,7 @@ fn engine_kind_name(engine: &Engine, id: u32) -> Result<&str, Error> {
 /// # Safety
 ///
 /// `p` must be NULL or come from `lucairn_engine_new` and not have been freed.
-unsafe fn engine_ref<'a>(p: *const lucairn_engine) -> Result<&'a Engine, Error> {
+pub(crate) unsafe fn engine_ref<'a>(p: *const lucairn_engine) -> Result<&'a Engine, Error> {
     // SAFETY: the caller's contract; handles are `Box<Engine>` pointers.
     unsafe { p.cast::<Engine>().as_ref() }.ok_or_else(|| null("engine"))
 }
@@ -310,23 +310,13 @@ pub unsafe extern "C" fn lucairn_engine_redact_alloc(
         // SAFETY (both): the caller's contract.
         let engine = unsafe { engine_ref(engine)? };
         let text = unsafe { args::text(text, text_len, "text")? };
-        let text_out = Out::new(text_out, "text_out")?;
-        let len_out = Out::new(len_out, "len_out")?;
-        let mut redacted = with_scan(engine, text, |found| engine.redact_with(text, found)).into_bytes();
-        let len = redacted.len();
-        redacted.push(0);
-        let s = args::alloc_array(&redacted);
-        if s.is_null() {
-            return Err(Error::new(R::LengthOverflow, "text_out: allocation failed"));
-        }
-        text_out.set(s.cast::<c_char>());
-        len_out.set(len);
-        Ok(())
+        let out = AllocStrOut::new(text_out, len_out)?;
+        out.write(with_scan(engine, text, |found| engine.redact_with(text, found)))
     })
 }
 
-/// Frees a string returned by this library (`lucairn_engine_redact_alloc`). NULL is
-/// ignored. Thread-safe.
+/// Frees a string returned by this library (by any `*_alloc` function, or by a stream's
+/// push or finish). NULL is ignored. Thread-safe.
 ///
 /// # Safety
 ///

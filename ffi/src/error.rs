@@ -38,12 +38,43 @@ pub enum lucairn_result {
     BufferTooSmall = 5,
     /// The kind id or kind name is not known to this engine.
     UnknownKind = 6,
+    /// An argument is outside its range of values (such as an output mode that is neither
+    /// `LUCAIRN_OUTPUT_RELINK` nor `LUCAIRN_OUTPUT_KEEP`).
+    InvalidArgument = 7,
     /// The policy is not valid JSON, does not match the policy schema, or does not build
     /// (unknown kind, bad threshold, invalid regex, empty term). The detail names the entry.
     InvalidPolicy = 100,
+    /// The mapping token is not a token: not base64url, or too short.
+    MappingTokenMalformed = 200,
+    /// The mapping token has a format version this library does not know.
+    MappingTokenUnsupportedVersion = 201,
+    /// The mapping token does not open with this key and tenant, or it was altered.
+    MappingTokenDecrypt = 202,
+    /// The mapping token opened, but its content is not a mapping.
+    MappingTokenPayload = 203,
+    /// The sanitizer is lent to an open stream sanitizer; free the stream to get it back.
+    SanitizerBusy = 300,
+    /// The certificate is not a certificate: bad JSON, a missing or unknown member, or a
+    /// field in the wrong format (the detail names it).
+    CertificateMalformed = 400,
+    /// The certificate has a format version this library does not know.
+    CertificateUnsupportedVersion = 401,
+    /// None of the given public keys has the id of the key the certificate names.
+    CertificateUnknownKey = 402,
+    /// The signature does not match the content: the certificate was altered, or signed by
+    /// another key with the same id.
+    CertificateBadSignature = 403,
+    /// A certificate of a chain does not quote the digest of the one before it (the detail
+    /// names its index).
+    CertificateChainBroken = 404,
+    /// A public key given to verify with is not a valid ed25519 public key.
+    InvalidPublicKey = 405,
     /// A bug inside the library was caught at the boundary; nothing was returned. Please
-    /// report it with the detail message.
+    /// report it with the detail message. A sanitizer or stream in which this happened
+    /// returns this code from then on.
     Panic = 900,
+    /// The operating system gave no randomness (needed to seal a mapping token).
+    RandomnessUnavailable = 901,
 }
 
 impl lucairn_result {
@@ -56,8 +87,21 @@ impl lucairn_result {
         lucairn_result::LengthOverflow,
         lucairn_result::BufferTooSmall,
         lucairn_result::UnknownKind,
+        lucairn_result::InvalidArgument,
         lucairn_result::InvalidPolicy,
+        lucairn_result::MappingTokenMalformed,
+        lucairn_result::MappingTokenUnsupportedVersion,
+        lucairn_result::MappingTokenDecrypt,
+        lucairn_result::MappingTokenPayload,
+        lucairn_result::SanitizerBusy,
+        lucairn_result::CertificateMalformed,
+        lucairn_result::CertificateUnsupportedVersion,
+        lucairn_result::CertificateUnknownKey,
+        lucairn_result::CertificateBadSignature,
+        lucairn_result::CertificateChainBroken,
+        lucairn_result::InvalidPublicKey,
         lucairn_result::Panic,
+        lucairn_result::RandomnessUnavailable,
     ];
 
     /// A short, lower-case description of the code.
@@ -71,8 +115,21 @@ impl lucairn_result {
             LengthOverflow => "a length exceeds the largest possible object size",
             BufferTooSmall => "the output buffer is too small; the size needed was reported",
             UnknownKind => "unknown kind",
+            InvalidArgument => "an argument is out of range",
             InvalidPolicy => "invalid policy",
+            MappingTokenMalformed => "malformed mapping token",
+            MappingTokenUnsupportedVersion => "unsupported mapping token version",
+            MappingTokenDecrypt => "the mapping token does not open with this key and tenant",
+            MappingTokenPayload => "the mapping token's content is not a mapping",
+            SanitizerBusy => "the sanitizer is lent to an open stream",
+            CertificateMalformed => "malformed certificate",
+            CertificateUnsupportedVersion => "unsupported certificate version",
+            CertificateUnknownKey => "the certificate names a key that is not among the given keys",
+            CertificateBadSignature => "bad certificate signature",
+            CertificateChainBroken => "certificate chain broken",
+            InvalidPublicKey => "invalid ed25519 public key",
             Panic => "internal error in lucairn (a bug; please report it)",
+            RandomnessUnavailable => "no randomness available from the operating system",
         }
     }
 
@@ -218,7 +275,10 @@ mod tests {
             assert!(!r.message().is_empty());
         }
         let numbers: Vec<u32> = lucairn_result::ALL.iter().map(|&r| r as u32).collect();
-        assert_eq!(numbers, [0, 1, 2, 3, 4, 5, 6, 100, 900]);
-        assert_eq!(lucairn_result::from_u32(7), None);
+        assert_eq!(
+            numbers,
+            [0, 1, 2, 3, 4, 5, 6, 7, 100, 200, 201, 202, 203, 300, 400, 401, 402, 403, 404, 405, 900, 901]
+        );
+        assert_eq!(lucairn_result::from_u32(8), None);
     }
 }

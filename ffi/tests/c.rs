@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The tests in c-tests/, each a program that exits 0 and prints "<name>: ok".
-const TESTS: &[&str] = &["scan", "errors", "threads"];
+const TESTS: &[&str] = &["scan", "errors", "threads", "sanitize", "certificate"];
 
 fn gcc() -> Option<&'static str> {
     let found = Command::new("gcc").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
@@ -12,15 +12,15 @@ fn gcc() -> Option<&'static str> {
     found.then_some("gcc")
 }
 
-/// The directory with the library's artifacts (target/debug or target/release): the test
-/// binary lives in its `deps` folder, and cargo builds liblucairn.a and liblucairn.so
-/// before it.
+/// The directory with the library's artifacts: the `deps` folder the test binary lives in.
+/// Cargo builds liblucairn.a and liblucairn.so there before the tests, from the same
+/// sources; it copies them up to target/debug (or target/release) only on `cargo build`,
+/// so the copies there may be older than the code under test.
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let deps = exe.parent().expect("deps directory");
-    let dir = deps.parent().expect("profile directory");
-    assert!(dir.join("liblucairn.a").exists(), "{} has no liblucairn.a", dir.display());
-    dir.to_path_buf()
+    assert!(deps.join("liblucairn.a").exists(), "{} has no liblucairn.a", deps.display());
+    deps.to_path_buf()
 }
 
 fn sources() -> PathBuf {
@@ -108,6 +108,25 @@ fn c_threads() {
     sanitized("threads");
 }
 
+#[test]
+fn c_sanitize() {
+    sanitized("sanitize");
+}
+
+/// The committed certificate vectors: the valid ones verify, the tampered copy fails with
+/// a bad signature.
+#[test]
+fn c_certificate() {
+    let Some(gcc) = gcc() else { return };
+    let exe = scratch().join("certificate-asan");
+    let lib = lib_dir().join("liblucairn.a");
+    compile(gcc, "certificate", &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/certificate");
+    let mut env = SANITIZER_ENV.to_vec();
+    env.push(("LUCAIRN_TESTDATA", data.to_str().expect("UTF-8 path")));
+    run("certificate", &exe, &env);
+}
+
 /// The shared library exports the same API: the scan test linked with -llucairn.
 #[test]
 fn c_scan_shared_library() {
@@ -119,20 +138,34 @@ fn c_scan_shared_library() {
     run("scan", &exe, &[("LD_LIBRARY_PATH", dir)]);
 }
 
-/// The C example in ffi/README.md compiles without warnings and prints what it found.
+/// The C examples in ffi/README.md compile without warnings, run cleanly under the
+/// sanitizers and print what they say.
 #[test]
-fn c_readme_example() {
+fn c_readme_examples() {
     let Some(gcc) = gcc() else { return };
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    let start = readme.find("```c\n").expect("a C example in ffi/README.md") + 5;
-    let len = readme[start..].find("```").expect("end of the C example");
-    let source = scratch().join("readme.c");
-    std::fs::write(&source, &readme[start..start + len]).expect("write the example");
-    let exe = scratch().join("readme-asan");
-    let lib = lib_dir().join("liblucairn.a");
-    compile_file(gcc, "README example", &source, &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
-    let stdout = run_output("README example", &exe, SANITIZER_ENV);
-    assert!(stdout.lines().any(|l| l == "EMAIL_ADDRESS anna@example.org"), "{stdout}");
+    let want: &[&[&str]] =
+        &[&["EMAIL_ADDRESS anna@example.org"], &["Reply to [EMAIL_ADDRESS_1]", "Sent to ana@example.org."]];
+    let mut rest = readme.as_str();
+    let mut i = 0;
+    while let Some(start) = rest.find("```c\n") {
+        let body = &rest[start + 5..];
+        let len = body.find("```").expect("end of a C example");
+        let source = scratch().join(format!("readme-{i}.c"));
+        std::fs::write(&source, &body[..len]).expect("write the example");
+        let exe = scratch().join(format!("readme-{i}-asan"));
+        let lib = lib_dir().join("liblucairn.a");
+        let name = format!("README example {i}");
+        compile_file(gcc, &name, &source, &exe, &[lib.to_str().expect("UTF-8 path")], SANITIZER_FLAGS);
+        let stdout = run_output(&name, &exe, SANITIZER_ENV);
+        let lines = want.get(i).unwrap_or_else(|| panic!("no expected output for {name}"));
+        for line in *lines {
+            assert!(stdout.lines().any(|l| l == *line), "{name}: no line {line:?} in\n{stdout}");
+        }
+        rest = &body[len..];
+        i += 1;
+    }
+    assert_eq!(i, want.len(), "C examples in ffi/README.md");
 }
 
 /// The header compiles as C++ too: c-tests/header.cc, built with g++.
