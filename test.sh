@@ -19,8 +19,6 @@ step "cargo clippy --workspace -- -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test --workspace"
-# The C tests link the static library, which `cargo test` alone does not produce.
-cargo build -p lucairn-ffi
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
