@@ -245,10 +245,6 @@ impl WordKeywords {
         self.words.push((k, word, handler));
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// Calls the handler of every keyword that `text[at..]` starts with.
     #[inline(always)]
     pub(crate) fn at_token(&self, s: &mut crate::scan::Scanner<'_>, at: usize, len: usize) {
