@@ -22,6 +22,9 @@ step "cargo test --workspace"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
+step "fuzz targets compile"
+cargo check --manifest-path fuzz/Cargo.toml
+
 step "C library install and the Go package"
 ./ffi/test.sh
 
