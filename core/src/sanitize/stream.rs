@@ -190,6 +190,90 @@ fn out_of_findings(fs: &[Finding], mut c: usize) -> usize {
     c
 }
 
+/// The text between the emitted point and a safe cut, as a scanning stream emits it.
+struct Piece<'a> {
+    /// The buffered text.
+    text: &'a str,
+    /// Emitted point: the piece is `text[start..end]`.
+    start: usize,
+    /// The cut.
+    end: usize,
+    /// Findings of the whole buffer.
+    findings: &'a [Finding],
+    /// Offset of `text` in the whole stream.
+    origin: usize,
+    /// Whether the text has ended.
+    last: bool,
+}
+
+/// State shared by the streams that scan the text with the engine ([`StreamSanitizer`]
+/// and [`OutputStream`]).
+#[derive(Clone, Debug)]
+struct Scanning {
+    san: Sanitizer,
+    location: Location,
+    buf: Buf,
+    limits: Limits,
+    scratch: Vec<Finding>,
+}
+
+impl Scanning {
+    fn new(sanitizer: Sanitizer, location: Location) -> Scanning {
+        let limits = Limits::of(&sanitizer.engine);
+        Scanning { san: sanitizer, location, buf: Buf::default(), limits, scratch: Vec::new() }
+    }
+
+    /// Emits the longest prefix whose output can no longer change.
+    ///
+    /// The cut starts `hold` bytes before the end (or before an open PEM block) and moves
+    /// left out of findings and out of whatever `settle` says it would split, until it
+    /// stays put; `emit` then writes the output for the piece before it.
+    fn advance(
+        &mut self,
+        last: bool,
+        settle: impl Fn(&Buf, &[Finding], usize, bool) -> usize,
+        emit: impl FnOnce(&mut Sanitizer, &Location, Piece<'_>, &mut String, &mut bool),
+    ) -> String {
+        let mut out = String::new();
+        let b = &mut self.buf;
+        let n = b.text.len();
+        let hold = self.limits.hold;
+        let mut c = if last {
+            n
+        } else if n > b.done + hold {
+            floor_boundary(&b.text, n - hold)
+        } else {
+            return out;
+        };
+        if !last {
+            if let Some(p) = open_pem(&b.text, b.done, hold) {
+                c = c.min(p);
+            }
+        }
+        if c <= b.done {
+            return out;
+        }
+        let mut fs = std::mem::take(&mut self.scratch);
+        self.san.engine.scan_into(&b.text, &mut fs);
+        loop {
+            let c0 = c;
+            c = out_of_findings(&fs, c);
+            c = settle(b, &fs, c, last);
+            if c == c0 {
+                break;
+            }
+        }
+        if c > b.done {
+            let piece = Piece { text: &b.text, start: b.done, end: c, findings: &fs, origin: b.origin, last };
+            emit(&mut self.san, &self.location, piece, &mut out, &mut b.prev_word);
+            b.done = c;
+        }
+        self.scratch = fs;
+        b.trim(self.limits.keep);
+        out
+    }
+}
+
 /// Sanitises a text that arrives in chunks.
 ///
 /// Wraps a [`Sanitizer`] (so the placeholders are those of the request) and a
@@ -239,112 +323,89 @@ fn out_of_findings(fs: &[Finding], mut c: usize) -> usize {
 /// ```
 #[derive(Clone, Debug)]
 pub struct StreamSanitizer {
-    san: Sanitizer,
-    location: Location,
-    buf: Buf,
-    limits: Limits,
-    scratch: Vec<Finding>,
+    s: Scanning,
 }
 
 impl StreamSanitizer {
     /// A stream sanitising one text at `location` with `sanitizer`'s mapping.
     pub fn new(sanitizer: Sanitizer, location: Location) -> StreamSanitizer {
-        let limits = Limits::of(&sanitizer.engine);
-        StreamSanitizer { san: sanitizer, location, buf: Buf::default(), limits, scratch: Vec::new() }
+        StreamSanitizer { s: Scanning::new(sanitizer, location) }
     }
 
     /// Adds a chunk; returns the sanitised text that can be emitted now.
     pub fn push(&mut self, chunk: &str) -> String {
-        self.buf.push(chunk);
+        self.s.buf.push(chunk);
         self.advance(false)
     }
 
     /// Adds a chunk of UTF-8 bytes, which may end inside a character.
     pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
-        self.buf.push_bytes(chunk);
+        self.s.buf.push_bytes(chunk);
         self.advance(false)
     }
 
     /// Ends the text and returns the rest of the output. The stream can then take a new
     /// text (at the same location, offsets from 0).
     pub fn finish(&mut self) -> String {
-        self.buf.end();
+        self.s.buf.end();
         let out = self.advance(true);
-        self.buf.reset();
+        self.s.buf.reset();
         out
     }
 
     /// The most bytes of input held back (outside an open PEM block).
     pub fn max_hold_back(&self) -> usize {
-        self.limits.hold
+        self.s.limits.hold
     }
 
     /// The sanitizer, with the mapping and records so far.
     pub fn sanitizer(&self) -> &Sanitizer {
-        &self.san
+        &self.s.san
     }
 
     /// Gives back the sanitizer (call [`finish`](StreamSanitizer::finish) first).
     pub fn into_sanitizer(self) -> Sanitizer {
-        self.san
+        self.s.san
     }
 
     fn advance(&mut self, last: bool) -> String {
-        let mut out = String::new();
-        let b = &mut self.buf;
-        let n = b.text.len();
-        let hold = self.limits.hold;
-        let mut c = if last {
-            n
-        } else if n > b.done + hold {
-            floor_boundary(&b.text, n - hold)
-        } else {
-            return out;
-        };
-        if !last {
-            if let Some(p) = open_pem(&b.text, b.done, hold) {
-                c = c.min(p);
-            }
-        }
-        if c <= b.done {
-            return out;
-        }
-        let mut fs = std::mem::take(&mut self.scratch);
-        self.san.engine.scan_into(&b.text, &mut fs);
-        let t = b.text.as_str();
-        loop {
-            let c0 = c;
-            c = out_of_findings(&fs, c);
-            // Tokens in the stretch of text between findings that contains `c`.
-            let seg_start = fs.iter().map(|f| f.span.end).filter(|&e| e <= c).max().unwrap_or(0).max(b.done);
-            let next_finding = fs.iter().map(|f| f.span.start).filter(|&s| s >= c).min();
-            let seg_end = next_finding.unwrap_or(n);
-            if seg_start < seg_end {
-                let prev = if seg_start == b.done { b.prev_word } else { false };
-                let h = match next_finding {
-                    Some(_) => Hay { a: &t.as_bytes()[seg_start..seg_end], b: b"[", complete: true },
-                    None => Hay { a: &t.as_bytes()[seg_start..seg_end], b: b"", complete: last },
-                };
-                c = out_of_tokens(&h, seg_start, prev, c);
-            }
-            if c == c0 {
-                break;
-            }
-        }
-        if c > b.done {
+        self.s.advance(last, settle_input, |san, loc, p, out, prev_word| {
             // In the output, a placeholder follows if a finding starts at the cut.
-            let next = if fs.iter().any(|f| f.span.start == c) {
+            let next = if p.findings.iter().any(|f| f.span.start == p.end) {
                 Next { bytes: b"[", complete: true }
             } else {
-                Next { bytes: &t.as_bytes()[c..], complete: last }
+                Next { bytes: &p.text.as_bytes()[p.end..], complete: p.last }
             };
-            self.san.sanitize_range(&self.location, t, b.done, c, &fs, next, b.origin, &mut out, &mut b.prev_word);
-            b.done = c;
-        }
-        self.scratch = fs;
-        b.trim(self.limits.keep);
-        out
+            san.sanitize_range(loc, p.text, p.start, p.end, p.findings, next, p.origin, out, prev_word);
+        })
     }
+}
+
+/// Moves the cut `c` of a text to sanitise out of the tokens in the stretch of text
+/// between findings that contains it.
+fn settle_input(b: &Buf, fs: &[Finding], c: usize, last: bool) -> usize {
+    let t = b.text.as_bytes();
+    let seg_start = fs.iter().map(|f| f.span.end).filter(|&e| e <= c).max().unwrap_or(0).max(b.done);
+    let next_finding = fs.iter().map(|f| f.span.start).filter(|&s| s >= c).min();
+    let seg_end = next_finding.unwrap_or(t.len());
+    if seg_start >= seg_end {
+        return c;
+    }
+    let prev = if seg_start == b.done { b.prev_word } else { false };
+    let h = match next_finding {
+        Some(_) => Hay { a: &t[seg_start..seg_end], b: b"[", complete: true },
+        None => Hay { a: &t[seg_start..seg_end], b: b"", complete: last },
+    };
+    out_of_tokens(&h, seg_start, prev, c)
+}
+
+/// Moves the cut `c` of a text to re-link (or scan as output) out of tokens and from
+/// between escape characters.
+fn settle_output(b: &Buf, c: usize, last: bool) -> usize {
+    let t = b.text.as_str();
+    let h = Hay { a: &t.as_bytes()[b.done..], b: b"", complete: last };
+    let c = out_of_tokens(&h, b.done, b.prev_word, c);
+    placeholder::cut_outside_escapes(t, c, !last)
 }
 
 /// Re-links a text (a model's answer) that arrives in chunks.
@@ -410,9 +471,7 @@ impl StreamRelinker {
         let mut c = n;
         loop {
             let c0 = c;
-            let h = Hay { a: &t.as_bytes()[b.done..], b: b"", complete: last };
-            c = out_of_tokens(&h, b.done, b.prev_word, c);
-            c = placeholder::cut_outside_escapes(t, c, !last);
+            c = settle_output(b, c, last);
             if c == c0 {
                 break;
             }
@@ -448,97 +507,57 @@ impl StreamRelinker {
 /// ```
 #[derive(Clone, Debug)]
 pub struct OutputStream {
-    san: Sanitizer,
-    location: Location,
+    s: Scanning,
     mode: OutputMode,
-    buf: Buf,
-    limits: Limits,
-    scratch: Vec<Finding>,
 }
 
 impl OutputStream {
     /// A stream scanning one answer at `location` against `sanitizer`'s mapping.
     pub fn new(sanitizer: Sanitizer, location: Location, mode: OutputMode) -> OutputStream {
-        let limits = Limits::of(&sanitizer.engine);
-        OutputStream { san: sanitizer, location, mode, buf: Buf::default(), limits, scratch: Vec::new() }
+        OutputStream { s: Scanning::new(sanitizer, location), mode }
     }
 
     /// Adds a chunk; returns the text that can be emitted now.
     pub fn push(&mut self, chunk: &str) -> String {
-        self.buf.push(chunk);
+        self.s.buf.push(chunk);
         self.advance(false)
     }
 
     /// Adds a chunk of UTF-8 bytes, which may end inside a character.
     pub fn push_bytes(&mut self, chunk: &[u8]) -> String {
-        self.buf.push_bytes(chunk);
+        self.s.buf.push_bytes(chunk);
         self.advance(false)
     }
 
     /// Ends the answer and returns the rest; the stream can then take a new answer.
     pub fn finish(&mut self) -> String {
-        self.buf.end();
+        self.s.buf.end();
         let out = self.advance(true);
-        self.buf.reset();
+        self.s.buf.reset();
         out
     }
 
     /// The most bytes of input held back (outside an open PEM block).
     pub fn max_hold_back(&self) -> usize {
-        self.limits.hold
+        self.s.limits.hold
     }
 
     /// The sanitizer, with the output records so far.
     pub fn sanitizer(&self) -> &Sanitizer {
-        &self.san
+        &self.s.san
     }
 
     /// Gives back the sanitizer (call [`finish`](OutputStream::finish) first).
     pub fn into_sanitizer(self) -> Sanitizer {
-        self.san
+        self.s.san
     }
 
     fn advance(&mut self, last: bool) -> String {
-        let mut out = String::new();
-        let b = &mut self.buf;
-        let n = b.text.len();
-        let hold = self.limits.hold;
-        let mut c = if last {
-            n
-        } else if n > b.done + hold {
-            floor_boundary(&b.text, n - hold)
-        } else {
-            return out;
-        };
-        if !last {
-            if let Some(p) = open_pem(&b.text, b.done, hold) {
-                c = c.min(p);
-            }
-        }
-        if c <= b.done {
-            return out;
-        }
-        let mut fs = std::mem::take(&mut self.scratch);
-        self.san.engine.scan_into(&b.text, &mut fs);
-        let t = b.text.as_str();
-        loop {
-            let c0 = c;
-            c = out_of_findings(&fs, c);
-            let h = Hay { a: &t.as_bytes()[b.done..], b: b"", complete: last };
-            c = out_of_tokens(&h, b.done, b.prev_word, c);
-            c = placeholder::cut_outside_escapes(t, c, !last);
-            if c == c0 {
-                break;
-            }
-        }
-        if c > b.done {
-            let next = Next { bytes: &t.as_bytes()[c..], complete: last };
-            let (loc, mode) = (&self.location, self.mode);
-            self.san.output_range(loc, t, b.done, c, &fs, next, b.origin, mode, &mut out, &mut b.prev_word);
-            b.done = c;
-        }
-        self.scratch = fs;
-        b.trim(self.limits.keep);
-        out
+        let mode = self.mode;
+        let settle = |b: &Buf, _: &[Finding], c, last| settle_output(b, c, last);
+        self.s.advance(last, settle, |san, loc, p, out, prev_word| {
+            let next = Next { bytes: &p.text.as_bytes()[p.end..], complete: p.last };
+            san.output_range(loc, p.text, p.start, p.end, p.findings, next, p.origin, mode, out, prev_word);
+        })
     }
 }
