@@ -195,6 +195,57 @@ impl AllocStrOut {
     }
 }
 
+/// Where a function that returns a string puts it, as the caller passed it: a caller
+/// buffer (`buf`, `buf_len`, `len_out`) or a new allocation (`text_out`, `len_out`).
+///
+/// It is checked with [`StrDest::check`] where the function checks its other arguments,
+/// so that the buffer and allocating variants of a function report the same errors in
+/// the same order.
+#[derive(Clone, Copy)]
+pub(crate) enum StrDest {
+    /// The `buf`/`buf_len`/`len_out` arguments of a caller-buffer function.
+    Buf { buf: *mut c_char, buf_len: usize, len_out: *mut usize },
+    /// The `text_out`/`len_out` arguments of an `_alloc` function.
+    Alloc { text_out: *mut *mut c_char, len_out: *mut usize },
+}
+
+impl StrDest {
+    /// # Safety
+    ///
+    /// As for [`BufOut::new`] with `buf` and `buf_len`.
+    pub(crate) unsafe fn check(self) -> Result<StrSink, Error> {
+        match self {
+            StrDest::Buf { buf, buf_len, len_out } => {
+                // SAFETY: forwarded contract.
+                Ok(StrSink::Buf(unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? }))
+            }
+            StrDest::Alloc { text_out, len_out } => Ok(StrSink::Alloc(AllocStrOut::new(text_out, len_out)?)),
+        }
+    }
+}
+
+/// A checked [`StrDest`].
+pub(crate) enum StrSink {
+    Buf(StrOut),
+    Alloc(AllocStrOut),
+}
+
+impl StrSink {
+    /// Writes `s` (see [`StrOut::write`] and [`AllocStrOut::write`]).
+    pub(crate) fn write(&self, s: String) -> Result<(), Error> {
+        match self {
+            StrSink::Buf(out) => out.write(s.as_bytes()),
+            StrSink::Alloc(out) => out.write(s),
+        }
+    }
+
+    /// Whether writing can fail for want of room: a caller buffer may be too small for
+    /// a string that only the work tells the length of.
+    pub(crate) fn is_caller_buffer(&self) -> bool {
+        matches!(self, StrSink::Buf(_))
+    }
+}
+
 /// Copies `s` into a fixed-size field as a NUL-terminated string, cut at a character
 /// boundary if it is too long (callers pass strings checked to fit).
 pub(crate) fn fixed<const N: usize>(s: &str) -> [c_char; N] {

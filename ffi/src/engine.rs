@@ -6,7 +6,7 @@ use std::ptr;
 
 use lucairn_core::{Engine, Finding, Kind, Policy};
 
-use crate::args::{self, AllocStrOut, BufOut, Out, StrOut, null};
+use crate::args::{self, BufOut, Out, StrDest, StrOut, null};
 use crate::error::{Error, guard, guard_value, lucairn_result, lucairn_result as R};
 
 /// A compiled policy, ready to scan text.
@@ -257,6 +257,19 @@ pub unsafe extern "C" fn lucairn_findings_free(findings: *mut lucairn_finding) {
     guard_value((), || unsafe { args::free_array(findings) })
 }
 
+/// The body of `lucairn_engine_redact` and `lucairn_engine_redact_alloc`.
+///
+/// # Safety
+///
+/// As for `lucairn_engine_redact`.
+unsafe fn redact(engine: *const lucairn_engine, text: *const u8, text_len: usize, dest: StrDest) -> Result<(), Error> {
+    // SAFETY (all three): the caller's contract.
+    let engine = unsafe { engine_ref(engine)? };
+    let text = unsafe { args::text(text, text_len, "text")? };
+    let out = unsafe { dest.check()? };
+    out.write(with_scan(engine, text, |found| engine.redact_with(text, found)))
+}
+
 /// Copies `text` with every finding replaced by `[KIND]` into `buf`, NUL-terminated.
 ///
 /// `*len_out` receives the length of the redacted text in bytes, not counting the NUL
@@ -278,14 +291,9 @@ pub unsafe extern "C" fn lucairn_engine_redact(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let engine = unsafe { engine_ref(engine)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        let redacted = with_scan(engine, text, |found| engine.redact_with(text, found));
-        out.write(redacted.as_bytes())
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { redact(engine, text, text_len, dest) })
 }
 
 /// Redacts `text` (as `lucairn_engine_redact`) into a new NUL-terminated string.
@@ -306,13 +314,9 @@ pub unsafe extern "C" fn lucairn_engine_redact_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (both): the caller's contract.
-        let engine = unsafe { engine_ref(engine)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = AllocStrOut::new(text_out, len_out)?;
-        out.write(with_scan(engine, text, |found| engine.redact_with(text, found)))
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { redact(engine, text, text_len, dest) })
 }
 
 /// Frees a string returned by this library (by any `*_alloc` function, or by a stream's

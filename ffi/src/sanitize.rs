@@ -12,7 +12,7 @@ use lucairn_core::{
     Location, Mapping, OutputMode, OutputStream, Sanitizer, StreamRelinker, StreamSanitizer, TokenError,
 };
 
-use crate::args::{self, AllocStrOut, Out, StrOut, null};
+use crate::args::{self, AllocStrOut, Out, StrDest, null};
 use crate::engine::{engine_ref, lucairn_engine};
 use crate::error::{Error, guard, guard_value, lucairn_result, lucairn_result as R};
 
@@ -190,6 +190,98 @@ fn token_error(e: TokenError) -> Error {
     Error::new(code, format!("token: {e}"))
 }
 
+/// Sanitises a text (`mode` `None`) or scans an answer in `mode` into `dest`: the body of
+/// `lucairn_sanitizer_sanitize`, `lucairn_sanitizer_scan_output` and their `_alloc`
+/// variants.
+///
+/// Into a caller buffer, which may turn out too small, the work is done on a copy of the
+/// sanitizer's state, kept only on success.
+///
+/// # Safety
+///
+/// As for `lucairn_sanitizer_sanitize`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn sanitize(
+    sanitizer: *mut lucairn_sanitizer,
+    message: u32,
+    field: *const u8,
+    field_len: usize,
+    text: *const u8,
+    text_len: usize,
+    mode: Option<u32>,
+    dest: StrDest,
+) -> Result<(), Error> {
+    // SAFETY (all four): the caller's contract.
+    let home = unsafe { home_ref(sanitizer)? };
+    let location = unsafe { location(message, field, field_len)? };
+    let text = unsafe { args::text(text, text_len, "text")? };
+    let out = unsafe { dest.check()? };
+    let mode = mode.map(output_mode).transpose()?;
+    let work = |s: &mut Sanitizer| {
+        out.write(match mode {
+            None => s.sanitize(location, text),
+            Some(mode) => s.scan_output(location, text, mode),
+        })
+    };
+    if out.is_caller_buffer() { with_sanitizer_copy(home, work) } else { with_sanitizer(home, work) }
+}
+
+/// The body of `lucairn_sanitizer_relink` and `lucairn_sanitizer_relink_alloc`.
+///
+/// # Safety
+///
+/// As for `lucairn_sanitizer_relink`.
+unsafe fn sanitizer_relink(
+    sanitizer: *const lucairn_sanitizer,
+    text: *const u8,
+    text_len: usize,
+    dest: StrDest,
+) -> Result<(), Error> {
+    // SAFETY (all three): the caller's contract.
+    let home = unsafe { home_ref(sanitizer)? };
+    let text = unsafe { args::text(text, text_len, "text")? };
+    let out = unsafe { dest.check()? };
+    with_sanitizer(home, |s| out.write(s.relink(text)))
+}
+
+/// The body of `lucairn_mapping_relink` and `lucairn_mapping_relink_alloc`.
+///
+/// # Safety
+///
+/// As for `lucairn_mapping_relink`.
+unsafe fn mapping_relink(
+    mapping: *const lucairn_mapping,
+    text: *const u8,
+    text_len: usize,
+    dest: StrDest,
+) -> Result<(), Error> {
+    // SAFETY (all three): the caller's contract.
+    let mapping = unsafe { mapping_ref(mapping)? };
+    let text = unsafe { args::text(text, text_len, "text")? };
+    let out = unsafe { dest.check()? };
+    out.write(mapping.relink(text))
+}
+
+/// The body of `lucairn_mapping_seal` and `lucairn_mapping_seal_alloc`.
+///
+/// # Safety
+///
+/// As for `lucairn_mapping_seal`.
+unsafe fn mapping_seal(
+    mapping: *const lucairn_mapping,
+    key: *const u8,
+    tenant: *const u8,
+    tenant_len: usize,
+    dest: StrDest,
+) -> Result<(), Error> {
+    // SAFETY (all four): the caller's contract.
+    let mapping = unsafe { mapping_ref(mapping)? };
+    let key = unsafe { args::key(key, "key")? };
+    let tenant = unsafe { args::text(tenant, tenant_len, "tenant")? };
+    let out = unsafe { dest.check()? };
+    out.write(mapping.seal(key, tenant).map_err(token_error)?)
+}
+
 /// Creates the sanitizer of one request.
 ///
 /// `secret` is NULL, or points to a tenant secret of `LUCAIRN_KEY_LEN` (32) bytes. Without
@@ -276,14 +368,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_sanitize(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all four): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let location = unsafe { location(message, field, field_len)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        with_sanitizer_copy(home, |s| out.write(s.sanitize(location, text).as_bytes()))
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitize(sanitizer, message, field, field_len, text, text_len, None, dest) })
 }
 
 /// Sanitises `text` (as `lucairn_sanitizer_sanitize`) into a new NUL-terminated string.
@@ -307,14 +394,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_sanitize_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let location = unsafe { location(message, field, field_len)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = AllocStrOut::new(text_out, len_out)?;
-        with_sanitizer(home, |s| out.write(s.sanitize(location, text)))
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitize(sanitizer, message, field, field_len, text, text_len, None, dest) })
 }
 
 /// Scans a model's answer against the sanitizer's placeholders and copies the text to
@@ -345,15 +427,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_scan_output(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all four): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let location = unsafe { location(message, field, field_len)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        let mode = output_mode(mode)?;
-        with_sanitizer_copy(home, |s| out.write(s.scan_output(location, text, mode).as_bytes()))
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitize(sanitizer, message, field, field_len, text, text_len, Some(mode), dest) })
 }
 
 /// Scans a model's answer (as `lucairn_sanitizer_scan_output`) into a new NUL-terminated
@@ -374,15 +450,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_scan_output_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let location = unsafe { location(message, field, field_len)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = AllocStrOut::new(text_out, len_out)?;
-        let mode = output_mode(mode)?;
-        with_sanitizer(home, |s| out.write(s.scan_output(location, text, mode)))
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitize(sanitizer, message, field, field_len, text, text_len, Some(mode), dest) })
 }
 
 /// Restores the original values of the sanitizer's placeholders in `text` into `buf`,
@@ -403,13 +473,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_relink(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        with_sanitizer(home, |s| out.write(s.relink(text).as_bytes()))
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitizer_relink(sanitizer, text, text_len, dest) })
 }
 
 /// Re-links `text` (as `lucairn_sanitizer_relink`) into a new NUL-terminated string,
@@ -427,13 +493,9 @@ pub unsafe extern "C" fn lucairn_sanitizer_relink_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (both): the caller's contract.
-        let home = unsafe { home_ref(sanitizer)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = AllocStrOut::new(text_out, len_out)?;
-        with_sanitizer(home, |s| out.write(s.relink(text)))
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { sanitizer_relink(sanitizer, text, text_len, dest) })
 }
 
 /// Copies the sanitizer's mapping so far into a new mapping handle, to re-link, seal or
@@ -513,13 +575,9 @@ pub unsafe extern "C" fn lucairn_mapping_relink(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let mapping = unsafe { mapping_ref(mapping)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        out.write(mapping.relink(text).as_bytes())
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { mapping_relink(mapping, text, text_len, dest) })
 }
 
 /// Re-links `text` (as `lucairn_mapping_relink`) into a new NUL-terminated string, freed
@@ -537,12 +595,9 @@ pub unsafe extern "C" fn lucairn_mapping_relink_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (both): the caller's contract.
-        let mapping = unsafe { mapping_ref(mapping)? };
-        let text = unsafe { args::text(text, text_len, "text")? };
-        AllocStrOut::new(text_out, len_out)?.write(mapping.relink(text))
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { mapping_relink(mapping, text, text_len, dest) })
 }
 
 /// Seals the mapping into an opaque, URL-safe token for `tenant`, encrypted with `key`
@@ -571,14 +626,9 @@ pub unsafe extern "C" fn lucairn_mapping_seal(
     buf_len: usize,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all four): the caller's contract.
-        let mapping = unsafe { mapping_ref(mapping)? };
-        let key = unsafe { args::key(key, "key")? };
-        let tenant = unsafe { args::text(tenant, tenant_len, "tenant")? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
-        out.write(mapping.seal(key, tenant).map_err(token_error)?.as_bytes())
-    })
+    let dest = StrDest::Buf { buf, buf_len, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { mapping_seal(mapping, key, tenant, tenant_len, dest) })
 }
 
 /// Seals the mapping (as `lucairn_mapping_seal`) into a new NUL-terminated string, freed
@@ -597,14 +647,9 @@ pub unsafe extern "C" fn lucairn_mapping_seal_alloc(
     text_out: *mut *mut c_char,
     len_out: *mut usize,
 ) -> lucairn_result {
-    guard(|| {
-        // SAFETY (all three): the caller's contract.
-        let mapping = unsafe { mapping_ref(mapping)? };
-        let key = unsafe { args::key(key, "key")? };
-        let tenant = unsafe { args::text(tenant, tenant_len, "tenant")? };
-        let out = AllocStrOut::new(text_out, len_out)?;
-        out.write(mapping.seal(key, tenant).map_err(token_error)?)
-    })
+    let dest = StrDest::Alloc { text_out, len_out };
+    // SAFETY: the caller's contract.
+    guard(|| unsafe { mapping_seal(mapping, key, tenant, tenant_len, dest) })
 }
 
 /// Opens a token made by `lucairn_mapping_seal` with the same key and tenant.
