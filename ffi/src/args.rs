@@ -141,10 +141,13 @@ pub(crate) struct StrOut {
 }
 
 impl StrOut {
+    /// Checks `len_out`, then `buf` and `buf_len`.
+    ///
     /// # Safety
     ///
     /// As for [`BufOut::new`].
-    pub(crate) unsafe fn new(buf: *mut c_char, buf_len: usize, len_out: Out<usize>) -> Result<StrOut, Error> {
+    pub(crate) unsafe fn new(buf: *mut c_char, buf_len: usize, len_out: *mut usize) -> Result<StrOut, Error> {
+        let len_out = Out::new(len_out, "len_out")?;
         // SAFETY: forwarded contract.
         let buf = unsafe { BufOut::new(buf, buf_len, "buf")? };
         Ok(StrOut { buf, len_out })
@@ -217,7 +220,7 @@ impl StrDest {
         match self {
             StrDest::Buf { buf, buf_len, len_out } => {
                 // SAFETY: forwarded contract.
-                Ok(StrSink::Buf(unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? }))
+                Ok(StrSink::Buf(unsafe { StrOut::new(buf, buf_len, len_out)? }))
             }
             StrDest::Alloc { text_out, len_out } => Ok(StrSink::Alloc(AllocStrOut::new(text_out, len_out)?)),
         }
@@ -297,6 +300,23 @@ pub(crate) fn static_cstr(s: &'static str) -> *const c_char {
         }
     });
     c.as_ptr()
+}
+
+/// Hands `value` to C as an opaque handle of type `H`; free it with [`free_handle`].
+pub(crate) fn into_handle<T, H>(value: T) -> *mut H {
+    Box::into_raw(Box::new(value)).cast::<H>()
+}
+
+/// Frees a handle made by [`into_handle`] with the same `T`; NULL is ignored.
+///
+/// # Safety
+///
+/// `handle` must be NULL or come from `into_handle::<T, H>` and not have been freed.
+pub(crate) unsafe fn free_handle<T, H>(handle: *mut H) {
+    if !handle.is_null() {
+        // SAFETY: the caller's contract.
+        drop(unsafe { Box::from_raw(handle.cast::<T>()) });
+    }
 }
 
 /// Allocations handed to C: an array preceded by its element count, so that the matching

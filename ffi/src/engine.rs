@@ -148,7 +148,7 @@ pub unsafe extern "C" fn lucairn_engine_new(
         } else {
             Engine::new(Policy::from_json(json).map_err(policy_error)?).map_err(policy_error)?
         };
-        out.set(Box::into_raw(Box::new(engine)).cast::<lucairn_engine>());
+        out.set(args::into_handle(engine));
         Ok(())
     })
 }
@@ -162,12 +162,8 @@ pub unsafe extern "C" fn lucairn_engine_new(
 /// `engine` must be NULL or come from `lucairn_engine_new` and not have been freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lucairn_engine_free(engine: *mut lucairn_engine) {
-    guard_value((), || {
-        if !engine.is_null() {
-            // SAFETY: the caller's contract; handles are `Box<Engine>` pointers.
-            drop(unsafe { Box::from_raw(engine.cast::<Engine>()) });
-        }
-    })
+    // SAFETY: the caller's contract; handles are `Box<Engine>` pointers.
+    guard_value((), || unsafe { args::free_handle::<Engine, _>(engine) })
 }
 
 /// Scans `text` into a caller buffer of `capacity` findings.
@@ -367,7 +363,7 @@ pub unsafe extern "C" fn lucairn_engine_kind_name(
     guard(|| {
         // SAFETY (both): the caller's contract.
         let engine = unsafe { engine_ref(engine)? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
+        let out = unsafe { StrOut::new(buf, buf_len, len_out)? };
         let name = engine_kind_name(engine, kind)?;
         out.write(name.as_bytes())
     })
@@ -422,7 +418,7 @@ pub unsafe extern "C" fn lucairn_engine_policy_digest(
     guard(|| {
         // SAFETY (both): the caller's contract.
         let engine = unsafe { engine_ref(engine)? };
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
+        let out = unsafe { StrOut::new(buf, buf_len, len_out)? };
         out.write(engine.policy_digest().as_bytes())
     })
 }

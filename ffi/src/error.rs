@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::args::{Out, StrOut};
+use crate::args::StrOut;
 
 /// The result of every fallible call.
 ///
@@ -223,7 +223,7 @@ pub unsafe extern "C" fn lucairn_error_message(
 ) -> lucairn_result {
     quiet(|| {
         // SAFETY: the caller's contract above.
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
+        let out = unsafe { StrOut::new(buf, buf_len, len_out)? };
         let msg = lucairn_result::from_u32(code).map_or("unknown result code", lucairn_result::message);
         out.write(msg.as_bytes())
     })
@@ -250,7 +250,7 @@ pub unsafe extern "C" fn lucairn_last_error_detail(
 ) -> lucairn_result {
     quiet(|| {
         // SAFETY: the caller's contract above.
-        let out = unsafe { StrOut::new(buf, buf_len, Out::new(len_out, "len_out")?)? };
+        let out = unsafe { StrOut::new(buf, buf_len, len_out)? };
         let detail = DETAIL.try_with(|d| d.try_borrow().map(|d| d.clone()).unwrap_or_default()).unwrap_or_default();
         out.write(detail.as_bytes())
     })

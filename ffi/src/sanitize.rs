@@ -313,7 +313,7 @@ pub unsafe extern "C" fn lucairn_sanitizer_new(
             Sanitizer::with_secret(engine, unsafe { args::key(secret, "secret")? })
         };
         let home: Home = Arc::new(Mutex::new(Slot::Ready(sanitizer)));
-        out.set(Box::into_raw(Box::new(home)).cast::<lucairn_sanitizer>());
+        out.set(args::into_handle(home));
         Ok(())
     })
 }
@@ -327,12 +327,8 @@ pub unsafe extern "C" fn lucairn_sanitizer_new(
 /// no other call on it may run at the same time or follow.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lucairn_sanitizer_free(sanitizer: *mut lucairn_sanitizer) {
-    guard_value((), || {
-        if !sanitizer.is_null() {
-            // SAFETY: the caller's contract; handles are `Box<Home>` pointers.
-            drop(unsafe { Box::from_raw(sanitizer.cast::<Home>()) });
-        }
-    })
+    // SAFETY: the caller's contract; handles are `Box<Home>` pointers.
+    guard_value((), || unsafe { args::free_handle::<Home, _>(sanitizer) })
 }
 
 /// Replaces the personal data in `text` by placeholders and copies the sanitised text into
@@ -517,7 +513,7 @@ pub unsafe extern "C" fn lucairn_sanitizer_mapping(
         let home = unsafe { home_ref(sanitizer)? };
         let out = Out::new(mapping_out, "mapping_out")?;
         let mapping = with_sanitizer(home, |s| Ok(s.mapping().clone()))?;
-        out.set(Box::into_raw(Box::new(mapping)).cast::<lucairn_mapping>());
+        out.set(args::into_handle(mapping));
         Ok(())
     })
 }
@@ -530,12 +526,8 @@ pub unsafe extern "C" fn lucairn_sanitizer_mapping(
 /// it may run at the same time or follow.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lucairn_mapping_free(mapping: *mut lucairn_mapping) {
-    guard_value((), || {
-        if !mapping.is_null() {
-            // SAFETY: the caller's contract; handles are `Box<Mapping>` pointers.
-            drop(unsafe { Box::from_raw(mapping.cast::<Mapping>()) });
-        }
-    })
+    // SAFETY: the caller's contract; handles are `Box<Mapping>` pointers.
+    guard_value((), || unsafe { args::free_handle::<Mapping, _>(mapping) })
 }
 
 /// Writes the number of placeholders in the mapping to `*len_out`. Thread-safe.
@@ -684,7 +676,7 @@ pub unsafe extern "C" fn lucairn_mapping_open(
             return Err(Error::new(R::EmptyInput, "token: empty"));
         }
         let mapping = Mapping::open(token, key, tenant).map_err(token_error)?;
-        out.set(Box::into_raw(Box::new(mapping)).cast::<lucairn_mapping>());
+        out.set(args::into_handle(mapping));
         Ok(())
     })
 }
@@ -728,7 +720,7 @@ unsafe fn new_stream(
         Some(mode) => Stream::Output(OutputStream::new(s, location, mode)),
     };
     let handle = StreamHandle { home: Arc::clone(home), stream: Mutex::new(stream) };
-    out.set(Box::into_raw(Box::new(handle)).cast::<lucairn_stream_sanitizer>());
+    out.set(args::into_handle(handle));
     Ok(())
 }
 
@@ -902,7 +894,7 @@ pub unsafe extern "C" fn lucairn_stream_relinker_new(
         let mapping = unsafe { mapping_ref(mapping)? };
         let out = Out::new(relinker_out, "relinker_out")?;
         let r = Mutex::new(StreamRelinker::new(mapping.clone()));
-        out.set(Box::into_raw(Box::new(r)).cast::<lucairn_stream_relinker>());
+        out.set(args::into_handle(r));
         Ok(())
     })
 }
@@ -963,10 +955,6 @@ pub unsafe extern "C" fn lucairn_stream_relinker_finish(
 /// freed; no other call on it may run at the same time or follow.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lucairn_stream_relinker_free(relinker: *mut lucairn_stream_relinker) {
-    guard_value((), || {
-        if !relinker.is_null() {
-            // SAFETY: the caller's contract; handles are `Box<Mutex<StreamRelinker>>` pointers.
-            drop(unsafe { Box::from_raw(relinker.cast::<Mutex<StreamRelinker>>()) });
-        }
-    })
+    // SAFETY: the caller's contract; handles are `Box<Mutex<StreamRelinker>>` pointers.
+    guard_value((), || unsafe { args::free_handle::<Mutex<StreamRelinker>, _>(relinker) })
 }
