@@ -35,6 +35,35 @@ fn hold_back(engine: &lc::Engine) -> usize {
     lc::StreamSanitizer::new(lc::Sanitizer::new(engine), Location::new(0, "")).max_hold_back()
 }
 
+/// `push` of the streams that borrow a sanitizer: `push` feeds the chunk to the stream's
+/// core stream in the sanitizer's state (opening it on the first push of a text).
+fn push_lent<'py>(
+    py: Python<'py>,
+    sanitizer: &Py<Sanitizer>,
+    chunk: &Bound<'py, PyAny>,
+    push: impl FnOnce(&mut State, ChunkRef<'_>) -> PyResult<String> + Send,
+) -> PyResult<Bound<'py, PyString>> {
+    let c = args::chunk(chunk)?;
+    let r = c.as_ref();
+    let out = sanitizer.get().state.with(py, c.len() >= DETACH_MIN_BYTES, |st| push(st, r))??;
+    Ok(PyString::new(py, &out))
+}
+
+/// `finish` of the streams that borrow a sanitizer: the rest of the output of the text
+/// that `owner` has open (none if it has none), and the sanitizer given back.
+fn finish_lent<'py>(py: Python<'py>, sanitizer: &Py<Sanitizer>, owner: u64) -> PyResult<Bound<'py, PyString>> {
+    let out = sanitizer.get().state.with(py, false, |st| {
+        let out = match st {
+            State::Input { owner: o, stream } if *o == owner => stream.finish(),
+            State::Output { owner: o, stream } if *o == owner => stream.finish(),
+            _ => String::new(),
+        };
+        st.release(owner);
+        out
+    })?;
+    Ok(PyString::new(py, &out))
+}
+
 /// Sanitises a text that arrives in chunks, with the placeholders of a ``Sanitizer``.
 ///
 /// ``push(chunk)`` returns the sanitised text that is safe to emit now; ``finish()``
@@ -78,31 +107,19 @@ impl StreamSanitizer {
     /// emitted now.
     #[pyo3(signature = (chunk, /))]
     fn push<'py>(&self, py: Python<'py>, chunk: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let c = args::chunk(chunk)?;
-        let r = c.as_ref();
         let (owner, loc) = (self.owner, &self.location);
-        let out = self.sanitizer.get().state.with(py, c.len() >= DETACH_MIN_BYTES, |st| {
+        push_lent(py, &self.sanitizer, chunk, |st, r| {
             let s = st.input_stream(owner, loc)?;
-            Ok::<_, PyErr>(match r {
+            Ok(match r {
                 ChunkRef::Text(t) => s.push(t),
                 ChunkRef::Bytes(b) => s.push_bytes(b),
             })
-        })??;
-        Ok(PyString::new(py, &out))
+        })
     }
 
     /// Ends the text: returns the rest of the output and gives the sanitizer back.
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        let owner = self.owner;
-        let out = self.sanitizer.get().state.with(py, false, |st| {
-            let out = match st {
-                State::Input { owner: o, stream } if *o == owner => stream.finish(),
-                _ => String::new(),
-            };
-            st.release(owner);
-            out
-        })?;
-        Ok(PyString::new(py, &out))
+        finish_lent(py, &self.sanitizer, self.owner)
     }
 
     /// The sanitizer, with the mapping and records so far.
@@ -190,31 +207,19 @@ impl OutputStream {
     /// now.
     #[pyo3(signature = (chunk, /))]
     fn push<'py>(&self, py: Python<'py>, chunk: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let c = args::chunk(chunk)?;
-        let r = c.as_ref();
         let (owner, loc, mode) = (self.owner, &self.location, self.mode);
-        let out = self.sanitizer.get().state.with(py, c.len() >= DETACH_MIN_BYTES, |st| {
+        push_lent(py, &self.sanitizer, chunk, |st, r| {
             let s = st.output_stream(owner, loc, mode)?;
-            Ok::<_, PyErr>(match r {
+            Ok(match r {
                 ChunkRef::Text(t) => s.push(t),
                 ChunkRef::Bytes(b) => s.push_bytes(b),
             })
-        })??;
-        Ok(PyString::new(py, &out))
+        })
     }
 
     /// Ends the answer: returns the rest of the output and gives the sanitizer back.
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        let owner = self.owner;
-        let out = self.sanitizer.get().state.with(py, false, |st| {
-            let out = match st {
-                State::Output { owner: o, stream } if *o == owner => stream.finish(),
-                _ => String::new(),
-            };
-            st.release(owner);
-            out
-        })?;
-        Ok(PyString::new(py, &out))
+        finish_lent(py, &self.sanitizer, self.owner)
     }
 
     /// The sanitizer, with the mapping and the records so far.
