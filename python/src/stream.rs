@@ -35,33 +35,65 @@ fn hold_back(engine: &lc::Engine) -> usize {
     lc::StreamSanitizer::new(lc::Sanitizer::new(engine), Location::new(0, "")).max_hold_back()
 }
 
-/// `push` of the streams that borrow a sanitizer: `push` feeds the chunk to the stream's
-/// core stream in the sanitizer's state (opening it on the first push of a text).
-fn push_lent<'py>(
-    py: Python<'py>,
-    sanitizer: &Py<Sanitizer>,
-    chunk: &Bound<'py, PyAny>,
-    push: impl FnOnce(&mut State, ChunkRef<'_>) -> PyResult<String> + Send,
-) -> PyResult<Bound<'py, PyString>> {
-    let c = args::chunk(chunk)?;
-    let r = c.as_ref();
-    let out = sanitizer.get().state.with(py, c.len() >= DETACH_MIN_BYTES, |st| push(st, r))??;
-    Ok(PyString::new(py, &out))
+/// What the streams that borrow a sanitizer (`StreamSanitizer`, `OutputStream`) share:
+/// the sanitizer, the stream's owner id in its state, the location and the hold-back.
+/// Dropping it gives the sanitizer back.
+struct Lent {
+    sanitizer: Py<Sanitizer>,
+    owner: u64,
+    location: Location,
+    hold: usize,
 }
 
-/// `finish` of the streams that borrow a sanitizer: the rest of the output of the text
-/// that `owner` has open (none if it has none), and the sanitizer given back.
-fn finish_lent<'py>(py: Python<'py>, sanitizer: &Py<Sanitizer>, owner: u64) -> PyResult<Bound<'py, PyString>> {
-    let out = sanitizer.get().state.with(py, false, |st| {
-        let out = match st {
-            State::Input { owner: o, stream } if *o == owner => stream.finish(),
-            State::Output { owner: o, stream } if *o == owner => stream.finish(),
-            _ => String::new(),
-        };
-        st.release(owner);
-        out
-    })?;
-    Ok(PyString::new(py, &out))
+impl Lent {
+    fn new(py: Python<'_>, sanitizer: &Bound<'_, PyAny>, message: u32, field: Cow<'_, str>) -> PyResult<Lent> {
+        let sanitizer = sanitizer_arg(py, sanitizer)?;
+        let hold = hold_back(&sanitizer.get().engine.get().core);
+        Ok(Lent { sanitizer, owner: next_owner(), location: Location::new(message, field), hold })
+    }
+
+    /// `push`: `push` feeds the chunk to the stream's core stream in the sanitizer's state
+    /// (opening it on the first push of a text).
+    fn push<'py>(
+        &self,
+        py: Python<'py>,
+        chunk: &Bound<'py, PyAny>,
+        push: impl FnOnce(&mut State, ChunkRef<'_>) -> PyResult<String> + Send,
+    ) -> PyResult<Bound<'py, PyString>> {
+        let c = args::chunk(chunk)?;
+        let r = c.as_ref();
+        let out = self.sanitizer.get().state.with(py, c.len() >= DETACH_MIN_BYTES, |st| push(st, r))??;
+        Ok(PyString::new(py, &out))
+    }
+
+    /// `finish`: the rest of the output of the open text (none if no text is open), and
+    /// the sanitizer given back.
+    fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        let owner = self.owner;
+        let out = self.sanitizer.get().state.with(py, false, |st| {
+            let out = match st {
+                State::Input { owner: o, stream } if *o == owner => stream.finish(),
+                State::Output { owner: o, stream } if *o == owner => stream.finish(),
+                _ => String::new(),
+            };
+            st.release(owner);
+            out
+        })?;
+        Ok(PyString::new(py, &out))
+    }
+
+    /// Whether a text is open: the stream has the sanitizer.
+    fn is_open(&self, py: Python<'_>) -> PyResult<bool> {
+        let owner = self.owner;
+        self.sanitizer.get().state.with(py, false, |st| st.is_lent_to(owner))
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        let owner = self.owner;
+        self.sanitizer.get().state.with_attached(|st| st.release(owner));
+    }
 }
 
 /// Sanitises a text that arrives in chunks, with the placeholders of a ``Sanitizer``.
@@ -84,10 +116,7 @@ fn finish_lent<'py>(py: Python<'py>, sanitizer: &Py<Sanitizer>, owner: u64) -> P
 /// the text it held back.
 #[pyclass(module = "lucairn", frozen)]
 pub(crate) struct StreamSanitizer {
-    sanitizer: Py<Sanitizer>,
-    owner: u64,
-    location: Location,
-    hold: usize,
+    lent: Lent,
 }
 
 #[pymethods]
@@ -98,17 +127,15 @@ impl StreamSanitizer {
         text_signature = "(sanitizer, message=0, field='content')"
     )]
     fn new(py: Python<'_>, sanitizer: &Bound<'_, PyAny>, message: u32, field: Cow<'_, str>) -> PyResult<Self> {
-        let sanitizer = sanitizer_arg(py, sanitizer)?;
-        let hold = hold_back(&sanitizer.get().engine.get().core);
-        Ok(StreamSanitizer { sanitizer, owner: next_owner(), location: Location::new(message, field), hold })
+        Ok(StreamSanitizer { lent: Lent::new(py, sanitizer, message, field)? })
     }
 
     /// Adds a chunk (``str``, or UTF-8 ``bytes``); returns the sanitised text that can be
     /// emitted now.
     #[pyo3(signature = (chunk, /))]
     fn push<'py>(&self, py: Python<'py>, chunk: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let (owner, loc) = (self.owner, &self.location);
-        push_lent(py, &self.sanitizer, chunk, |st, r| {
+        let (owner, loc) = (self.lent.owner, &self.lent.location);
+        self.lent.push(py, chunk, |st, r| {
             let s = st.input_stream(owner, loc)?;
             Ok(match r {
                 ChunkRef::Text(t) => s.push(t),
@@ -119,49 +146,41 @@ impl StreamSanitizer {
 
     /// Ends the text: returns the rest of the output and gives the sanitizer back.
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        finish_lent(py, &self.sanitizer, self.owner)
+        self.lent.finish(py)
     }
 
     /// The sanitizer, with the mapping and records so far.
     #[getter]
     fn sanitizer(&self, py: Python<'_>) -> Py<Sanitizer> {
-        self.sanitizer.clone_ref(py)
+        self.lent.sanitizer.clone_ref(py)
     }
 
     /// The message index recorded with each finding.
     #[getter]
     fn message(&self) -> u32 {
-        self.location.message
+        self.lent.location.message
     }
 
     /// The field path recorded with each finding.
     #[getter]
     fn field(&self) -> &str {
-        &self.location.field
+        &self.lent.location.field
     }
 
     /// The most bytes of input held back (outside an open PEM block).
     #[getter]
     fn max_hold_back(&self) -> usize {
-        self.hold
+        self.lent.hold
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let owner = self.owner;
-        let open = self.sanitizer.get().state.with(py, false, |st| st.is_lent_to(owner))?;
+        let open = self.lent.is_open(py)?;
         Ok(format!(
             "<lucairn.StreamSanitizer message={} field={}{}>",
-            self.location.message,
-            py_repr(py, &self.location.field)?,
+            self.lent.location.message,
+            py_repr(py, &self.lent.location.field)?,
             if open { " open" } else { "" }
         ))
-    }
-}
-
-impl Drop for StreamSanitizer {
-    fn drop(&mut self) {
-        let owner = self.owner;
-        self.sanitizer.get().state.with_attached(|st| st.release(owner));
     }
 }
 
@@ -176,11 +195,8 @@ impl Drop for StreamSanitizer {
 /// redact personal data in answers only).
 #[pyclass(module = "lucairn", frozen)]
 pub(crate) struct OutputStream {
-    sanitizer: Py<Sanitizer>,
-    owner: u64,
-    location: Location,
+    lent: Lent,
     mode: lc::OutputMode,
-    hold: usize,
 }
 
 #[pymethods]
@@ -198,17 +214,15 @@ impl OutputStream {
         field: Cow<'_, str>,
     ) -> PyResult<Self> {
         let mode = args::mode(&mode)?;
-        let sanitizer = sanitizer_arg(py, sanitizer)?;
-        let hold = hold_back(&sanitizer.get().engine.get().core);
-        Ok(OutputStream { sanitizer, owner: next_owner(), location: Location::new(message, field), mode, hold })
+        Ok(OutputStream { lent: Lent::new(py, sanitizer, message, field)?, mode })
     }
 
     /// Adds a chunk (``str``, or UTF-8 ``bytes``); returns the text that can be emitted
     /// now.
     #[pyo3(signature = (chunk, /))]
     fn push<'py>(&self, py: Python<'py>, chunk: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let (owner, loc, mode) = (self.owner, &self.location, self.mode);
-        push_lent(py, &self.sanitizer, chunk, |st, r| {
+        let (owner, loc, mode) = (self.lent.owner, &self.lent.location, self.mode);
+        self.lent.push(py, chunk, |st, r| {
             let s = st.output_stream(owner, loc, mode)?;
             Ok(match r {
                 ChunkRef::Text(t) => s.push(t),
@@ -219,13 +233,13 @@ impl OutputStream {
 
     /// Ends the answer: returns the rest of the output and gives the sanitizer back.
     fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        finish_lent(py, &self.sanitizer, self.owner)
+        self.lent.finish(py)
     }
 
     /// The sanitizer, with the mapping and the records so far.
     #[getter]
     fn sanitizer(&self, py: Python<'_>) -> Py<Sanitizer> {
-        self.sanitizer.clone_ref(py)
+        self.lent.sanitizer.clone_ref(py)
     }
 
     /// ``"relink"`` or ``"keep"``.
@@ -237,38 +251,30 @@ impl OutputStream {
     /// The choice index recorded with each finding.
     #[getter]
     fn message(&self) -> u32 {
-        self.location.message
+        self.lent.location.message
     }
 
     /// The field path recorded with each finding.
     #[getter]
     fn field(&self) -> &str {
-        &self.location.field
+        &self.lent.location.field
     }
 
     /// The most bytes of input held back (outside an open PEM block).
     #[getter]
     fn max_hold_back(&self) -> usize {
-        self.hold
+        self.lent.hold
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let owner = self.owner;
-        let open = self.sanitizer.get().state.with(py, false, |st| st.is_lent_to(owner))?;
+        let open = self.lent.is_open(py)?;
         Ok(format!(
             "<lucairn.OutputStream mode={} message={} field={}{}>",
             py_repr(py, args::mode_name(self.mode))?,
-            self.location.message,
-            py_repr(py, &self.location.field)?,
+            self.lent.location.message,
+            py_repr(py, &self.lent.location.field)?,
             if open { " open" } else { "" }
         ))
-    }
-}
-
-impl Drop for OutputStream {
-    fn drop(&mut self) {
-        let owner = self.owner;
-        self.sanitizer.get().state.with_attached(|st| st.release(owner));
     }
 }
 
