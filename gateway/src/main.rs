@@ -15,6 +15,7 @@ mod metrics;
 mod openai;
 mod pipeline;
 mod routes;
+mod secrets;
 mod server;
 mod signing;
 mod store;

@@ -1,27 +1,12 @@
 //! The gateway's signing key: an ed25519 seed in `signing.key` (32 raw bytes, mode 0600)
 //! in the data directory, made on first start.
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 
+use crate::secrets::{self, KeyFileError};
 use crate::util;
-
-/// File name of the seed inside the data directory.
-pub(crate) const KEY_FILE: &str = "signing.key";
-
-/// An error loading or making the signing key.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum KeyFileError {
-    #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{0}: not a signing key (expected 32 bytes)")]
-    Malformed(String),
-    #[error("{0}: readable by other users; run `chmod 600` on it")]
-    Permissions(String),
-}
 
 /// The private signing key.
 pub(crate) struct SigningKey {
@@ -49,53 +34,12 @@ impl SigningKey {
 
     /// Reads the key in `dir`, making it first if there is none.
     pub(crate) fn load_or_create(dir: &Path) -> Result<SigningKey, KeyFileError> {
-        let path = dir.join(KEY_FILE);
-        let shown = path.display().to_string();
-        let io = |source| KeyFileError::Io { path: shown.clone(), source };
-        if !path.exists() {
-            let mut seed = [0u8; 32];
-            util::random_bytes(&mut seed).map_err(io)?;
-            // Write a private temporary file, then link it into place: two processes
-            // starting at once agree on one key, and no one reads a half-written file.
-            let tmp = dir.join(format!(".{KEY_FILE}.{}", std::process::id()));
-            let mut o = fs::OpenOptions::new();
-            o.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
-            }
-            let _ = fs::remove_file(&tmp);
-            let mut f = o.open(&tmp).map_err(io)?;
-            f.write_all(&seed).and_then(|_| f.sync_all()).map_err(io)?;
-            drop(f);
-            let linked = fs::hard_link(&tmp, &path);
-            let _ = fs::remove_file(&tmp);
-            match linked {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(io(e)),
-            }
-        }
-        SigningKey::load_existing(dir)
+        Ok(SigningKey::from_seed(secrets::load_or_create(dir, secrets::SIGNING_KEY_FILE)?))
     }
 
     /// Reads the key in `dir`; fails when there is none.
     pub(crate) fn load_existing(dir: &Path) -> Result<SigningKey, KeyFileError> {
-        let path = dir.join(KEY_FILE);
-        let shown = path.display().to_string();
-        let io = |source| KeyFileError::Io { path: shown.clone(), source };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map_err(io)?.permissions().mode();
-            if mode & 0o077 != 0 {
-                return Err(KeyFileError::Permissions(shown));
-            }
-        }
-        let bytes = fs::read(&path).map_err(io)?;
-        let seed: [u8; 32] = bytes.try_into().map_err(|_| KeyFileError::Malformed(shown))?;
-        Ok(SigningKey::from_seed(seed))
+        Ok(SigningKey::from_seed(secrets::load_existing(dir, secrets::SIGNING_KEY_FILE)?))
     }
 
     /// The key id.

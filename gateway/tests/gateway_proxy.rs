@@ -3,7 +3,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::support::{
-    Gateway, Mock, PROVIDER_KEY, Recorded, Reply, TempDir, all_strings, completion, create_key, lucairn,
+    Gateway, Mock, PROVIDER_KEY, Recorded, Reply, TempDir, all_strings, completion, create_key, lucairn, unnumbered,
 };
 
 /// A request with a distinct e-mail address planted in every field the provider sees.
@@ -158,7 +158,11 @@ fn developer_tier_gets_placeholders_and_model_pii_redacted() {
     assert_eq!(r.status, 200, "{}", r.text());
     let v = r.json();
     let content = v["choices"][0]["message"]["content"].as_str().expect("content");
-    assert!(content.starts_with("mail [EMAIL_ADDRESS_1] / I also know "), "{content}");
+    assert_eq!(unnumbered(content), "mail [EMAIL_ADDRESS_#] / I also know [EMAIL_ADDRESS_#]");
+    // The model's own value gets a placeholder of its own, not the request's.
+    let sent = crate::support::seen_text(&mock.last());
+    assert!(content.starts_with(&format!("{sent} / I also know ")), "{content}");
+    assert!(!content.ends_with(&format!("know {}", sent.trim_start_matches("mail "))), "{content}");
     assert!(!content.contains("anna@example.org") && !content.contains("boss@corp.example"), "{content}");
     // The rest of the completion is untouched.
     assert_eq!(v["id"], "chatcmpl-test");
@@ -197,7 +201,9 @@ fn pro_tier_gets_original_values_back() {
 
     // Per request, re-linking can be switched off.
     let r = gw.chat_with(&key, &body, &[("X-Lucairn-Relink", "off")]);
-    assert_eq!(r.json()["choices"][0]["message"]["content"], "Reply to [EMAIL_ADDRESS_1]");
+    let sent = crate::support::seen_text(&mock.last());
+    assert!(unnumbered(&sent) == "[EMAIL_ADDRESS_#]", "{sent}");
+    assert_eq!(r.json()["choices"][0]["message"]["content"], format!("Reply to {sent}"));
 }
 
 #[test]
@@ -300,7 +306,10 @@ fn pretty_printed_answers_keep_their_layout() {
     assert!(text.starts_with("\n  {\n  \"choices\": [\n    {\n"), "{text}");
     assert!(text.ends_with("}\n"), "{text}");
     let v = r.json();
-    assert_eq!(v["choices"][0]["message"]["content"], "write to [EMAIL_ADDRESS]");
+    assert_eq!(
+        unnumbered(v["choices"][0]["message"]["content"].as_str().expect("content")),
+        "write to [EMAIL_ADDRESS_#]"
+    );
     assert!(v["metadata"]["dsa_compliance"]["certificate_id"].is_string());
 }
 
@@ -320,7 +329,7 @@ fn upstream_errors_keep_their_status_and_are_scanned() {
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 400);
     let v = r.json();
-    assert_eq!(v["error"]["message"], "bad input near [EMAIL_ADDRESS]");
+    assert_eq!(unnumbered(v["error"]["message"].as_str().expect("message")), "bad input near [EMAIL_ADDRESS_#]");
     assert_eq!(v["error"]["code"], "bad");
     assert!(r.header("x-lucairn-certificate").is_some());
 
@@ -332,7 +341,7 @@ fn upstream_errors_keep_their_status_and_are_scanned() {
     }));
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 503);
-    assert_eq!(r.text(), "overloaded, ask [EMAIL_ADDRESS]");
+    assert_eq!(unnumbered(&r.text()), "overloaded, ask [EMAIL_ADDRESS_#]");
     assert_eq!(r.header("content-type"), Some("text/plain"));
 }
 
@@ -399,4 +408,30 @@ fn concurrent_requests_form_one_unbroken_chain() {
     let linked: std::collections::HashSet<String> = previous.into_iter().flatten().collect();
     assert_eq!(linked.len(), 39, "no two certificates share a predecessor");
     assert!(linked.is_subset(&digests), "every link points at a stored certificate");
+}
+
+#[test]
+fn placeholders_are_stable_per_tenant_and_differ_between_tenants() {
+    let dir = TempDir::new("tenants");
+    let mock = Mock::echo();
+    let acme = create_key(dir.str(), "developer", "acme");
+    let acme2 = create_key(dir.str(), "pro", "acme");
+    let globex = create_key(dir.str(), "developer", "globex");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let seen = |key: &str, text: &str| {
+        let body = json!({"model": "m", "messages": [{"role": "user", "content": text}]}).to_string();
+        let r = gw.chat_with(key, &body, &[("X-Lucairn-Relink", "off")]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        crate::support::seen_text(&mock.last())
+    };
+    let first = seen(&acme, "ana@example.org");
+    assert_eq!(unnumbered(&first), "[EMAIL_ADDRESS_#]");
+    // Later requests of the tenant, with any of its keys, in any spelling, get the same one,
+    // so multi-turn conversations and prompt caches stay consistent.
+    assert_eq!(
+        seen(&acme, "bo@example.net then Ana@Example.org"),
+        format!("{} then {first}", seen(&acme, "bo@example.net"))
+    );
+    assert_eq!(seen(&acme2, "ana@example.org"), first);
+    assert_ne!(seen(&globex, "ana@example.org"), first);
 }

@@ -464,3 +464,34 @@ pub fn all_strings(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// `text` with the number of every placeholder `[KIND_N]` replaced by `#`, so tests can
+/// compare texts whose placeholders are numbered from a tenant secret.
+pub fn unnumbered(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let close = after.find(']').unwrap_or(0);
+        let inner = &after[1..close.max(1)];
+        let numbered = inner.rsplit_once('_').filter(|(k, n)| {
+            !k.is_empty()
+                && k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+        });
+        match numbered {
+            Some((k, _)) if close > 0 => {
+                out.push_str(&format!("[{k}_#]"));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -13,6 +13,7 @@ use crate::config::{Config, ServeArgs};
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
+use crate::secrets::Secrets;
 use crate::server::{self, State};
 use crate::signing::SigningKey;
 use crate::store::Store;
@@ -31,6 +32,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let store = Store::open(&config.data_dir)
         .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
     let signer = SigningKey::load_or_create(&config.data_dir)?;
+    let secrets = Secrets::load_or_create(&config.data_dir)?;
     let policy = match &config.policy {
         None => Policy::default(),
         Some(p) => {
@@ -67,7 +69,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
             config,
             public_url,
             store,
-            pipeline: Pipeline::new(engine),
+            pipeline: Pipeline::new(engine, secrets),
             upstream,
             signer,
             metrics: Metrics::default(),

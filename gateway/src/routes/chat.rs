@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response};
 use hyper::body::Incoming;
+use lucairn_core::{ENGINE_VERSION, OutputMode};
 use serde::Serialize;
 
 use crate::certify::{self, Certificate};
@@ -15,7 +16,7 @@ use crate::error::ApiError;
 use crate::json::Edits;
 use crate::openai::chat::{self, Limits, TextKind};
 use crate::openai::response;
-use crate::pipeline::{self, ENGINE_VERSION, RequestScope};
+use crate::pipeline::{self, RequestScope};
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
@@ -56,10 +57,7 @@ fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, Request
         return Err(ApiError::StreamingNotSupported);
     }
     let mut scope = state.pipeline.request(tenant);
-    let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth).map_err(|e| {
-        tracing::error!(error = %e, "sanitisation failed");
-        ApiError::Sanitization
-    })?;
+    let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth);
     Ok((forward, scope))
 }
 
@@ -90,11 +88,14 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
     let (forward, mut scope) = if body.len() > INLINE_LIMIT {
         let st = state.clone();
         let tenant = key.tenant.clone();
-        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body)).await.map_err(|_| ApiError::Internal)??
+        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body))
+            .await
+            .map_err(|_| ApiError::Sanitization)??
     } else {
         prepare(state, &key.tenant, &body)?
     };
-    for (kind, n) in scope.request_counts() {
+    let request_counts = scope.request_counts();
+    for (kind, n) in &request_counts {
         state.metrics.findings(kind, "request", *n);
     }
 
@@ -116,8 +117,9 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
     }
 
     let max_depth = state.config.max_json_depth;
-    let (text, edits) = check_answer(&answer, &mut scope, relink, max_depth)?;
-    for (kind, n) in scope.answer_counts() {
+    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
+    let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth)?;
+    for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);
     }
 
@@ -129,7 +131,7 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
             certificate_id: &cert_id,
             certificate_url: &cert_url,
             sanitized: true,
-            findings: scope.request_counts(),
+            findings: &request_counts,
             engine_version: ENGINE_VERSION,
             policy_digest: state.pipeline.policy_digest(),
         };
@@ -161,7 +163,7 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
 fn check_answer(
     answer: &Answer,
     scope: &mut RequestScope,
-    relink: bool,
+    mode: OutputMode,
     max_depth: usize,
 ) -> Result<(String, Edits), ApiError> {
     let ok = answer.status.is_success();
@@ -174,7 +176,7 @@ fn check_answer(
     match response::answer_texts(&text, max_depth) {
         Some(texts) => {
             for t in &texts {
-                if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, relink, max_depth) {
+                if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, mode, max_depth) {
                     edits.string(t.range.clone(), &new);
                 }
             }
@@ -182,7 +184,7 @@ fn check_answer(
         None if ok => return Err(ApiError::UpstreamInvalid("the answer is not JSON")),
         None => {
             // An error page that is not JSON: check it as one text.
-            if let Some(new) = pipeline::answer_text(scope, "", &text, TextKind::Plain, relink, max_depth) {
+            if let Some(new) = pipeline::answer_text(scope, "", &text, TextKind::Plain, mode, max_depth) {
                 edits.raw(0..text.len(), new);
             }
         }
@@ -210,10 +212,10 @@ async fn issue_certificate(
         engine_version: ENGINE_VERSION.to_string(),
         policy_digest: state.pipeline.policy_digest().to_string(),
         request_digest,
-        findings: scope.request_counts().clone(),
+        findings: scope.request_counts(),
         upstream_status: answer.status.as_u16(),
         response_digest: certify::digest(&answer.body),
-        answer_findings: scope.answer_counts().clone(),
+        answer_findings: scope.answer_counts(),
         previous: None,
         signature: None,
     };
