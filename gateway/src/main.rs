@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod auth;
-mod certify;
 mod cli;
 mod config;
 mod error;
@@ -17,7 +16,6 @@ mod pipeline;
 mod routes;
 mod secrets;
 mod server;
-mod signing;
 mod store;
 mod upstream;
 mod util;

@@ -18,10 +18,14 @@
 //!   `field`: `/tools/0/function/description` becomes `{0, "/tools/0/function/description"}`;
 //! - a string inside a JSON text (tool-call arguments) adds `#` and its pointer inside
 //!   that text: `{4, "tool_calls/0/function/arguments#/to"}`.
+//!
+//! Pointers name object keys, and keys can be personal data themselves: personal data in
+//! a field path is replaced by `[KIND]` before it is recorded, so certificates never hold
+//! a value.
 
 use std::collections::BTreeMap;
 
-use lucairn_core::{Engine, FindingRecord, Location, OutputMode, Sanitizer};
+use lucairn_core::{Engine, FindingRecord, Location, OutputMode, Sanitized, Sanitizer};
 
 use crate::json::{self, Edits};
 use crate::openai::chat::{TextField, TextKind};
@@ -79,6 +83,7 @@ pub(crate) struct RequestScope {
 impl RequestScope {
     /// Sanitises one text of the request. `None`: unchanged.
     pub(crate) fn sanitize(&mut self, at: Location, text: &str) -> Option<String> {
+        let at = self.redacted(at);
         let out = self.san.sanitize(at, text);
         (out != text).then_some(out)
     }
@@ -86,8 +91,20 @@ impl RequestScope {
     /// Checks one text of the answer: this request's placeholders are re-linked or kept
     /// (`mode`), personal data the model produced itself is replaced. `None`: unchanged.
     pub(crate) fn answer(&mut self, at: Location, text: &str, mode: OutputMode) -> Option<String> {
+        let at = self.redacted(at);
         let out = self.san.scan_output(at, text, mode);
         (out != text).then_some(out)
+    }
+
+    /// `at` with personal data in its field path replaced by `[KIND]`: paths name object
+    /// keys, and keys are data too (`{"ana@example.org": true}`, metadata keys), but
+    /// certificates must not hold any value.
+    fn redacted(&self, mut at: Location) -> Location {
+        let engine = self.san.engine();
+        if !engine.scan(&at.field).is_empty() {
+            at.field = engine.redact(&at.field);
+        }
+        at
     }
 
     /// Values replaced in the request, per kind.
@@ -98,6 +115,11 @@ impl RequestScope {
     /// Values replaced in the answer, per kind.
     pub(crate) fn answer_counts(&self) -> BTreeMap<String, u64> {
         counts(self.san.output_findings())
+    }
+
+    /// The mapping and every record, for the certificate.
+    pub(crate) fn finish(self) -> Sanitized {
+        self.san.finish()
     }
 }
 
@@ -208,6 +230,22 @@ mod tests {
         let other = p.request("globex").sanitize(Location::new(0, "content"), "ana@example.org");
         assert_ne!(other.as_deref(), Some(ph));
         assert_eq!(a.request_counts()["EMAIL_ADDRESS"], 2);
+        // Keys are data too: the path recorded for a value under a key names no value.
+        let args = r#"{"ana@example.org": "bo@example.net"}"#;
+        let p2 = "/messages/3/tool_calls/0/function/arguments";
+        let out = sanitize_text(&mut a, p2, args, TextKind::Json, "messages", 64).expect("changed");
+        assert!(!out.contains("example"), "{out}");
+        let done = a.finish();
+        let fields: Vec<&str> = done.findings.iter().map(|r| r.location.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "content",
+                "content",
+                "tool_calls/0/function/arguments#/[EMAIL_ADDRESS]",
+                "tool_calls/0/function/arguments#/[EMAIL_ADDRESS]"
+            ]
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use lucairn_core::SigningKey;
+
 use crate::util;
 
 /// File name of the signing key's seed inside the data directory.
@@ -41,7 +43,7 @@ pub(crate) enum KeyFileError {
 }
 
 /// Reads the 32-byte secret `name` in `dir`, making it first if there is none.
-pub(crate) fn load_or_create(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileError> {
+fn load_or_create(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileError> {
     let path = dir.join(name);
     let shown = path.display().to_string();
     let io = |source| KeyFileError::Io { path: shown.clone(), source };
@@ -75,7 +77,7 @@ pub(crate) fn load_or_create(dir: &Path, name: &str) -> Result<[u8; 32], KeyFile
 
 /// Reads the 32-byte secret `name` in `dir`; fails when there is none, or when other
 /// users may read it.
-pub(crate) fn load_existing(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileError> {
+fn load_existing(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileError> {
     let path = dir.join(name);
     let shown = path.display().to_string();
     let io = |source| KeyFileError::Io { path: shown.clone(), source };
@@ -89,6 +91,16 @@ pub(crate) fn load_existing(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileE
     }
     let bytes = fs::read(&path).map_err(io)?;
     bytes.try_into().map_err(|_| KeyFileError::Malformed(shown))
+}
+
+/// The signing key in `dir`, made on first use.
+pub(crate) fn signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
+    Ok(SigningKey::from_seed(&load_or_create(dir, SIGNING_KEY_FILE)?))
+}
+
+/// The signing key in `dir`; fails when there is none.
+pub(crate) fn existing_signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
+    Ok(SigningKey::from_seed(&load_existing(dir, SIGNING_KEY_FILE)?))
 }
 
 /// The secrets derived from the master secret.

@@ -8,15 +8,14 @@ use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response};
 use hyper::body::Incoming;
-use lucairn_core::{ENGINE_VERSION, OutputMode};
-use serde::Serialize;
+use lucairn_core::{CertificateBuilder, OutputMode, rfc3339_utc};
 
-use crate::certify::{self, Certificate};
 use crate::error::ApiError;
 use crate::json::Edits;
 use crate::openai::chat::{self, Limits, TextKind};
 use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
+use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
@@ -61,17 +60,6 @@ fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, Request
     Ok((forward, scope))
 }
 
-/// `metadata.dsa_compliance`.
-#[derive(Serialize)]
-struct Dsa<'a> {
-    certificate_id: &'a str,
-    certificate_url: &'a str,
-    sanitized: bool,
-    findings: &'a std::collections::BTreeMap<String, u64>,
-    engine_version: &'a str,
-    policy_digest: &'a str,
-}
-
 pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     let key = authenticate(state, req.headers()).await?;
     let relink = relink_mode(&key, req.headers())?;
@@ -99,7 +87,9 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
         state.metrics.findings(kind, "request", *n);
     }
 
-    let request_digest = certify::digest(forward.as_bytes());
+    let now = util::now_unix();
+    let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
+    cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let started = Instant::now();
     let answer = state.upstream.post_json("/chat/completions", &provider_key, &extra, Bytes::from(forward)).await;
     state.metrics.upstream(started.elapsed());
@@ -123,19 +113,12 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
         state.metrics.findings(kind, "answer", *n);
     }
 
-    let (cert_id, cert_url) = issue_certificate(state, &key, &scope, request_digest, &answer).await?;
+    cert.response(&answer.body).sanitized(&scope.finish());
+    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
 
     let ok = answer.status.is_success();
     let out = if ok {
-        let dsa = Dsa {
-            certificate_id: &cert_id,
-            certificate_url: &cert_url,
-            sanitized: true,
-            findings: &request_counts,
-            engine_version: ENGINE_VERSION,
-            policy_digest: state.pipeline.policy_digest(),
-        };
-        let dsa = serde_json::to_string(&dsa).map_err(|_| ApiError::Internal)?;
+        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
         response::add_metadata(&text, edits, &dsa)
             .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
     } else {
@@ -190,39 +173,4 @@ fn check_answer(
         }
     }
     Ok((text, edits))
-}
-
-/// Signs and stores the certificate of this request; returns its id and URL.
-async fn issue_certificate(
-    state: &Arc<State>,
-    key: &KeyRecord,
-    scope: &RequestScope,
-    request_digest: String,
-    answer: &Answer,
-) -> Result<(String, String), ApiError> {
-    let id = certify::new_id().map_err(|_| ApiError::Internal)?;
-    let url = format!("{}/v1/certificates/{id}", state.public_url);
-    let now = util::now_unix();
-    let cert = Certificate {
-        format: certify::FORMAT.to_string(),
-        id: id.clone(),
-        issuer: state.public_url.clone(),
-        key_id: String::new(),
-        issued_at: util::rfc3339(now),
-        engine_version: ENGINE_VERSION.to_string(),
-        policy_digest: state.pipeline.policy_digest().to_string(),
-        request_digest,
-        findings: scope.request_counts(),
-        upstream_status: answer.status.as_u16(),
-        response_digest: certify::digest(&answer.body),
-        answer_findings: scope.answer_counts(),
-        previous: None,
-        signature: None,
-    };
-    state.ledger.append(cert, key.tenant.clone(), now).await.map_err(|e| {
-        tracing::error!(error = %e, "certificate not stored");
-        ApiError::Storage
-    })?;
-    state.metrics.certificate();
-    Ok((id, url))
 }
