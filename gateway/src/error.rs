@@ -40,6 +40,9 @@ pub(crate) enum ApiError {
     /// A header has a value the gateway does not understand.
     #[error("invalid value for header {header}: {message}")]
     InvalidHeader { header: &'static str, message: &'static str },
+    /// A re-link token that does not open for this tenant.
+    #[error("invalid relink_token: {0}")]
+    InvalidRelinkToken(String),
     /// No `Authorization: Bearer` header.
     #[error("missing API key: send 'Authorization: Bearer lcr_...'")]
     MissingApiKey,
@@ -98,6 +101,7 @@ impl ApiError {
             | UnsupportedContent { .. }
             | StreamingNotSupported
             | InvalidHeader { .. }
+            | InvalidRelinkToken(_)
             | MissingUpstreamKey => StatusCode::BAD_REQUEST,
             TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             MissingApiKey | InvalidApiKey | RevokedApiKey => StatusCode::UNAUTHORIZED,
@@ -124,6 +128,7 @@ impl ApiError {
             UnsupportedContent { .. } => "unsupported_content",
             StreamingNotSupported => "streaming_not_supported",
             InvalidHeader { .. } => "invalid_header",
+            InvalidRelinkToken(_) => "invalid_relink_token",
             MissingApiKey => "missing_api_key",
             InvalidApiKey => "invalid_api_key",
             RevokedApiKey => "api_key_revoked",
@@ -163,6 +168,7 @@ impl ApiError {
             DuplicateKey { param, .. } => Some(param),
             StreamingNotSupported => Some("stream"),
             InvalidHeader { header, .. } => Some(header),
+            InvalidRelinkToken(_) => Some("relink_token"),
             _ => None,
         }
     }

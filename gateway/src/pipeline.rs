@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 
-use lucairn_core::{Engine, FindingRecord, Location, OutputMode, Sanitized, Sanitizer};
+use lucairn_core::{Engine, FindingRecord, Location, Mapping, OutputMode, Sanitized, Sanitizer};
 
 use crate::json::{self, Edits};
 use crate::openai::chat::{TextField, TextKind};
@@ -48,6 +48,11 @@ impl Pipeline {
         &self.engine
     }
 
+    /// The secrets derived from the master secret.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
     /// Digest of the policy, as certificates quote it.
     pub(crate) fn policy_digest(&self) -> &str {
         self.engine.policy_digest()
@@ -60,8 +65,12 @@ impl Pipeline {
 }
 
 /// The [`Location`] of the text at `pointer` in a document whose list of messages (or
-/// choices) is the top-level member `list`. See [Locations](self#locations).
+/// choices) is the top-level member `list` (`""`: a document without one). See
+/// [Locations](self#locations).
 pub(crate) fn location(pointer: &str, list: &str) -> Location {
+    if list.is_empty() {
+        return Location::new(0, pointer);
+    }
     let inside =
         pointer.strip_prefix('/').and_then(|p| p.strip_prefix(list)).and_then(|p| p.strip_prefix('/')).and_then(|p| {
             let (n, rest) = p.split_once('/').unwrap_or((p, ""));
@@ -115,6 +124,11 @@ impl RequestScope {
     /// Values replaced in the answer, per kind.
     pub(crate) fn answer_counts(&self) -> BTreeMap<String, u64> {
         counts(self.san.output_findings())
+    }
+
+    /// The placeholders given out so far.
+    pub(crate) fn mapping(&self) -> &Mapping {
+        self.san.mapping()
     }
 
     /// The mapping and every record, for the certificate.
@@ -213,6 +227,8 @@ mod tests {
         assert_eq!(t("/messagesX/1/content", "messages"), (0, "/messagesX/1/content".into()));
         assert_eq!(t("/error/message", "choices"), (0, "/error/message".into()));
         assert_eq!(t("", "choices"), (0, String::new()));
+        assert_eq!(t("//0/a", ""), (0, "//0/a".into()));
+        assert_eq!(t("/messages/1/a", ""), (0, "/messages/1/a".into()));
     }
 
     #[test]

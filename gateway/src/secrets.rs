@@ -30,6 +30,7 @@ pub(crate) const SIGNING_KEY_FILE: &str = "signing.key";
 pub(crate) const MASTER_KEY_FILE: &str = "master.key";
 
 const TENANT_CONTEXT: &str = "lucairn gateway tenant secret v1";
+const TOKEN_CONTEXT: &str = "lucairn gateway mapping token v1";
 
 /// An error loading or making a secret.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +108,7 @@ pub(crate) fn existing_signing_key(dir: &Path) -> Result<SigningKey, KeyFileErro
 #[derive(Clone)]
 pub(crate) struct Secrets {
     tenant_key: [u8; 32],
+    token_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -123,12 +125,20 @@ impl Secrets {
 
     /// The secrets derived from `master`.
     pub(crate) fn from_master(master: &[u8; 32]) -> Secrets {
-        Secrets { tenant_key: blake3::derive_key(TENANT_CONTEXT, master) }
+        Secrets {
+            tenant_key: blake3::derive_key(TENANT_CONTEXT, master),
+            token_key: blake3::derive_key(TOKEN_CONTEXT, master),
+        }
     }
 
     /// The 32-byte secret of `tenant`.
     pub(crate) fn tenant_secret(&self, tenant: &str) -> [u8; 32] {
         *blake3::keyed_hash(&self.tenant_key, tenant.as_bytes()).as_bytes()
+    }
+
+    /// The key that seals re-link tokens.
+    pub(crate) fn token_key(&self) -> &[u8; 32] {
+        &self.token_key
     }
 }
 
@@ -143,5 +153,6 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, Secrets::from_master(&[7; 32]).tenant_secret("acme"));
         assert_ne!(a, Secrets::from_master(&[8; 32]).tenant_secret("acme"));
+        assert_ne!(&a, s.token_key());
     }
 }

@@ -8,5 +8,7 @@ mod gateway_admin;
 mod gateway_errors;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;
+/// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.
+mod gateway_sanitize;
 /// A gateway process, a recording mock upstream, a raw HTTP client.
 mod support;
