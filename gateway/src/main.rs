@@ -16,6 +16,7 @@ mod pipeline;
 mod routes;
 mod secrets;
 mod server;
+mod sse;
 mod store;
 mod upstream;
 mod util;

@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 
-use lucairn_core::{Engine, FindingRecord, Location, Mapping, OutputMode, Sanitized, Sanitizer};
+use lucairn_core::{Engine, FindingRecord, Location, Mapping, OutputMode, OutputStream, Sanitized, Sanitizer};
 
 use crate::json::{self, Edits};
 use crate::openai::chat::{TextField, TextKind};
@@ -126,6 +126,24 @@ impl RequestScope {
         counts(self.san.output_findings())
     }
 
+    /// A stream scanning one streamed answer text at `at` against this request's mapping,
+    /// and the number of answer records the scope holds now (the stream's sanitizer
+    /// starts as a copy of the scope's, so its records after that many are its own).
+    pub(crate) fn output_stream(&self, at: Location, mode: OutputMode) -> (OutputStream, usize) {
+        let at = self.redacted(at);
+        (OutputStream::new(self.san.clone(), at, mode), self.san.output_findings().len())
+    }
+
+    /// Records of the values replaced in the request.
+    pub(crate) fn findings(&self) -> &[FindingRecord] {
+        self.san.findings()
+    }
+
+    /// Records of the values replaced in answers by [`answer`](RequestScope::answer).
+    pub(crate) fn output_findings(&self) -> &[FindingRecord] {
+        self.san.output_findings()
+    }
+
     /// The placeholders given out so far.
     pub(crate) fn mapping(&self) -> &Mapping {
         self.san.mapping()
@@ -137,7 +155,7 @@ impl RequestScope {
     }
 }
 
-fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
+pub(crate) fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for r in records {
         *m.entry(r.kind.clone()).or_insert(0) += 1;

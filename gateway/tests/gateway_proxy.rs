@@ -371,6 +371,7 @@ fn upstream_errors_keep_their_status_and_are_scanned() {
         content_type: "text/plain",
         body: b"overloaded, ask ops@corp.example".to_vec(),
         delay: std::time::Duration::ZERO,
+        stream: None,
     }));
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 503);

@@ -10,5 +10,7 @@ mod gateway_errors;
 mod gateway_proxy;
 /// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.
 mod gateway_sanitize;
+/// `stream: true`: checked chunks, the closing certificate event, failures, disconnects.
+mod gateway_stream;
 /// A gateway process, a recording mock upstream, a raw HTTP client.
 mod support;

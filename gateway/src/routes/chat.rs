@@ -16,10 +16,11 @@ use crate::openai::chat::{self, Limits, TextKind};
 use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
+use crate::routes::chat_stream;
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
-use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS};
+use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply};
 use crate::util;
 
 /// Bodies larger than this are sanitised on the blocking pool, off the reactor.
@@ -45,19 +46,16 @@ fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiEr
     }
 }
 
-/// Validates and sanitises a request body; returns the body to forward and the scope
-/// that holds the request's mapping.
-fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope), ApiError> {
+/// Validates and sanitises a request body; returns the body to forward, the scope that
+/// holds the request's mapping, and whether the client asked for a stream.
+fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope, bool), ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::InvalidJson(format!("the request body is not UTF-8 (at byte {})", e.valid_up_to())))?;
     let limits = Limits { max_depth: state.config.max_json_depth, allow_media: state.config.allow_media };
     let req = chat::parse(text, &limits)?;
-    if req.stream {
-        return Err(ApiError::StreamingNotSupported);
-    }
     let mut scope = state.pipeline.request(tenant);
     let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth);
-    Ok((forward, scope))
+    Ok((forward, scope, req.stream))
 }
 
 pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
@@ -73,7 +71,7 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
         .collect();
     let body = read_body(req, state.config.max_body_bytes).await?;
 
-    let (forward, mut scope) = if body.len() > INLINE_LIMIT {
+    let (forward, mut scope, stream) = if body.len() > INLINE_LIMIT {
         let st = state.clone();
         let tenant = key.tenant.clone();
         tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body))
@@ -91,15 +89,29 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
     let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
     cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let started = Instant::now();
-    let answer = state.upstream.post_json("/chat/completions", &provider_key, &extra, Bytes::from(forward)).await;
+    let reply = state.upstream.post("/chat/completions", &provider_key, &extra, Bytes::from(forward), stream).await;
     state.metrics.upstream(started.elapsed());
-    let answer = answer.inspect_err(|e| {
+    let reply = reply.inspect_err(|e| {
         state.metrics.upstream_error(match e {
             ApiError::UpstreamTimeout => "timeout",
             ApiError::UpstreamUnreachable => "unreachable",
             _ => "invalid",
         })
     })?;
+    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
+    let answer = match reply {
+        Reply::Full(a) => a,
+        Reply::Stream(s) => {
+            // The certificate is stored at the end of the stream; its URL goes in the
+            // response headers now.
+            let mut id = [0u8; 16];
+            util::random_bytes(&mut id).map_err(|_| ApiError::Internal)?;
+            cert.id(id);
+            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            let url = format!("{}/v1/certificates/{hex}", state.public_url);
+            return chat_stream::respond(state, key.tenant, scope, mode, cert, now, &url, s);
+        }
+    };
     if answer.status.is_client_error() {
         state.metrics.upstream_error("status_4xx");
     } else if !answer.status.is_success() {
@@ -107,7 +119,6 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
     }
 
     let max_depth = state.config.max_json_depth;
-    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
     let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth)?;
     for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);

@@ -16,6 +16,7 @@ use crate::store::KeyRecord;
 
 mod certificates;
 mod chat;
+mod chat_stream;
 mod sanitize;
 mod scan;
 
