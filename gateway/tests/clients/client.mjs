@@ -2,14 +2,14 @@
 // also checks the certificate's signature itself, with node:crypto, against the published
 // key: canonical JSON (RFC 8785) without `signature`, ed25519.
 //
-// Usage: node client.mjs BASE_URL API_KEY PLANTED CERT_OUT
+// Usage: node client.mjs BASE_URL API_KEY PLANTED CERT_OUT developer|pro
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 
 import OpenAI from "openai";
 
-const [baseURL, apiKey, planted, certOut] = process.argv.slice(2);
+const [baseURL, apiKey, planted, certOut, tier] = process.argv.slice(2);
 
 // As documented:
 const client = new OpenAI({ apiKey, baseURL, defaultHeaders: { "X-Upstream-Key": "sk-test-provider" } });
@@ -21,7 +21,11 @@ const completion = await client.chat.completions.create({
 const content = completion.choices[0].message.content;
 assert.equal(completion.object, "chat.completion");
 assert.equal(completion.usage.total_tokens, 21);
-assert.ok(!content.includes(planted) && content.includes("[EMAIL_ADDRESS_"), content);
+if (tier === "developer") {
+  assert.ok(!content.includes(planted) && content.includes("[EMAIL_ADDRESS_"), content);
+} else {
+  assert.ok(content.includes(`reply to ${planted} I cc'd [EMAIL_ADDRESS_`), content);
+}
 assert.ok(!content.includes("model.made@example.net"), content);
 
 const dsa = completion.metadata.dsa_compliance;
@@ -57,4 +61,22 @@ assert.ok(crypto.verify(null, Buffer.from(canonical(unsigned)), publicKey, Buffe
 // Any change breaks it.
 assert.ok(!crypto.verify(null, Buffer.from(canonical({ ...unsigned, issued_at: "2000-01-01T00:00:00Z" })), publicKey,
   Buffer.from(signature, "hex")));
-console.log(`node openai: ok, certificate ${cert.id} (signature checked with node:crypto)`);
+
+// Streaming: the same answer, chunk by chunk, then the certificate chunk.
+const stream = await client.chat.completions.create({
+  model: "gpt-4o",
+  messages: [{ role: "user", content: `Classify this ticket: printer jammed, reply to ${planted}` }],
+  stream: true,
+});
+let streamed = "";
+let meta = null;
+for await (const chunk of stream) {
+  streamed += chunk.choices[0]?.delta?.content ?? "";
+  if (chunk.metadata) meta = chunk.metadata.dsa_compliance;
+}
+assert.equal(streamed, content);
+assert.ok(meta, "the stream ends with metadata.dsa_compliance");
+const streamCert = await (await fetch(meta.certificate_url)).text();
+assert.ok(!streamCert.includes(planted));
+fs.writeFileSync(certOut.replace(".json", ".stream.json"), streamCert);
+console.log(`node openai (${tier}): ok, certificates ${cert.id} (signature checked with node:crypto) and ${meta.certificate_id} (streamed)`);

@@ -34,6 +34,9 @@ class Handler(BaseHTTPRequestHandler):
         seen = req["messages"][-1]["content"]
         if isinstance(seen, list):
             seen = " ".join(p.get("text", "") for p in seen)
+        text = f"You wrote: {seen} I cc'd model.made@example.net."
+        if req.get("stream"):
+            return self.stream(req, text)
         self.reply(200, {
             "id": "chatcmpl-mock",
             "object": "chat.completion",
@@ -41,13 +44,46 @@ class Handler(BaseHTTPRequestHandler):
             "model": req["model"],
             "choices": [{
                 "index": 0,
-                "message": {"role": "assistant", "content": f"You wrote: {seen} I cc'd model.made@example.net.",
-                            "refusal": None},
+                "message": {"role": "assistant", "content": text, "refusal": None},
                 "logprobs": None,
                 "finish_reason": "stop",
             }],
             "usage": {"prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21},
         })
+
+    def stream(self, req, text):
+        """The answer as chat.completion.chunk events, 1 to 4 characters each, written as
+        separate chunks cut at odd bytes (inside JSON, placeholders and characters)."""
+
+        def chunk(delta, finish=None, usage=None):
+            c = {"id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1700000000,
+                 "model": req["model"], "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                                                      "finish_reason": finish}]}
+            if usage is not None:
+                c["choices"] = []
+                c["usage"] = usage
+            return f"data: {json.dumps(c)}\n\n".encode()
+
+        sse = chunk({"role": "assistant", "content": ""})
+        i, n = 0, 1
+        while i < len(text):
+            sse += chunk({"content": text[i:i + n]})
+            i, n = i + n, n % 4 + 1
+        sse += chunk({}, "stop")
+        if (req.get("stream_options") or {}).get("include_usage"):
+            sse += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21})
+        sse += b"data: [DONE]\n\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        at, size = 0, 1
+        while at < len(sse):
+            piece = sse[at:at + size]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.flush()
+            at, size = at + size, size * 3 % 97 + 1
+        self.wfile.write(b"0\r\n\r\n")
 
     def reply(self, status, obj):
         data = json.dumps(obj).encode()

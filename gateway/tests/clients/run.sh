@@ -3,8 +3,9 @@
 # the official `openai` Python package, the official `openai` npm package and curl, each
 # used as documented with only the base URL (and the key) changed. Each checks that the
 # answer parses, carries metadata.dsa_compliance, and that the certificate URL serves a
-# certificate that verifies with the gateway's published key; the mock checks that the
-# planted value never reached it.
+# certificate that verifies with the gateway's published key; the two SDKs do it again with
+# `stream: true` (the mock streams the answer cut at odd bytes) and check that the streamed
+# text equals the whole answer. The mock checks that the planted value never reached it.
 #
 # Installs the client packages on first run into gateway/tests/clients/.deps (git-ignored;
 # LUCAIRN_CLIENT_DEPS moves it). Needs cargo, python3 (with venv), node >= 18 and npm.
@@ -68,24 +69,35 @@ pids+=($!)
 wait_for "$work/mock.port" '[0-9]' || fail "the mock upstream did not start"
 mock_port="$(cat "$work/mock.port")"
 key="$("$bin" keys create --data-dir "$work/data" --tier developer --tenant clients)"
+pro_key="$("$bin" keys create --data-dir "$work/data" --tier pro --tenant clients)"
 "$bin" serve --data-dir "$work/data" --listen 127.0.0.1:0 --upstream "http://127.0.0.1:$mock_port/v1" \
     >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
 wait_for "$work/serve.out" 'listening on' || { cat "$work/serve.err" >&2; fail "the gateway did not start"; }
 base="$(sed -n 's/^lucairn: listening on //p' "$work/serve.out")"
 
-verify() { # NAME CERT_FILE
-    "$bin" verify "$2" --url "$base" || fail "$1: the certificate does not verify"
+verify() { # NAME CERT_FILE...
+    local name="$1"
+    shift
+    for f in "$@"; do "$bin" verify "$f" --url "$base" || fail "$name: the certificate does not verify"; done
 }
 
 step "python: $("$deps/venv/bin/python" -c 'import openai; print("openai", openai.__version__)')"
-"$deps/venv/bin/python" -W error "$here/client.py" "$base/v1" "$key" "$planted" "$work/python.cert.json"
-verify python "$work/python.cert.json"
+for tier in developer pro; do
+    k="$key"
+    [ "$tier" = pro ] && k="$pro_key"
+    "$deps/venv/bin/python" -W error "$here/client.py" "$base/v1" "$k" "$planted" "$work/py-$tier.json" "$tier"
+    verify python "$work/py-$tier.json" "$work/py-$tier.stream.json"
+done
 
 step "node: openai $(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1])).version' \
     "$deps/node/node_modules/openai/package.json")"
-(cd "$deps/node" && node client.mjs "$base/v1" "$key" "$planted" "$work/node.cert.json")
-verify node "$work/node.cert.json"
+for tier in developer pro; do
+    k="$key"
+    [ "$tier" = pro ] && k="$pro_key"
+    (cd "$deps/node" && node client.mjs "$base/v1" "$k" "$planted" "$work/node-$tier.json" "$tier")
+    verify node "$work/node-$tier.json" "$work/node-$tier.stream.json"
+done
 
 step "curl: $(curl --version | head -n1 | cut -d' ' -f1-2)"
 # As documented:
@@ -113,9 +125,9 @@ verify curl "$work/curl.cert.json"
 "$bin" verify "$(cat "$work/curl.cert.url")" --url "$base" >/dev/null || fail "curl: verify by URL"
 
 step "the upstream saw no planted value"
-[ "$(wc -l <"$work/upstream.jsonl")" -eq 3 ] || fail "expected 3 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
+[ "$(wc -l <"$work/upstream.jsonl")" -eq 9 ] || fail "expected 9 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
 if grep -q "planted" "$work/upstream.jsonl"; then fail "a planted value reached the upstream"; fi
-if grep -q "$key" "$work/upstream.jsonl"; then fail "the gateway key reached the upstream"; fi
+if grep -q -e "$key" -e "$pro_key" "$work/upstream.jsonl"; then fail "a gateway key reached the upstream"; fi
 grep -q '"authorization": "Bearer sk-test-provider"' "$work/upstream.jsonl" || fail "the provider key was not forwarded"
 
 echo "3 passed, 0 failed"
