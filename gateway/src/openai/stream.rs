@@ -13,12 +13,16 @@
 //! other string of a chunk (an error message, say) is checked whole, like the strings of
 //! a non-streamed answer.
 //!
+//! Tool-call arguments are JSON: when they are re-linked, values are put in escaped as
+//! inside a JSON string (placeholders stand inside strings), so the arguments stay valid
+//! JSON whatever the value holds, as in non-streamed answers.
+//!
 //! When a choice's `finish_reason` arrives, its texts are ended and what they held back
 //! is released, before that chunk; `data: [DONE]` ends every text. Held-back text is
 //! released in extra chunks shaped like the upstream's (same `id`, `created`, `model`):
 //! `{"choices": [{"index": i, "delta": {"content": "..."}, ...}]}`.
 
-use lucairn_core::{FindingRecord, Location, OutputMode, OutputStream};
+use lucairn_core::{FindingRecord, Location, Mapping, OutputMode, OutputStream, StreamRelinker};
 use serde_json::Value;
 
 use crate::json::Edits;
@@ -44,6 +48,43 @@ struct Text {
     stream: OutputStream,
     /// Answer records the stream's sanitizer had when it was made.
     skip: usize,
+    /// For re-linked tool-call arguments: `stream` keeps the placeholders and this puts
+    /// in the values escaped for a JSON string, so the arguments stay valid JSON.
+    relinker: Option<StreamRelinker>,
+}
+
+impl Text {
+    fn push(&mut self, text: &str) -> String {
+        let out = self.stream.push(text);
+        match &mut self.relinker {
+            Some(r) => r.push(&out),
+            None => out,
+        }
+    }
+
+    fn finish(&mut self) -> String {
+        let out = self.stream.finish();
+        match &mut self.relinker {
+            Some(r) => {
+                let mut s = r.push(&out);
+                s.push_str(&r.finish());
+                s
+            }
+            None => out,
+        }
+    }
+}
+
+/// `mapping` with every value escaped as inside a JSON string literal.
+fn json_escaped(mapping: &Mapping) -> Option<Mapping> {
+    let mut v = serde_json::to_value(mapping).ok()?;
+    for e in v.as_array_mut()? {
+        let value = e.get("value")?.as_str()?;
+        let lit = serde_json::to_string(value).ok()?;
+        let inner = lit.get(1..lit.len() - 1)?.to_string();
+        e["value"] = Value::String(inner);
+    }
+    serde_json::from_value(v).ok()
 }
 
 impl std::fmt::Debug for Text {
@@ -140,7 +181,7 @@ impl Rewriter {
     }
 
     fn end(&mut self, mut t: Text, out: &mut Vec<u8>) {
-        let tail = t.stream.finish();
+        let tail = t.finish();
         if !tail.is_empty() {
             self.chunk(&t.key, &tail, out);
         }
@@ -194,8 +235,20 @@ impl Rewriter {
             None => {
                 let message = u32::try_from(key.choice).unwrap_or(u32::MAX);
                 let at = Location::new(message, format!("message/{}", key.path));
-                let (stream, skip) = self.scope.output_stream(at, self.mode);
-                self.texts.push(Text { key: key.clone(), stream, skip });
+                let arguments = key.path.ends_with("/arguments");
+                let (stream, skip, relinker) = match self.mode {
+                    OutputMode::Relink if arguments => {
+                        let (stream, skip) = self.scope.output_stream(at, OutputMode::Keep);
+                        let escaped = json_escaped(self.scope.mapping());
+                        // Without an escaped mapping, placeholders stay (never a broken value).
+                        (stream, skip, Some(StreamRelinker::new(escaped.unwrap_or_default())))
+                    }
+                    mode => {
+                        let (stream, skip) = self.scope.output_stream(at, mode);
+                        (stream, skip, None)
+                    }
+                };
+                self.texts.push(Text { key: key.clone(), stream, skip, relinker });
                 self.texts.len() - 1
             }
         };
@@ -240,9 +293,9 @@ impl Rewriter {
                 Some(key) => {
                     let finish = finishing.contains(&key.choice);
                     let text = self.text(&key);
-                    let mut s = text.stream.push(&t.value);
+                    let mut s = text.push(&t.value);
                     if finish {
-                        s.push_str(&text.stream.finish());
+                        s.push_str(&text.finish());
                         ended.push(key);
                     }
                     if s != t.value {
@@ -469,6 +522,35 @@ mod tests {
         let (content, _, _) = client_view(&out);
         assert!(content.len() > 200, "{}", content.len());
         assert!(content.starts_with(&format!("Done: I wrote to {ph} about")), "{content}");
+    }
+
+    #[test]
+    fn relinked_arguments_stay_valid_json() {
+        let policy = lucairn_core::Policy::from_json(
+            r#"{"custom": [{"kind": "CODENAME", "words": ["Project \"Falcon\\X\""]}]}"#,
+        )
+        .expect("policy");
+        let p = Pipeline::new(Engine::new(policy).expect("engine"), Secrets::from_master(&[3; 32]));
+        let value = "Project \"Falcon\\X\"";
+        let mut s = p.request("acme");
+        let sent = s.sanitize(Location::new(0, "content"), &format!("Ship {value} today")).expect("changed");
+        let ph = sent.strip_prefix("Ship ").and_then(|r| r.strip_suffix(" today")).expect("placeholder").to_string();
+        assert!(ph.starts_with("[CODENAME_"), "{sent}");
+        let args = format!("{{\"project\": \"{ph}\", \"copy\": \"{ph}\"}}");
+        let mut up = String::new();
+        let chars: Vec<char> = args.chars().collect();
+        for piece in chars.chunks(3) {
+            let a: String = piece.iter().collect();
+            up.push_str(&chunk(serde_json::json!({"tool_calls": [{"index": 0, "function": {"arguments": a}}]}), None));
+        }
+        up.push_str(&chunk(serde_json::json!({}), Some("tool_calls")));
+        up.push_str("data: [DONE]\n\n");
+        let mut r = Rewriter::new(s, OutputMode::Relink, 64);
+        let mut out = r.push(up.as_bytes()).expect("push");
+        out.extend(r.flush());
+        let (_, got, _) = client_view(&out);
+        let v: Value = serde_json::from_str(&got).expect("the arguments are valid JSON");
+        assert_eq!(v, serde_json::json!({"project": value, "copy": value}));
     }
 
     #[test]
