@@ -9,8 +9,10 @@ fn lucairn(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn lucairn");
-    // The program may exit (a bad flag, a bad policy) before it reads its input.
-    let _ = child.stdin.take().expect("stdin").write_all(stdin);
+    // The program may exit before reading its input (a bad policy): a broken pipe is fine.
+    if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+    }
     child.wait_with_output().expect("wait")
 }
 
