@@ -24,6 +24,8 @@ pub(crate) const DEFAULT_MAX_JSON_DEPTH: usize = 64;
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
 /// Default total timeout of one upstream call (models can be slow).
 pub(crate) const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
+/// Default longest silence of a streamed upstream answer.
+pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: f64 = 120.0;
 
 /// Where the data directory and the configuration file are.
 #[derive(Debug, Args, Clone, Default)]
@@ -66,6 +68,9 @@ pub(crate) struct ServeArgs {
     /// Seconds to wait for the whole upstream answer [default: 600].
     #[arg(long, env = "LUCAIRN_UPSTREAM_TIMEOUT", value_name = "SECS")]
     pub(crate) upstream_timeout: Option<f64>,
+    /// Seconds a streamed upstream answer may stay silent before it is cut off [default: 120].
+    #[arg(long, env = "LUCAIRN_STREAM_IDLE_TIMEOUT", value_name = "SECS")]
+    pub(crate) stream_idle_timeout: Option<f64>,
     /// Let image, audio and file parts pass to the upstream unsanitised [default: false].
     #[arg(long, env = "LUCAIRN_ALLOW_MEDIA", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub(crate) allow_media: Option<bool>,
@@ -87,6 +92,7 @@ struct FileConfig {
     max_json_depth: Option<usize>,
     connect_timeout: Option<f64>,
     upstream_timeout: Option<f64>,
+    stream_idle_timeout: Option<f64>,
     allow_media: Option<bool>,
     log: Option<String>,
 }
@@ -120,6 +126,7 @@ pub(crate) struct Config {
     pub(crate) max_json_depth: usize,
     pub(crate) connect_timeout: Duration,
     pub(crate) upstream_timeout: Duration,
+    pub(crate) stream_idle_timeout: Duration,
     pub(crate) allow_media: bool,
     pub(crate) log: String,
 }
@@ -205,6 +212,10 @@ impl Config {
             upstream_timeout: seconds(
                 "upstream_timeout",
                 args.upstream_timeout.or(file.upstream_timeout).unwrap_or(DEFAULT_UPSTREAM_TIMEOUT),
+            )?,
+            stream_idle_timeout: seconds(
+                "stream_idle_timeout",
+                args.stream_idle_timeout.or(file.stream_idle_timeout).unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),
             )?,
             allow_media: args.allow_media.or(file.allow_media).unwrap_or(false),
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_string()),

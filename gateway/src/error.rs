@@ -34,12 +34,12 @@ pub(crate) enum ApiError {
     /// Content the gateway cannot sanitise (images, audio, files).
     #[error("'{param}' is {what}, which the gateway cannot sanitise; the policy does not allow it to pass")]
     UnsupportedContent { param: String, what: String },
-    /// `stream: true`.
-    #[error("stream: true is not supported yet; send stream: false")]
-    StreamingNotSupported,
     /// A header has a value the gateway does not understand.
     #[error("invalid value for header {header}: {message}")]
     InvalidHeader { header: &'static str, message: &'static str },
+    /// A re-link token that does not open for this tenant.
+    #[error("invalid relink_token: {0}")]
+    InvalidRelinkToken(String),
     /// No `Authorization: Bearer` header.
     #[error("missing API key: send 'Authorization: Bearer lcr_...'")]
     MissingApiKey,
@@ -96,8 +96,8 @@ impl ApiError {
             | InvalidType { .. }
             | InvalidValue { .. }
             | UnsupportedContent { .. }
-            | StreamingNotSupported
             | InvalidHeader { .. }
+            | InvalidRelinkToken(_)
             | MissingUpstreamKey => StatusCode::BAD_REQUEST,
             TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             MissingApiKey | InvalidApiKey | RevokedApiKey => StatusCode::UNAUTHORIZED,
@@ -122,8 +122,8 @@ impl ApiError {
             InvalidType { .. } => "invalid_type",
             InvalidValue { .. } => "invalid_value",
             UnsupportedContent { .. } => "unsupported_content",
-            StreamingNotSupported => "streaming_not_supported",
             InvalidHeader { .. } => "invalid_header",
+            InvalidRelinkToken(_) => "invalid_relink_token",
             MissingApiKey => "missing_api_key",
             InvalidApiKey => "invalid_api_key",
             RevokedApiKey => "api_key_revoked",
@@ -161,8 +161,8 @@ impl ApiError {
             Missing(p) => Some(p),
             InvalidType { param, .. } | InvalidValue { param, .. } | UnsupportedContent { param, .. } => Some(param),
             DuplicateKey { param, .. } => Some(param),
-            StreamingNotSupported => Some("stream"),
             InvalidHeader { header, .. } => Some(header),
+            InvalidRelinkToken(_) => Some("relink_token"),
             _ => None,
         }
     }

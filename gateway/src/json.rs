@@ -301,3 +301,91 @@ fn walk_strings<E>(
     }
     Ok(())
 }
+
+/// Why a JSON Pointer does not name a value of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PointerError {
+    /// Not a JSON Pointer: it neither is empty nor starts with `/`, or has a bad `~` escape.
+    Syntax,
+    /// A member or item on the way does not exist.
+    Missing,
+    /// An object on the way has this key twice, so the pointer is ambiguous.
+    Duplicate,
+    /// The document is not valid JSON.
+    Invalid,
+}
+
+/// The unescaped segments of a JSON Pointer (RFC 6901).
+fn pointer_segments(pointer: &str) -> Result<Vec<String>, PointerError> {
+    if pointer.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/').ok_or(PointerError::Syntax)?;
+    rest.split('/')
+        .map(|seg| {
+            let mut out = String::with_capacity(seg.len());
+            let mut chars = seg.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '~' => match chars.next() {
+                        Some('0') => out.push('~'),
+                        Some('1') => out.push('/'),
+                        _ => return Err(PointerError::Syntax),
+                    },
+                    c => out.push(c),
+                }
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// The value `pointer` (RFC 6901) names in the document `root`.
+pub(crate) fn resolve<'a>(root: &'a RawValue, pointer: &str) -> Result<&'a RawValue, PointerError> {
+    let mut at = root;
+    for seg in pointer_segments(pointer)? {
+        at = match node(at).map_err(|_| PointerError::Invalid)? {
+            Node::Object(fields) => {
+                let mut found = fields.iter().filter(|(k, _)| *k == seg.as_str()).map(|(_, v)| *v);
+                let v = found.next().ok_or(PointerError::Missing)?;
+                if found.next().is_some() {
+                    return Err(PointerError::Duplicate);
+                }
+                v
+            }
+            Node::Array(items) => {
+                let canonical = seg == "0" || (!seg.is_empty() && !seg.starts_with('0'));
+                let i: usize = seg.parse().ok().filter(|_| canonical).ok_or(PointerError::Missing)?;
+                items.get(i).copied().ok_or(PointerError::Missing)?
+            }
+            _ => return Err(PointerError::Missing),
+        };
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_resolve_per_rfc_6901() {
+        let src = r#"{"a": {"b/c": [10, {"m~n": "x"}], "": 1}, "d": {"k": 1, "k": 2}}"#;
+        let root = parse_document(src).expect("json");
+        let get = |p: &str| resolve(root, p).map(|v| v.get().to_string());
+        assert_eq!(get(""), Ok(src.to_string()));
+        assert_eq!(get("/a/b~1c/0"), Ok("10".into()));
+        assert_eq!(get("/a/b~1c/1/m~0n"), Ok("\"x\"".into()));
+        assert_eq!(get("/a/"), Ok("1".into()));
+        assert_eq!(get("/a/b~1c/01"), Err(PointerError::Missing));
+        assert_eq!(get("/a/b~1c/2"), Err(PointerError::Missing));
+        assert_eq!(get("/a/x"), Err(PointerError::Missing));
+        assert_eq!(get("/a/b~1c/0/z"), Err(PointerError::Missing));
+        assert_eq!(get("a"), Err(PointerError::Syntax));
+        assert_eq!(get("/a~2"), Err(PointerError::Syntax));
+        assert_eq!(get("/d/k"), Err(PointerError::Duplicate));
+        // The span of the value inside the document.
+        let v = resolve(root, "/a/b~1c/1").expect("value");
+        assert_eq!(&src[span_in(src, v).expect("span")], "{\"m~n\": \"x\"}");
+    }
+}

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod auth;
-mod certify;
 mod cli;
 mod config;
 mod error;
@@ -15,8 +14,9 @@ mod metrics;
 mod openai;
 mod pipeline;
 mod routes;
+mod secrets;
 mod server;
-mod signing;
+mod sse;
 mod store;
 mod upstream;
 mod util;

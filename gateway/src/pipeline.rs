@@ -1,47 +1,56 @@
-//! The seam between the gateway and sanitisation.
+//! How the gateway hands texts to the engine's [`Sanitizer`].
 //!
-//! The gateway sees sanitisation through two types: [`Pipeline`] (built once from the
-//! policy, shared by all requests) and [`RequestScope`] (one per request: every text of
-//! the request goes through the same scope, so one value gets one placeholder across all
-//! messages, and the scope re-links or redacts the answer). Nothing else in the gateway
-//! scans or rewrites text.
+//! [`Pipeline`] is built once (engine and secrets) and makes one [`RequestScope`] per
+//! request: a [`Sanitizer`] with the tenant's secret, so one value gets one placeholder
+//! across every text of the request and across the tenant's requests. All sanitisation,
+//! re-linking and answer scanning is the engine's; this module only finds the texts in
+//! JSON documents and names their places.
 //!
-//! This implementation keeps its mapping in memory for the request: placeholders are
-//! numbered per kind in order of appearance (`[EMAIL_ADDRESS_1]`), equal values share one,
-//! re-linking replaces exact placeholders, and personal data found in an answer is
-//! replaced by `[KIND]`.
+//! # Locations
+//!
+//! The gateway addresses texts by JSON Pointer (RFC 6901). Certificates name them by
+//! [`Location`] `{message, field}`:
+//!
+//! - a text inside `/messages/N` of a request (or `/choices/N` of an answer) has
+//!   `message: N` and the rest of the pointer without its leading `/` as `field`:
+//!   `/messages/2/content/1/text` becomes `{2, "content/1/text"}`;
+//! - any other text has `message: 0` and the whole pointer, with its leading `/`, as
+//!   `field`: `/tools/0/function/description` becomes `{0, "/tools/0/function/description"}`;
+//! - a string inside a JSON text (tool-call arguments) adds `#` and its pointer inside
+//!   that text: `{4, "tool_calls/0/function/arguments#/to"}`.
+//!
+//! Pointers name object keys, and keys can be personal data themselves: personal data in
+//! a field path is replaced by `[KIND]` before it is recorded, so certificates never hold
+//! a value.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use lucairn_core::{Engine, Finding, Kind};
+use lucairn_core::{Engine, FindingRecord, Location, Mapping, OutputMode, OutputStream, Sanitized, Sanitizer};
 
 use crate::json::{self, Edits};
 use crate::openai::chat::{TextField, TextKind};
-
-/// The version quoted in certificates.
-pub(crate) const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Sanitisation failed; the request must not be forwarded.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum SanitizeError {
-    #[error("a text could not be sanitised")]
-    Failed,
-}
+use crate::secrets::Secrets;
 
 /// Sanitisation for the whole server.
 #[derive(Debug, Clone)]
 pub(crate) struct Pipeline {
     engine: Engine,
+    secrets: Secrets,
 }
 
 impl Pipeline {
-    pub(crate) fn new(engine: Engine) -> Pipeline {
-        Pipeline { engine }
+    pub(crate) fn new(engine: Engine, secrets: Secrets) -> Pipeline {
+        Pipeline { engine, secrets }
     }
 
     /// The detection engine.
     pub(crate) fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The secrets derived from the master secret.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// Digest of the policy, as certificates quote it.
@@ -51,185 +60,238 @@ impl Pipeline {
 
     /// A scope for one request of `tenant`.
     pub(crate) fn request(&self, tenant: &str) -> RequestScope {
-        let _ = tenant;
-        RequestScope {
-            engine: self.engine.clone(),
-            scratch: Vec::new(),
-            by_value: HashMap::new(),
-            originals: HashMap::new(),
-            next: HashMap::new(),
-            request_counts: BTreeMap::new(),
-            answer_counts: BTreeMap::new(),
-        }
+        RequestScope { san: Sanitizer::with_secret(&self.engine, &self.secrets.tenant_secret(tenant)) }
+    }
+}
+
+/// The [`Location`] of the text at `pointer` in a document whose list of messages (or
+/// choices) is the top-level member `list` (`""`: a document without one). See
+/// [Locations](self#locations).
+pub(crate) fn location(pointer: &str, list: &str) -> Location {
+    if list.is_empty() {
+        return Location::new(0, pointer);
+    }
+    let inside =
+        pointer.strip_prefix('/').and_then(|p| p.strip_prefix(list)).and_then(|p| p.strip_prefix('/')).and_then(|p| {
+            let (n, rest) = p.split_once('/').unwrap_or((p, ""));
+            let canonical = !n.is_empty() && (n == "0" || !n.starts_with('0'));
+            n.parse::<u32>().ok().filter(|_| canonical).map(|n| (n, rest))
+        });
+    match inside {
+        Some((n, rest)) => Location::new(n, rest),
+        None => Location::new(0, pointer),
     }
 }
 
 /// Sanitisation state of one request.
 #[derive(Debug)]
 pub(crate) struct RequestScope {
-    engine: Engine,
-    scratch: Vec<Finding>,
-    by_value: HashMap<(Kind, String), String>,
-    originals: HashMap<String, String>,
-    next: HashMap<Kind, u32>,
-    request_counts: BTreeMap<String, u64>,
-    answer_counts: BTreeMap<String, u64>,
+    san: Sanitizer,
 }
 
 impl RequestScope {
-    /// Sanitises one text of the request found at `pointer`. `Ok(None)`: unchanged.
-    pub(crate) fn sanitize(&mut self, pointer: &str, text: &str) -> Result<Option<String>, SanitizeError> {
-        let _ = pointer;
-        self.engine.scan_into(text, &mut self.scratch);
-        if self.scratch.is_empty() {
-            return Ok(None);
-        }
-        let mut out = String::with_capacity(text.len() + 16 * self.scratch.len());
-        let mut at = 0;
-        for f in &self.scratch {
-            let (Some(before), Some(value)) = (text.get(at..f.span.start), text.get(f.span.range())) else {
-                return Err(SanitizeError::Failed);
-            };
-            out.push_str(before);
-            let name = self.engine.kind_name(f.kind);
-            *self.request_counts.entry(name.to_string()).or_default() += 1;
-            let key = (f.kind, value.to_string());
-            let placeholder = match self.by_value.get(&key) {
-                Some(p) => p.clone(),
-                None => {
-                    let n = self.next.entry(f.kind).or_insert(0);
-                    *n += 1;
-                    let p = format!("[{name}_{n}]");
-                    self.originals.insert(p.clone(), value.to_string());
-                    self.by_value.insert(key, p.clone());
-                    p
-                }
-            };
-            out.push_str(&placeholder);
-            at = f.span.end;
-        }
-        out.push_str(text.get(at..).ok_or(SanitizeError::Failed)?);
-        Ok(Some(out))
+    /// Sanitises one text of the request. `None`: unchanged.
+    pub(crate) fn sanitize(&mut self, at: Location, text: &str) -> Option<String> {
+        let at = self.redacted(at);
+        let out = self.san.sanitize(at, text);
+        (out != text).then_some(out)
     }
 
-    /// Checks one text of the answer: personal data the model produced is redacted, and
-    /// with `relink` this request's placeholders become the original values again.
-    /// `None`: unchanged.
-    pub(crate) fn answer(&mut self, pointer: &str, text: &str, relink: bool) -> Option<String> {
-        let _ = pointer;
-        self.engine.scan_into(text, &mut self.scratch);
-        for f in &self.scratch {
-            *self.answer_counts.entry(self.engine.kind_name(f.kind).to_string()).or_default() += 1;
-        }
-        let redacted = if self.scratch.is_empty() { None } else { Some(self.engine.redact_with(text, &self.scratch)) };
-        if !relink {
-            return redacted;
-        }
-        let base = redacted.as_deref().unwrap_or(text);
-        match self.relink(base) {
-            Some(r) => Some(r),
-            None => redacted,
-        }
+    /// Checks one text of the answer: this request's placeholders are re-linked or kept
+    /// (`mode`), personal data the model produced itself is replaced. `None`: unchanged.
+    pub(crate) fn answer(&mut self, at: Location, text: &str, mode: OutputMode) -> Option<String> {
+        let at = self.redacted(at);
+        let out = self.san.scan_output(at, text, mode);
+        (out != text).then_some(out)
     }
 
-    fn relink(&self, text: &str) -> Option<String> {
-        if self.originals.is_empty() {
-            return None;
+    /// `at` with personal data in its field path replaced by `[KIND]`: paths name object
+    /// keys, and keys are data too (`{"ana@example.org": true}`, metadata keys), but
+    /// certificates must not hold any value.
+    fn redacted(&self, mut at: Location) -> Location {
+        let engine = self.san.engine();
+        if !engine.scan(&at.field).is_empty() {
+            at.field = engine.redact(&at.field);
         }
-        let mut out = String::new();
-        let mut at = 0;
-        let mut changed = false;
-        let mut i = 0;
-        while let Some(off) = text[i..].find('[') {
-            let open = i + off;
-            let close = match text[open..].find(']') {
-                Some(c) if c <= 80 => open + c + 1,
-                _ => {
-                    i = open + 1;
-                    continue;
-                }
-            };
-            match self.originals.get(&text[open..close]) {
-                Some(v) => {
-                    out.push_str(&text[at..open]);
-                    out.push_str(v);
-                    at = close;
-                    changed = true;
-                    i = close;
-                }
-                None => i = open + 1,
-            }
-        }
-        if !changed {
-            return None;
-        }
-        out.push_str(&text[at..]);
-        Some(out)
+        at
     }
 
-    /// Findings per kind in the request.
-    pub(crate) fn request_counts(&self) -> &BTreeMap<String, u64> {
-        &self.request_counts
+    /// Values replaced in the request, per kind.
+    pub(crate) fn request_counts(&self) -> BTreeMap<String, u64> {
+        counts(self.san.findings())
     }
 
-    /// Findings per kind the model produced itself.
-    pub(crate) fn answer_counts(&self) -> &BTreeMap<String, u64> {
-        &self.answer_counts
+    /// Values replaced in the answer, per kind.
+    pub(crate) fn answer_counts(&self) -> BTreeMap<String, u64> {
+        counts(self.san.output_findings())
+    }
+
+    /// A stream scanning one streamed answer text at `at` against this request's mapping,
+    /// and the number of answer records the scope holds now (the stream's sanitizer
+    /// starts as a copy of the scope's, so its records after that many are its own).
+    pub(crate) fn output_stream(&self, at: Location, mode: OutputMode) -> (OutputStream, usize) {
+        let at = self.redacted(at);
+        (OutputStream::new(self.san.clone(), at, mode), self.san.output_findings().len())
+    }
+
+    /// Records of the values replaced in the request.
+    pub(crate) fn findings(&self) -> &[FindingRecord] {
+        self.san.findings()
+    }
+
+    /// Records of the values replaced in answers by [`answer`](RequestScope::answer).
+    pub(crate) fn output_findings(&self) -> &[FindingRecord] {
+        self.san.output_findings()
+    }
+
+    /// The placeholders given out so far.
+    pub(crate) fn mapping(&self) -> &Mapping {
+        self.san.mapping()
+    }
+
+    /// The mapping and every record, for the certificate.
+    pub(crate) fn finish(self) -> Sanitized {
+        self.san.finish()
     }
 }
 
-/// Sanitises every text of a request and returns the body to forward (`src` with the
-/// sanitised string literals spliced in).
-pub(crate) fn sanitize_request(
-    scope: &mut RequestScope,
-    src: &str,
-    texts: &[TextField<'_>],
-    max_depth: usize,
-) -> Result<String, SanitizeError> {
-    let mut edits = Edits::default();
-    for t in texts {
-        let new = match t.kind {
-            TextKind::Plain => scope.sanitize(&t.pointer, &t.value)?,
-            TextKind::Json => {
-                let mut f = |inner: &str, s: &str| {
-                    let mut p = t.pointer.clone();
-                    p.push('#');
-                    p.push_str(inner);
-                    scope.sanitize(&p, s)
-                };
-                match json::map_strings(&t.value, max_depth, &mut f) {
-                    Ok(r) => r?,
-                    // Not JSON: sanitise it as text.
-                    Err(()) => scope.sanitize(&t.pointer, &t.value)?,
-                }
-            }
-        };
-        if let Some(new) = new {
-            edits.string(t.range.clone(), &new);
-        }
+pub(crate) fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for r in records {
+        *m.entry(r.kind.clone()).or_insert(0) += 1;
     }
-    Ok(edits.apply(src))
+    m
 }
 
-/// Checks one answer text of `kind` (JSON-aware for tool-call arguments).
-pub(crate) fn answer_text(
+/// Sanitises one text at `pointer`; a [`TextKind::Json`] text has its string values
+/// and keys sanitised and stays valid JSON (text that is not JSON is sanitised as plain
+/// text). `list` names the document's message list (see [`location`]). `None`: unchanged.
+pub(crate) fn sanitize_text(
     scope: &mut RequestScope,
     pointer: &str,
     text: &str,
     kind: TextKind,
-    relink: bool,
+    list: &str,
     max_depth: usize,
 ) -> Option<String> {
     if kind == TextKind::Json {
         let mut f = |inner: &str, s: &str| -> Result<Option<String>, ()> {
-            let mut p = pointer.to_string();
-            p.push('#');
-            p.push_str(inner);
-            Ok(scope.answer(&p, s, relink))
+            Ok(scope.sanitize(location(&format!("{pointer}#{inner}"), list), s))
         };
         if let Ok(Ok(r)) = json::map_strings(text, max_depth, &mut f) {
             return r;
         }
     }
-    scope.answer(pointer, text, relink)
+    scope.sanitize(location(pointer, list), text)
+}
+
+/// Sanitises every text of a chat request and returns the body to forward (`src` with
+/// the sanitised string literals spliced in).
+pub(crate) fn sanitize_request(
+    scope: &mut RequestScope,
+    src: &str,
+    texts: &[TextField<'_>],
+    max_depth: usize,
+) -> String {
+    let mut edits = Edits::default();
+    for t in texts {
+        if let Some(new) = sanitize_text(scope, &t.pointer, &t.value, t.kind, "messages", max_depth) {
+            edits.string(t.range.clone(), &new);
+        }
+    }
+    edits.apply(src)
+}
+
+/// Checks one answer text at `pointer` (JSON-aware for [`TextKind::Json`]). `None`:
+/// unchanged.
+pub(crate) fn answer_text(
+    scope: &mut RequestScope,
+    pointer: &str,
+    text: &str,
+    kind: TextKind,
+    mode: OutputMode,
+    max_depth: usize,
+) -> Option<String> {
+    if kind == TextKind::Json {
+        let mut f = |inner: &str, s: &str| -> Result<Option<String>, ()> {
+            Ok(scope.answer(location(&format!("{pointer}#{inner}"), "choices"), s, mode))
+        };
+        if let Ok(Ok(r)) = json::map_strings(text, max_depth, &mut f) {
+            return r;
+        }
+    }
+    scope.answer(location(pointer, "choices"), text, mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_map_to_locations() {
+        let t = |p: &str, list: &str| {
+            let l = location(p, list);
+            (l.message, l.field)
+        };
+        assert_eq!(t("/messages/2/content/1/text", "messages"), (2, "content/1/text".into()));
+        assert_eq!(t("/messages/0/content", "messages"), (0, "content".into()));
+        assert_eq!(
+            t("/messages/4/tool_calls/0/function/arguments#/cc/1", "messages"),
+            (4, "tool_calls/0/function/arguments#/cc/1".into())
+        );
+        assert_eq!(t("/choices/1/message/content", "choices"), (1, "message/content".into()));
+        assert_eq!(t("/tools/0/function/description", "messages"), (0, "/tools/0/function/description".into()));
+        assert_eq!(t("/messages/01/content", "messages"), (0, "/messages/01/content".into()));
+        assert_eq!(t("/messagesX/1/content", "messages"), (0, "/messagesX/1/content".into()));
+        assert_eq!(t("/error/message", "choices"), (0, "/error/message".into()));
+        assert_eq!(t("", "choices"), (0, String::new()));
+        assert_eq!(t("//0/a", ""), (0, "//0/a".into()));
+        assert_eq!(t("/messages/1/a", ""), (0, "/messages/1/a".into()));
+    }
+
+    #[test]
+    fn one_value_one_placeholder_across_texts_and_tenants_keep_theirs() {
+        let p = Pipeline::new(Engine::default(), Secrets::from_master(&[1; 32]));
+        let mut a = p.request("acme");
+        let x = a.sanitize(location("/messages/0/content", "messages"), "mail ana@example.org").expect("changed");
+        let y = a.sanitize(location("/messages/1/content", "messages"), "ANA@example.org?").expect("changed");
+        let ph = x.strip_prefix("mail ").expect("prefix");
+        assert_eq!(y, format!("{ph}?"));
+        assert!(a.sanitize(location("/messages/2/content", "messages"), "nothing here").is_none());
+        // The same tenant gets the same placeholder in the next request; another does not.
+        let again = p.request("acme").sanitize(Location::new(0, "content"), "ana@example.org");
+        assert_eq!(again.as_deref(), Some(ph));
+        let other = p.request("globex").sanitize(Location::new(0, "content"), "ana@example.org");
+        assert_ne!(other.as_deref(), Some(ph));
+        assert_eq!(a.request_counts()["EMAIL_ADDRESS"], 2);
+        // Keys are data too: the path recorded for a value under a key names no value.
+        let args = r#"{"ana@example.org": "bo@example.net"}"#;
+        let p2 = "/messages/3/tool_calls/0/function/arguments";
+        let out = sanitize_text(&mut a, p2, args, TextKind::Json, "messages", 64).expect("changed");
+        assert!(!out.contains("example"), "{out}");
+        let done = a.finish();
+        let fields: Vec<&str> = done.findings.iter().map(|r| r.location.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "content",
+                "content",
+                "tool_calls/0/function/arguments#/[EMAIL_ADDRESS]",
+                "tool_calls/0/function/arguments#/[EMAIL_ADDRESS]"
+            ]
+        );
+    }
+
+    #[test]
+    fn json_texts_stay_json() {
+        let p = Pipeline::new(Engine::default(), Secrets::from_master(&[1; 32]));
+        let mut s = p.request("acme");
+        let args = r#"{"to": "ana@example.org", "n": 1}"#;
+        let out =
+            sanitize_text(&mut s, "/messages/1/tool_calls/0/function/arguments", args, TextKind::Json, "messages", 64)
+                .expect("changed");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert!(v["to"].as_str().is_some_and(|t| t.starts_with("[EMAIL_ADDRESS_")));
+        assert_eq!(v["n"], 1);
+    }
 }

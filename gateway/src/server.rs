@@ -10,6 +10,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
+use lucairn_core::SigningKey;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -17,7 +18,6 @@ use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::routes;
-use crate::signing::SigningKey;
 use crate::store::Store;
 use crate::upstream::Upstream;
 

@@ -243,11 +243,13 @@ impl Store {
         Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
-    /// Digest of the newest certificate: the head of the chain.
-    pub(crate) fn last_certificate_digest(&self) -> Result<Option<String>, StoreError> {
+    /// Digest of the newest certificate of `tenant`: the head of its chain.
+    pub(crate) fn last_certificate_digest(&self, tenant: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()?
-            .query_row("SELECT digest FROM certificates ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+            .query_row("SELECT digest FROM certificates WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1", [tenant], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 }

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -41,6 +42,25 @@ pub(crate) struct Answer {
     pub(crate) headers: HeaderMap,
     pub(crate) content_type: Option<HeaderValue>,
     pub(crate) body: Bytes,
+}
+
+/// A streamed answer (a 2xx `text/event-stream`): status and headers, the body still to
+/// be read. Dropping the body cancels the upstream request.
+#[derive(Debug)]
+pub(crate) struct StreamAnswer {
+    pub(crate) status: StatusCode,
+    /// The headers that may be passed back to the client.
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Incoming,
+}
+
+/// What the upstream answered.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    /// A whole answer (any answer to a call that did not ask for a stream, and errors).
+    Full(Answer),
+    /// A stream of server-sent events.
+    Stream(StreamAnswer),
 }
 
 /// The upstream: base URL and a pooled client.
@@ -87,14 +107,17 @@ impl Upstream {
     }
 
     /// POSTs `body` (JSON) to `base + path`, with the provider key as bearer token and
-    /// the given extra headers, and reads the whole answer.
-    pub(crate) async fn post_json(
+    /// the given extra headers, and reads the whole answer; with `stream`, a 2xx
+    /// `text/event-stream` answer is returned unread once its headers arrive (the total
+    /// timeout then bounds only the wait for the headers).
+    pub(crate) async fn post(
         &self,
         path: &str,
         provider_key: &HeaderValue,
         extra: &[(HeaderName, HeaderValue)],
         body: Bytes,
-    ) -> Result<Answer, ApiError> {
+        stream: bool,
+    ) -> Result<Reply, ApiError> {
         let uri = format!("{}{path}", self.base);
         let mut auth = HeaderValue::from_bytes(&[b"Bearer ", provider_key.as_bytes()].concat())
             .map_err(|_| ApiError::InvalidHeader { header: "x-upstream-key", message: "not a valid header value" })?;
@@ -121,10 +144,6 @@ impl Upstream {
                 ApiError::UpstreamUnreachable
             })?;
             let (parts, body) = resp.into_parts();
-            let body = Limited::new(body, MAX_ANSWER_BYTES).collect().await.map_err(|e| {
-                tracing::warn!(error = %e, "upstream answer unreadable");
-                ApiError::UpstreamInvalid("the answer could not be read in full")
-            })?;
             let mut headers = HeaderMap::new();
             for name in FORWARDED_RESPONSE_HEADERS {
                 if let Some(v) = parts.headers.get(*name) {
@@ -136,12 +155,19 @@ impl Upstream {
                     headers.insert(k.clone(), v.clone());
                 }
             }
-            Ok(Answer {
-                status: parts.status,
-                headers,
-                content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-                body: body.to_bytes(),
-            })
+            let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+            let is_sse = content_type
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
+            if stream && parts.status.is_success() && is_sse {
+                return Ok(Reply::Stream(StreamAnswer { status: parts.status, headers, body }));
+            }
+            let body = Limited::new(body, MAX_ANSWER_BYTES).collect().await.map_err(|e| {
+                tracing::warn!(error = %e, "upstream answer unreadable");
+                ApiError::UpstreamInvalid("the answer could not be read in full")
+            })?;
+            Ok(Reply::Full(Answer { status: parts.status, headers, content_type, body: body.to_bytes() }))
         };
         match tokio::time::timeout(self.total_timeout, call).await {
             Ok(r) => r,

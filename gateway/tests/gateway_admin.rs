@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::support::{Gateway, Mock, TempDir, closed_port, create_key, lucairn};
+use crate::support::{Gateway, Mock, TempDir, closed_port, create_key, lucairn, seen_text};
 
 #[test]
 fn keys_create_list_revoke() {
@@ -61,17 +61,20 @@ fn first_start_makes_one_developer_key_and_a_private_signing_key() {
     let mock = Mock::echo();
     let gw = Gateway::start(&dir, &mock.url(), &[]);
     let key = gw.first_key().expect("a key is printed on first start");
-    let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string();
+    let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi ana@example.org"}]}).to_string();
     assert_eq!(gw.chat(&key, &body).status, 200);
+    let placeholder = seen_text(&mock.last());
     let key_id = gw.request("GET", "/v1/certificates/keys", &[], b"").json()["keys"][0]["key_id"].clone();
     assert_eq!(gw.terminate().code(), Some(0));
 
-    let seed = dir.path().join("signing.key");
-    assert_eq!(std::fs::read(&seed).expect("signing key").len(), 32);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&seed).expect("meta").permissions().mode() & 0o777, 0o600);
+    for file in ["signing.key", "master.key"] {
+        let path = dir.path().join(file);
+        assert_eq!(std::fs::read(&path).expect("key file").len(), 32, "{file}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600, "{file}");
+        }
     }
     let o = lucairn(&["keys", "list", "--data-dir", dir.str(), "--format", "json"], &[]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -82,6 +85,9 @@ fn first_start_makes_one_developer_key_and_a_private_signing_key() {
     assert_eq!(gw.first_key(), None);
     assert_eq!(gw.request("GET", "/v1/certificates/keys", &[], b"").json()["keys"][0]["key_id"], key_id);
     assert_eq!(gw.chat(&key, &body).status, 200);
+    // The master secret is kept: the tenant's placeholders stay the same across restarts.
+    assert_eq!(seen_text(&mock.last()), placeholder);
+    assert!(placeholder.starts_with("hi [EMAIL_ADDRESS_"), "{placeholder}");
 }
 
 #[test]
@@ -110,7 +116,8 @@ fn configuration_precedence_flags_env_file_defaults() {
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 200, "{}", r.text());
     let url = r.json()["metadata"]["dsa_compliance"]["certificate_url"].as_str().expect("url").to_string();
-    assert!(url.starts_with("https://gw.example/v1/certificates/cert_"), "{url}");
+    let base = "https://gw.example/v1/certificates/";
+    assert!(url.starts_with(base) && url.len() == base.len() + 32, "{url}");
     drop(gw);
     // A flag beats the environment.
     let gw = Gateway::start_with_env(

@@ -185,7 +185,6 @@ fn bad_inputs_answer_openai_errors_and_forward_nothing() {
         ("metadata value not a string", with(json!({"metadata": {"k": 1}})), 400, "invalid_type"),
         ("logprobs", with(json!({"logprobs": true})), 400, "unsupported_content"),
         ("audio answers", with(json!({"modalities": ["text", "audio"]})), 400, "unsupported_content"),
-        ("stream true", with(json!({"stream": true})), 400, "streaming_not_supported"),
         (
             "duplicate key",
             "{\"model\": \"m\", \"model\": \"n\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}".into(),
@@ -338,6 +337,7 @@ fn upstream_answers_that_cannot_be_checked_are_502() {
         content_type: "text/html",
         body: b"<html>anna@example.org</html>".to_vec(),
         delay: Duration::ZERO,
+        stream: None,
     }));
     let key = create_key(dir.str(), "developer", "acme");
     let gw = Gateway::start(&dir, &mock.url(), &[]);

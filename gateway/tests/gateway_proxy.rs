@@ -3,7 +3,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::support::{
-    Gateway, Mock, PROVIDER_KEY, Recorded, Reply, TempDir, all_strings, completion, create_key, lucairn,
+    Gateway, Mock, PROVIDER_KEY, Recorded, Reply, TempDir, all_strings, completion, create_key, lucairn, unnumbered,
 };
 
 /// A request with a distinct e-mail address planted in every field the provider sees.
@@ -158,7 +158,11 @@ fn developer_tier_gets_placeholders_and_model_pii_redacted() {
     assert_eq!(r.status, 200, "{}", r.text());
     let v = r.json();
     let content = v["choices"][0]["message"]["content"].as_str().expect("content");
-    assert!(content.starts_with("mail [EMAIL_ADDRESS_1] / I also know "), "{content}");
+    assert_eq!(unnumbered(content), "mail [EMAIL_ADDRESS_#] / I also know [EMAIL_ADDRESS_#]");
+    // The model's own value gets a placeholder of its own, not the request's.
+    let sent = crate::support::seen_text(&mock.last());
+    assert!(content.starts_with(&format!("{sent} / I also know ")), "{content}");
+    assert!(!content.ends_with(&format!("know {}", sent.trim_start_matches("mail "))), "{content}");
     assert!(!content.contains("anna@example.org") && !content.contains("boss@corp.example"), "{content}");
     // The rest of the completion is untouched.
     assert_eq!(v["id"], "chatcmpl-test");
@@ -197,7 +201,9 @@ fn pro_tier_gets_original_values_back() {
 
     // Per request, re-linking can be switched off.
     let r = gw.chat_with(&key, &body, &[("X-Lucairn-Relink", "off")]);
-    assert_eq!(r.json()["choices"][0]["message"]["content"], "Reply to [EMAIL_ADDRESS_1]");
+    let sent = crate::support::seen_text(&mock.last());
+    assert!(unnumbered(&sent) == "[EMAIL_ADDRESS_#]", "{sent}");
+    assert_eq!(r.json()["choices"][0]["message"]["content"], format!("Reply to {sent}"));
 }
 
 #[test]
@@ -229,7 +235,29 @@ fn answers_carry_a_certificate_that_verifies() {
     assert_eq!(c.status, 200);
     let cert = c.json();
     assert_eq!(cert["id"], id);
-    assert_eq!(cert["findings"], json!({"EMAIL_ADDRESS": 3}));
+    assert_eq!(cert["version"], 1);
+    assert_eq!(cert["counts"], json!({"EMAIL_ADDRESS": 3}));
+    let records = cert["findings"].as_array().expect("findings");
+    let places: Vec<(u64, &str, u64, u64)> = records
+        .iter()
+        .map(|r| {
+            let l = &r["location"];
+            (
+                l["message"].as_u64().expect("message"),
+                l["field"].as_str().expect("field"),
+                r["start"].as_u64().expect("start"),
+                r["end"].as_u64().expect("end"),
+            )
+        })
+        .collect();
+    assert_eq!(places, [(0, "content", 0, 13), (1, "content", 0, 13), (1, "content", 18, 31)]);
+    // One value, one placeholder and one digest, wherever it appears.
+    assert_eq!(records[0]["placeholder"], records[2]["placeholder"]);
+    assert_eq!(records[0]["value_digest"], records[2]["value_digest"]);
+    assert_ne!(records[0]["value_digest"], records[1]["value_digest"]);
+    assert_eq!(cert["output_findings"], json!([]));
+    assert_eq!(cert["issuer"], format!("http://127.0.0.1:{}", gw.port));
+    assert!(cert["response_digest"].as_str().is_some_and(|d| d.len() == 64));
     assert_eq!(cert["request_digest"], blake3::hash(&mock.last().body).to_hex().to_string());
     assert!(!c.text().contains("example.org"), "the certificate holds a raw value");
 
@@ -244,7 +272,7 @@ fn answers_carry_a_certificate_that_verifies() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // A changed certificate does not verify.
-    let tampered = c.text().replace("\"EMAIL_ADDRESS\":3", "\"EMAIL_ADDRESS\":2");
+    let tampered = c.text().replace("\"start\":18", "\"start\":17");
     assert_ne!(tampered, c.text());
     std::fs::write(&file, tampered).expect("write");
     let o = lucairn(&["verify", file.to_str().expect("path"), "--url", &base], &[]);
@@ -256,6 +284,17 @@ fn answers_carry_a_certificate_that_verifies() {
     let id2 = r2.json()["metadata"]["dsa_compliance"]["certificate_id"].as_str().expect("id").to_string();
     let c2 = gw.request("GET", &format!("/v1/certificates/{id2}"), &[], b"").json();
     assert_eq!(c2["previous"], blake3::hash(&c.body).to_hex().to_string());
+    // `lucairn verify` checks several certificates as a chain, oldest first.
+    let (f1, f2) = (dir.path().join("c1.json"), dir.path().join("c2.json"));
+    std::fs::write(&f1, &c.body).expect("write");
+    std::fs::write(&f2, c2.to_string()).expect("write");
+    let (f1, f2) = (f1.to_str().expect("path"), f2.to_str().expect("path"));
+    let o = lucairn(&["verify", f1, f2, "--url", &base], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("form an unbroken chain"));
+    let o = lucairn(&["verify", f2, f1, "--url", &base], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("chain broken"), "{}", String::from_utf8_lossy(&o.stderr));
 
     // Keys, HTML view, unknown id.
     let keys = gw.request("GET", "/v1/certificates/keys", &[], b"").json();
@@ -280,7 +319,7 @@ fn upstream_metadata_cannot_spoof_the_certificate() {
     let r = gw.chat(&key, &json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string());
     let v = r.json();
     let id = v["metadata"]["dsa_compliance"]["certificate_id"].as_str().expect("id");
-    assert!(id.starts_with("cert_"), "{v}");
+    assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
     assert_eq!(v["metadata"]["other"], "x");
 }
 
@@ -300,7 +339,10 @@ fn pretty_printed_answers_keep_their_layout() {
     assert!(text.starts_with("\n  {\n  \"choices\": [\n    {\n"), "{text}");
     assert!(text.ends_with("}\n"), "{text}");
     let v = r.json();
-    assert_eq!(v["choices"][0]["message"]["content"], "write to [EMAIL_ADDRESS]");
+    assert_eq!(
+        unnumbered(v["choices"][0]["message"]["content"].as_str().expect("content")),
+        "write to [EMAIL_ADDRESS_#]"
+    );
     assert!(v["metadata"]["dsa_compliance"]["certificate_id"].is_string());
 }
 
@@ -320,7 +362,7 @@ fn upstream_errors_keep_their_status_and_are_scanned() {
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 400);
     let v = r.json();
-    assert_eq!(v["error"]["message"], "bad input near [EMAIL_ADDRESS]");
+    assert_eq!(unnumbered(v["error"]["message"].as_str().expect("message")), "bad input near [EMAIL_ADDRESS_#]");
     assert_eq!(v["error"]["code"], "bad");
     assert!(r.header("x-lucairn-certificate").is_some());
 
@@ -329,10 +371,11 @@ fn upstream_errors_keep_their_status_and_are_scanned() {
         content_type: "text/plain",
         body: b"overloaded, ask ops@corp.example".to_vec(),
         delay: std::time::Duration::ZERO,
+        stream: None,
     }));
     let r = gw.chat(&key, &body);
     assert_eq!(r.status, 503);
-    assert_eq!(r.text(), "overloaded, ask [EMAIL_ADDRESS]");
+    assert_eq!(unnumbered(&r.text()), "overloaded, ask [EMAIL_ADDRESS_#]");
     assert_eq!(r.header("content-type"), Some("text/plain"));
 }
 
@@ -399,4 +442,147 @@ fn concurrent_requests_form_one_unbroken_chain() {
     let linked: std::collections::HashSet<String> = previous.into_iter().flatten().collect();
     assert_eq!(linked.len(), 39, "no two certificates share a predecessor");
     assert!(linked.is_subset(&digests), "every link points at a stored certificate");
+}
+
+#[test]
+fn placeholders_are_stable_per_tenant_and_differ_between_tenants() {
+    let dir = TempDir::new("tenants");
+    let mock = Mock::echo();
+    let acme = create_key(dir.str(), "developer", "acme");
+    let acme2 = create_key(dir.str(), "pro", "acme");
+    let globex = create_key(dir.str(), "developer", "globex");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let seen = |key: &str, text: &str| {
+        let body = json!({"model": "m", "messages": [{"role": "user", "content": text}]}).to_string();
+        let r = gw.chat_with(key, &body, &[("X-Lucairn-Relink", "off")]);
+        assert_eq!(r.status, 200, "{}", r.text());
+        crate::support::seen_text(&mock.last())
+    };
+    let first = seen(&acme, "ana@example.org");
+    assert_eq!(unnumbered(&first), "[EMAIL_ADDRESS_#]");
+    // Later requests of the tenant, with any of its keys, in any spelling, get the same one,
+    // so multi-turn conversations and prompt caches stay consistent.
+    assert_eq!(
+        seen(&acme, "bo@example.net then Ana@Example.org"),
+        format!("{} then {first}", seen(&acme, "bo@example.net"))
+    );
+    assert_eq!(seen(&acme2, "ana@example.org"), first);
+    assert_ne!(seen(&globex, "ana@example.org"), first);
+}
+
+/// The string a certificate record points at in `request`.
+fn text_at(request: &serde_json::Value, message: u64, field: &str) -> Option<String> {
+    let (outer, inner) = match field.split_once('#') {
+        Some((o, i)) => (o, Some(i)),
+        None => (field, None),
+    };
+    let pointer = if outer.starts_with('/') { outer.to_string() } else { format!("/messages/{message}/{outer}") };
+    let s = request.pointer(&pointer)?.as_str()?;
+    match inner {
+        None => Some(s.to_string()),
+        Some(ip) => {
+            let v: serde_json::Value = serde_json::from_str(s).ok()?;
+            Some(v.pointer(ip)?.as_str()?.to_string())
+        }
+    }
+}
+
+#[test]
+fn certificates_hold_no_personal_data() {
+    for tier in ["developer", "pro"] {
+        let dir = TempDir::new("certpii");
+        // The model echoes what it saw and adds a value of its own.
+        let mock = Mock::start(Arc::new(|r: &Recorded| {
+            let seen = crate::support::seen_text(r);
+            Reply::json(200, &completion(&format!("{seen}\nAlso cc p99@planted.example")))
+        }));
+        let key = create_key(dir.str(), tier, "acme");
+        let gw = Gateway::start(&dir, &mock.url(), &[]);
+        let (body, mut values) = planted_request();
+        values.push("p99@planted.example".into());
+        let r = gw.chat(&key, &body);
+        assert_eq!(r.status, 200, "{}", r.text());
+        if tier == "pro" {
+            // The caller gets its own values back, so the answer holds them ...
+            assert!(r.text().contains("p1@planted.example"), "{}", r.text());
+        }
+        // ... but the certificate, in JSON and as a page, holds none.
+        let url = r.json()["metadata"]["dsa_compliance"]["certificate_url"].as_str().expect("url").to_string();
+        let path = url.split_once("/v1/").map(|(_, p)| format!("/v1/{p}")).expect("path");
+        let c = gw.request("GET", &path, &[], b"");
+        let html = gw.request("GET", &path, &[("Accept", "text/html")], b"").text();
+        for text in [c.text(), html] {
+            assert!(!text.contains("planted"), "{tier}: the certificate holds a value:\n{text}");
+            for v in &values {
+                assert!(!text.contains(v.as_str()), "{tier}: {v}");
+            }
+        }
+
+        // Every record points at a planted value in the original request, by position, and
+        // its keyed digest is the tenant's digest of exactly that value.
+        let master: [u8; 32] = std::fs::read(dir.path().join("master.key")).expect("master").try_into().expect("32");
+        let tenant_secret =
+            blake3::keyed_hash(&blake3::derive_key("lucairn gateway tenant secret v1", &master), b"acme");
+        let digest_key = blake3::derive_key("lucairn 2025 value digest v1", tenant_secret.as_bytes());
+        let request: serde_json::Value = serde_json::from_str(&body).expect("json");
+        let cert = c.json();
+        let records = cert["findings"].as_array().expect("findings");
+        assert!(records.len() >= 34, "{}", records.len());
+        let mut covered = std::collections::HashSet::new();
+        for rec in records {
+            let (m, field) =
+                (rec["location"]["message"].as_u64().expect("m"), rec["location"]["field"].as_str().expect("f"));
+            let (s, e) = (rec["start"].as_u64().expect("s") as usize, rec["end"].as_u64().expect("e") as usize);
+            let value = match text_at(&request, m, field) {
+                Some(text) => text[s..e].to_string(),
+                // A key: its path names the kind instead of the value.
+                None => {
+                    assert!(field.ends_with("/[EMAIL_ADDRESS]"), "{field}");
+                    "p34@planted.example".to_string()
+                }
+            };
+            // Other detectors may find more (the engine reads the "I" of "I am" as a name).
+            assert!(values.contains(&value) || rec["kind"] != "EMAIL_ADDRESS", "{m} {field} {s}..{e}: {value:?}");
+            let want = blake3::keyed_hash(&digest_key, value.as_bytes()).to_hex().to_string();
+            assert_eq!(rec["value_digest"], want, "{value}");
+            covered.insert(value);
+        }
+        assert!(
+            values.iter().all(|v| v == "p99@planted.example" || covered.contains(v)),
+            "every planted value is recorded"
+        );
+        // The value the model produced is recorded in the answer's records.
+        let out = cert["output_findings"].as_array().expect("output findings");
+        let own = blake3::keyed_hash(&digest_key, b"p99@planted.example").to_hex().to_string();
+        assert!(out.iter().any(|r| r["value_digest"] == own), "{out:?}");
+        let emails = records.iter().filter(|r| r["kind"] == "EMAIL_ADDRESS").count();
+        assert_eq!(cert["counts"]["EMAIL_ADDRESS"].as_u64(), Some(emails as u64));
+    }
+}
+
+#[test]
+fn each_tenant_has_its_own_chain() {
+    let dir = TempDir::new("chains");
+    let mock = Mock::echo();
+    let (a, b) = (create_key(dir.str(), "developer", "acme"), create_key(dir.str(), "developer", "globex"));
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string();
+    let cert = |key: &str| {
+        let r = gw.chat(key, &body);
+        let id = r.json()["metadata"]["dsa_compliance"]["certificate_id"].as_str().expect("id").to_string();
+        gw.request("GET", &format!("/v1/certificates/{id}"), &[], b"")
+    };
+    let a1 = cert(&a);
+    let b1 = cert(&b);
+    let a2 = cert(&a);
+    assert_eq!(a1.json()["previous"], json!(null));
+    assert_eq!(b1.json()["previous"], json!(null), "globex's chain does not run through acme's");
+    assert_eq!(a2.json()["previous"], blake3::hash(&a1.body).to_hex().to_string());
+    // The chain continues after a restart.
+    drop(gw);
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let r = gw.chat(&b, &body);
+    let id = r.json()["metadata"]["dsa_compliance"]["certificate_id"].as_str().expect("id").to_string();
+    let b2 = gw.request("GET", &format!("/v1/certificates/{id}"), &[], b"").json();
+    assert_eq!(b2["previous"], blake3::hash(&b1.body).to_hex().to_string());
 }

@@ -286,6 +286,28 @@ pub struct Reply {
     pub content_type: &'static str,
     pub body: Vec<u8>,
     pub delay: Duration,
+    /// Instead of `body`: a chunked body sent piece by piece.
+    pub stream: Option<Streamed>,
+}
+
+/// A body sent in pieces (chunked transfer coding), each written and flushed on its own.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    pub pieces: Vec<Vec<u8>>,
+    /// Wait between pieces.
+    pub pause: Duration,
+    pub end: StreamEnd,
+}
+
+/// How a streamed body ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamEnd {
+    /// The last chunk, as it should.
+    Finish,
+    /// The connection is closed without the last chunk.
+    Close,
+    /// Nothing more is sent for this long, then the connection is closed.
+    Stall(Duration),
 }
 
 impl Reply {
@@ -295,6 +317,18 @@ impl Reply {
             content_type: "application/json",
             body: serde_json::to_vec(v).expect("json"),
             delay: Duration::ZERO,
+            stream: None,
+        }
+    }
+
+    /// A `text/event-stream` answer sent in `pieces`.
+    pub fn sse(pieces: Vec<Vec<u8>>, pause: Duration, end: StreamEnd) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "text/event-stream",
+            body: Vec::new(),
+            delay: Duration::ZERO,
+            stream: Some(Streamed { pieces, pause, end }),
         }
     }
 }
@@ -305,6 +339,8 @@ type Handler = Arc<dyn Fn(&Recorded) -> Reply + Send + Sync>;
 pub struct Mock {
     pub port: u16,
     pub received: Arc<Mutex<Vec<Recorded>>>,
+    /// Streamed answers whose client (the gateway) went away before the end.
+    pub aborted: Arc<AtomicUsize>,
     handler: Arc<Mutex<Handler>>,
 }
 
@@ -353,16 +389,17 @@ impl Mock {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock");
         let port = listener.local_addr().expect("addr").port();
         let received = Arc::new(Mutex::new(Vec::new()));
+        let aborted = Arc::new(AtomicUsize::new(0));
         let handler = Arc::new(Mutex::new(handler));
-        let (rec, h) = (received.clone(), handler.clone());
+        let (rec, h, ab) = (received.clone(), handler.clone(), aborted.clone());
         thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (rec, h) = (rec.clone(), h.clone());
-                thread::spawn(move || serve_conn(conn, &rec, &h));
+                let (rec, h, ab) = (rec.clone(), h.clone(), ab.clone());
+                thread::spawn(move || serve_conn(conn, &rec, &h, &ab));
             }
         });
-        Mock { port, received, handler }
+        Mock { port, received, aborted, handler }
     }
 
     pub fn url(&self) -> String {
@@ -386,7 +423,7 @@ impl Mock {
     }
 }
 
-fn serve_conn(conn: TcpStream, rec: &Mutex<Vec<Recorded>>, handler: &Mutex<Handler>) {
+fn serve_conn(conn: TcpStream, rec: &Mutex<Vec<Recorded>>, handler: &Mutex<Handler>, aborted: &AtomicUsize) {
     let mut reader = BufReader::new(conn.try_clone().expect("clone"));
     let mut conn = conn;
     loop {
@@ -423,6 +460,40 @@ fn serve_conn(conn: TcpStream, rec: &Mutex<Vec<Recorded>>, handler: &Mutex<Handl
         let reply = h(&r);
         if !reply.delay.is_zero() {
             thread::sleep(reply.delay);
+        }
+        if let Some(st) = &reply.stream {
+            let head = format!(
+                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nTransfer-Encoding: chunked\r\nX-Request-Id: req-mock\r\n\r\n",
+                reply.status, reply.content_type
+            );
+            if conn.write_all(head.as_bytes()).and_then(|_| conn.flush()).is_err() {
+                return;
+            }
+            for p in &st.pieces {
+                let mut chunk = format!("{:x}\r\n", p.len()).into_bytes();
+                chunk.extend_from_slice(p);
+                chunk.extend_from_slice(b"\r\n");
+                if conn.write_all(&chunk).and_then(|_| conn.flush()).is_err() {
+                    aborted.fetch_add(1, Ordering::SeqCst);
+                    return;
+                }
+                if !st.pause.is_zero() {
+                    thread::sleep(st.pause);
+                }
+            }
+            match st.end {
+                StreamEnd::Finish => {
+                    if conn.write_all(b"0\r\n\r\n").is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                StreamEnd::Close => return,
+                StreamEnd::Stall(d) => {
+                    thread::sleep(d);
+                    return;
+                }
+            }
         }
         let head = format!(
             "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Request-Id: req-mock\r\n\r\n",
@@ -463,4 +534,35 @@ pub fn all_strings(v: &serde_json::Value, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// `text` with the number of every placeholder `[KIND_N]` replaced by `#`, so tests can
+/// compare texts whose placeholders are numbered from a tenant secret.
+pub fn unnumbered(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let close = after.find(']').unwrap_or(0);
+        let inner = &after[1..close.max(1)];
+        let numbered = inner.rsplit_once('_').filter(|(k, n)| {
+            !k.is_empty()
+                && k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+                && !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+        });
+        match numbered {
+            Some((k, _)) if close > 0 => {
+                out.push_str(&format!("[{k}_#]"));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

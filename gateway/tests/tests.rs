@@ -8,5 +8,9 @@ mod gateway_admin;
 mod gateway_errors;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;
+/// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.
+mod gateway_sanitize;
+/// `stream: true`: checked chunks, the closing certificate event, failures, disconnects.
+mod gateway_stream;
 /// A gateway process, a recording mock upstream, a raw HTTP client.
 mod support;

@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::auth::{self, Tier};
 use crate::config::StoreArgs;
 use crate::store::Store;
-use crate::util;
 
 #[derive(Debug, Args)]
 pub(crate) struct KeysArgs {
@@ -116,8 +115,8 @@ pub(crate) fn keys(args: &KeysArgs) -> Result<ExitCode> {
                     tier: k.tier.as_str(),
                     mode: if k.live { "live" } else { "test" },
                     relink: k.relink,
-                    created_at: util::rfc3339(k.created_at),
-                    revoked_at: k.revoked_at.map(util::rfc3339),
+                    created_at: lucairn_core::rfc3339_utc(k.created_at),
+                    revoked_at: k.revoked_at.map(lucairn_core::rfc3339_utc),
                 })
                 .collect();
             match format {

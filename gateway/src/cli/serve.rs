@@ -13,8 +13,8 @@ use crate::config::{Config, ServeArgs};
 use crate::ledger::Ledger;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
+use crate::secrets::{self, Secrets};
 use crate::server::{self, State};
-use crate::signing::SigningKey;
 use crate::store::Store;
 use crate::upstream::Upstream;
 
@@ -30,7 +30,8 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
     init_logging(&config.log)?;
     let store = Store::open(&config.data_dir)
         .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
-    let signer = SigningKey::load_or_create(&config.data_dir)?;
+    let signer = secrets::signing_key(&config.data_dir)?;
+    let secrets = Secrets::load_or_create(&config.data_dir)?;
     let policy = match &config.policy {
         None => Policy::default(),
         Some(p) => {
@@ -60,14 +61,14 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
             listen = %addr,
             upstream = upstream.base(),
             data_dir = %store.dir().display(),
-            key_id = signer.id(),
+            key_id = signer.key_id(),
             "lucairn gateway started"
         );
         let state = Arc::new(State {
             config,
             public_url,
             store,
-            pipeline: Pipeline::new(engine),
+            pipeline: Pipeline::new(engine, secrets),
             upstream,
             signer,
             metrics: Metrics::default(),

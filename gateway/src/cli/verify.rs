@@ -1,4 +1,4 @@
-//! `lucairn verify`: checks a certificate's signature offline.
+//! `lucairn verify`: checks certificates offline with the engine's verification.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -7,17 +7,19 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
+use lucairn_core::{PublicKey, verify_chain};
 use serde::Deserialize;
 
-use crate::certify::Certificate;
 use crate::config::StoreArgs;
-use crate::signing::{self, SigningKey};
-use crate::util;
+use crate::secrets;
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The certificate: a JSON file, `-` for standard input, or its http(s) URL.
-    certificate: String,
+    /// Certificates: JSON files, `-` for standard input, or their http(s) URLs. Several
+    /// are checked as one tenant's chain, oldest first: each must quote the digest of the
+    /// one before it.
+    #[arg(required = true, value_name = "CERT")]
+    certificates: Vec<String>,
     /// A public key: 64 hex characters, or a file holding them (repeatable).
     #[arg(long, value_name = "HEX|FILE")]
     key: Vec<String>,
@@ -40,10 +42,6 @@ struct Published {
     keys: Vec<PublishedKey>,
 }
 
-fn parse_key(s: &str) -> Option<[u8; 32]> {
-    util::unhex(s.trim())?.try_into().ok()
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")
 }
@@ -53,61 +51,72 @@ fn fetch(url: &str) -> Result<Vec<u8>> {
     Ok(body.to_vec())
 }
 
-pub(crate) fn verify(args: &VerifyArgs) -> Result<ExitCode> {
-    let json = if args.certificate == "-" {
+fn read(source: &str) -> Result<String> {
+    if source == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).context("cannot read standard input")?;
-        s
-    } else if args.certificate.starts_with("http://") || args.certificate.starts_with("https://") {
-        String::from_utf8(fetch(&args.certificate)?).context("the certificate is not UTF-8")?
+        Ok(s)
+    } else if source.starts_with("http://") || source.starts_with("https://") {
+        String::from_utf8(fetch(source)?).context("the certificate is not UTF-8")
     } else {
-        let p = PathBuf::from(&args.certificate);
-        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?
-    };
+        let p = PathBuf::from(source);
+        std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))
+    }
+}
 
-    let mut keys: Vec<(String, [u8; 32])> = Vec::new();
+pub(crate) fn verify(args: &VerifyArgs) -> Result<ExitCode> {
+    if args.certificates.iter().filter(|c| *c == "-").count() > 1 {
+        bail!("standard input (-) can be given once");
+    }
+    let jsons = args.certificates.iter().map(|c| read(c)).collect::<Result<Vec<String>>>()?;
+
+    let mut keys: Vec<PublicKey> = Vec::new();
     for k in &args.key {
-        let key = match parse_key(k) {
-            Some(key) => key,
-            None => {
+        let key = match PublicKey::from_hex(k) {
+            Ok(key) => key,
+            Err(_) => {
                 let text = std::fs::read_to_string(k)
                     .with_context(|| format!("--key {k:?} is neither 64 hex characters nor a readable file"))?;
-                parse_key(&text).ok_or_else(|| anyhow!("{k}: does not hold a 64-character hex public key"))?
+                PublicKey::from_hex(&text).map_err(|e| anyhow!("{k}: {e}"))?
             }
         };
-        keys.push((signing::key_id(&key), key));
+        keys.push(key);
     }
     if let Some(url) = &args.url {
         let base = url.trim_end_matches('/');
         let body = fetch(&format!("{base}/v1/certificates/keys"))?;
         let published: Published = serde_json::from_slice(&body).context("the published keys are not valid")?;
         for k in published.keys {
-            let key = parse_key(&k.public_key).ok_or_else(|| anyhow!("published key {} is malformed", k.key_id))?;
-            if signing::key_id(&key) != k.key_id {
+            let key = PublicKey::from_hex(&k.public_key)
+                .map_err(|e| anyhow!("published key {} is malformed: {e}", k.key_id))?;
+            if key.key_id() != k.key_id {
                 bail!("published key {} does not match its id", k.key_id);
             }
-            keys.push((k.key_id, key));
+            keys.push(key);
         }
     }
     if keys.is_empty() {
         let dir = args.store.data_dir()?;
-        let key = SigningKey::load_existing(&dir)?;
-        keys.push((key.id().to_string(), key.public_key()));
+        keys.push(secrets::existing_signing_key(&dir)?.public_key().clone());
     }
 
-    let mut out = std::io::stdout().lock();
-    match Certificate::verify(&json, &keys) {
-        Ok(c) => {
-            let total: u64 = c.findings.values().sum();
-            writeln!(
-                out,
-                "OK: certificate {} verifies (key {}, issued {}, {total} findings)",
-                c.id, c.key_id, c.issued_at
-            )?;
+    match verify_chain(&jsons, &keys) {
+        Ok(certs) => {
+            let mut out = std::io::stdout().lock();
+            for c in &certs {
+                let total: u64 = c.counts.values().sum();
+                writeln!(
+                    out,
+                    "OK: certificate {} verifies (key {}, issued {}, {total} findings)",
+                    c.id, c.key_id, c.issued_at
+                )?;
+            }
+            if certs.len() > 1 {
+                writeln!(out, "OK: the {} certificates form an unbroken chain", certs.len())?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            drop(out);
             eprintln!("lucairn: certificate does not verify: {e}");
             Ok(ExitCode::from(1))
         }

@@ -3,3 +3,4 @@
 pub(crate) mod chat;
 pub(crate) mod path;
 pub(crate) mod response;
+pub(crate) mod stream;

@@ -1,21 +1,70 @@
-//! `GET /v1/certificates/keys` and `GET /v1/certificates/{id}` (JSON, or HTML for
-//! browsers).
+//! Certificates: issuing them (through the ledger), `GET /v1/certificates/keys` and
+//! `GET /v1/certificates/{id}` (JSON, or HTML for browsers).
+//!
+//! Certificates are the engine's ([`lucairn_core::Certificate`], specified in
+//! `docs/certificate.md`), stored and served in their canonical JSON form.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
+use lucairn_core::{Certificate, CertificateBuilder, ENGINE_VERSION, FindingRecord, verify};
 use serde::Serialize;
 
-use crate::certify::Certificate;
 use crate::error::ApiError;
 use crate::routes::{full, json_response};
 use crate::server::{Body, State};
-use crate::util;
+
+/// Chains, signs and stores a certificate of `tenant` made at `now` (Unix seconds);
+/// returns its id and URL.
+pub(crate) async fn issue(
+    state: &Arc<State>,
+    tenant: &str,
+    cert: CertificateBuilder,
+    now: i64,
+) -> Result<(String, String), ApiError> {
+    let id = state.ledger.append(cert, tenant.to_string(), now).await.map_err(|e| {
+        tracing::error!(error = %e, "certificate not stored");
+        ApiError::Storage
+    })?;
+    state.metrics.certificate();
+    let url = format!("{}/v1/certificates/{id}", state.public_url);
+    Ok((id, url))
+}
+
+/// `metadata.dsa_compliance`.
+#[derive(Serialize)]
+struct Dsa<'a> {
+    certificate_id: &'a str,
+    certificate_url: &'a str,
+    sanitized: bool,
+    findings: &'a BTreeMap<String, u64>,
+    engine_version: &'a str,
+    policy_digest: &'a str,
+}
+
+/// The JSON of `metadata.dsa_compliance` for a certificate.
+pub(crate) fn dsa_compliance(
+    state: &State,
+    id: &str,
+    url: &str,
+    findings: &BTreeMap<String, u64>,
+) -> Result<String, ApiError> {
+    let dsa = Dsa {
+        certificate_id: id,
+        certificate_url: url,
+        sanitized: true,
+        findings,
+        engine_version: ENGINE_VERSION,
+        policy_digest: state.pipeline.policy_digest(),
+    };
+    serde_json::to_string(&dsa).map_err(|_| ApiError::Internal)
+}
 
 #[derive(Serialize)]
-struct PublicKey<'a> {
+struct PublishedKey<'a> {
     key_id: &'a str,
     algorithm: &'static str,
     public_key: String,
@@ -23,16 +72,13 @@ struct PublicKey<'a> {
 
 #[derive(Serialize)]
 struct Keys<'a> {
-    keys: Vec<PublicKey<'a>>,
+    keys: Vec<PublishedKey<'a>>,
 }
 
 pub(crate) fn keys(state: &Arc<State>) -> Result<Response<Body>, ApiError> {
+    let public = state.signer.public_key();
     let keys = Keys {
-        keys: vec![PublicKey {
-            key_id: state.signer.id(),
-            algorithm: "ed25519",
-            public_key: util::hex(&state.signer.public_key()),
-        }],
+        keys: vec![PublishedKey { key_id: public.key_id(), algorithm: "ed25519", public_key: public.to_hex() }],
     };
     Ok(json_response(StatusCode::OK, serde_json::to_vec(&keys).map_err(|_| ApiError::Internal)?))
 }
@@ -66,15 +112,14 @@ pub(crate) async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMa
     if !wants_html(headers) {
         return Ok(json_response(StatusCode::OK, json.into_bytes()));
     }
-    let keys = [(state.signer.id().to_string(), state.signer.public_key())];
-    let verified = Certificate::verify(&json, &keys);
+    let verified = verify(&json, std::slice::from_ref(state.signer.public_key()));
     let cert: Option<Certificate> = match &verified {
         Ok(c) => Some(c.clone()),
         Err(_) => serde_json::from_str(&json).ok(),
     };
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lucairn certificate</title>\
-         <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}\
+         <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}\
          table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}\
          .ok{color:#075}.bad{color:#a00}code{word-break:break-all}</style></head><body>",
     );
@@ -88,49 +133,73 @@ pub(crate) async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMa
         }
     }
     if let Some(c) = cert {
-        let total: u64 = c.findings.values().sum();
+        let total: u64 = c.counts.values().sum();
         let _ = write!(
             html,
-            "<p>Issued {} by <code>{}</code> (key <code>{}</code>). {} value{} replaced by placeholders before \
-             the request was forwarded.</p>",
+            "<p>Issued {} by <code>{}</code> (key <code>{}</code>, engine {}). {} value{} replaced by \
+             placeholders before the request was forwarded; {} value{} the model produced replaced in \
+             the answer. No value appears on this page or in the certificate: each is named by a keyed \
+             digest only its tenant can check.</p>",
             esc(&c.issued_at),
             esc(&c.issuer),
             esc(&c.key_id),
+            esc(&c.engine_version),
             total,
-            if total == 1 { " was" } else { "s were" }
+            if total == 1 { " was" } else { "s were" },
+            c.output_findings.len(),
+            if c.output_findings.len() == 1 { " that" } else { "s that" },
         );
-        let table = |title: &str, counts: &std::collections::BTreeMap<String, u64>| {
-            let mut t = format!("<h2>{}</h2>", esc(title));
-            if counts.is_empty() {
-                t.push_str("<p>None.</p>");
-            } else {
-                t.push_str("<table><tr><th>Kind</th><th>Count</th></tr>");
-                for (k, n) in counts {
-                    let _ = write!(t, "<tr><td>{}</td><td>{n}</td></tr>", esc(k));
-                }
-                t.push_str("</table>");
+        html.push_str("<h2>Sanitised, per kind</h2>");
+        if c.counts.is_empty() {
+            html.push_str("<p>None.</p>");
+        } else {
+            html.push_str("<table><tr><th>Kind</th><th>Count</th></tr>");
+            for (k, n) in &c.counts {
+                let _ = write!(html, "<tr><td>{}</td><td>{n}</td></tr>", esc(k));
             }
-            t
-        };
-        html.push_str(&table("Sanitised in the request", &c.findings));
-        html.push_str(&table("Redacted in the answer", &c.answer_findings));
+            html.push_str("</table>");
+        }
+        records(&mut html, "Replaced in the request", &c.findings, "Message");
+        records(&mut html, "Replaced in the answer", &c.output_findings, "Choice");
         let _ = write!(
             html,
             "<h2>Digests</h2><table><tr><th>Policy</th><td><code>{}</code></td></tr>\
              <tr><th>Request sent upstream</th><td><code>{}</code></td></tr>\
-             <tr><th>Upstream answer (status {})</th><td><code>{}</code></td></tr>\
+             <tr><th>Upstream answer</th><td><code>{}</code></td></tr>\
              <tr><th>Previous certificate</th><td><code>{}</code></td></tr></table>",
             esc(&c.policy_digest),
             esc(&c.request_digest),
-            c.upstream_status,
-            esc(&c.response_digest),
-            esc(c.previous.as_deref().unwrap_or("(first in chain)")),
+            esc(c.response_digest.as_deref().unwrap_or("(none)")),
+            esc(c.previous.as_deref().unwrap_or("(first of its tenant)")),
         );
     }
     html.push_str("</body></html>");
     let mut r = full(StatusCode::OK, html.into_bytes());
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     Ok(r)
+}
+
+fn records(html: &mut String, title: &str, rs: &[FindingRecord], message: &str) {
+    let _ = write!(html, "<h2>{}</h2>", esc(title));
+    if rs.is_empty() {
+        html.push_str("<p>None.</p>");
+        return;
+    }
+    let _ =
+        write!(html, "<table><tr><th>{message}</th><th>Field</th><th>Bytes</th><th>Kind</th><th>Placeholder</th></tr>");
+    for r in rs {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}&ndash;{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            r.location.message,
+            esc(&r.location.field),
+            r.start,
+            r.end,
+            esc(&r.kind),
+            esc(&r.placeholder)
+        );
+    }
+    html.push_str("</table>");
 }
 
 fn esc(s: &str) -> String {

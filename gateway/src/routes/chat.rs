@@ -8,18 +8,19 @@ use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response};
 use hyper::body::Incoming;
-use serde::Serialize;
+use lucairn_core::{CertificateBuilder, OutputMode, rfc3339_utc};
 
-use crate::certify::{self, Certificate};
 use crate::error::ApiError;
 use crate::json::Edits;
 use crate::openai::chat::{self, Limits, TextKind};
 use crate::openai::response;
-use crate::pipeline::{self, ENGINE_VERSION, RequestScope};
+use crate::pipeline::{self, RequestScope};
+use crate::routes::certificates::{dsa_compliance, issue};
+use crate::routes::chat_stream;
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
-use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS};
+use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply};
 use crate::util;
 
 /// Bodies larger than this are sanitised on the blocking pool, off the reactor.
@@ -45,33 +46,16 @@ fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiEr
     }
 }
 
-/// Validates and sanitises a request body; returns the body to forward and the scope
-/// that holds the request's mapping.
-fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope), ApiError> {
+/// Validates and sanitises a request body; returns the body to forward, the scope that
+/// holds the request's mapping, and whether the client asked for a stream.
+fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope, bool), ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::InvalidJson(format!("the request body is not UTF-8 (at byte {})", e.valid_up_to())))?;
     let limits = Limits { max_depth: state.config.max_json_depth, allow_media: state.config.allow_media };
     let req = chat::parse(text, &limits)?;
-    if req.stream {
-        return Err(ApiError::StreamingNotSupported);
-    }
     let mut scope = state.pipeline.request(tenant);
-    let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth).map_err(|e| {
-        tracing::error!(error = %e, "sanitisation failed");
-        ApiError::Sanitization
-    })?;
-    Ok((forward, scope))
-}
-
-/// `metadata.dsa_compliance`.
-#[derive(Serialize)]
-struct Dsa<'a> {
-    certificate_id: &'a str,
-    certificate_url: &'a str,
-    sanitized: bool,
-    findings: &'a std::collections::BTreeMap<String, u64>,
-    engine_version: &'a str,
-    policy_digest: &'a str,
+    let forward = pipeline::sanitize_request(&mut scope, text, &req.texts, limits.max_depth);
+    Ok((forward, scope, req.stream))
 }
 
 pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
@@ -87,28 +71,47 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
         .collect();
     let body = read_body(req, state.config.max_body_bytes).await?;
 
-    let (forward, mut scope) = if body.len() > INLINE_LIMIT {
+    let (forward, mut scope, stream) = if body.len() > INLINE_LIMIT {
         let st = state.clone();
         let tenant = key.tenant.clone();
-        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body)).await.map_err(|_| ApiError::Internal)??
+        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body))
+            .await
+            .map_err(|_| ApiError::Sanitization)??
     } else {
         prepare(state, &key.tenant, &body)?
     };
-    for (kind, n) in scope.request_counts() {
+    let request_counts = scope.request_counts();
+    for (kind, n) in &request_counts {
         state.metrics.findings(kind, "request", *n);
     }
 
-    let request_digest = certify::digest(forward.as_bytes());
+    let now = util::now_unix();
+    let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
+    cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let started = Instant::now();
-    let answer = state.upstream.post_json("/chat/completions", &provider_key, &extra, Bytes::from(forward)).await;
+    let reply = state.upstream.post("/chat/completions", &provider_key, &extra, Bytes::from(forward), stream).await;
     state.metrics.upstream(started.elapsed());
-    let answer = answer.inspect_err(|e| {
+    let reply = reply.inspect_err(|e| {
         state.metrics.upstream_error(match e {
             ApiError::UpstreamTimeout => "timeout",
             ApiError::UpstreamUnreachable => "unreachable",
             _ => "invalid",
         })
     })?;
+    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
+    let answer = match reply {
+        Reply::Full(a) => a,
+        Reply::Stream(s) => {
+            // The certificate is stored at the end of the stream; its URL goes in the
+            // response headers now.
+            let mut id = [0u8; 16];
+            util::random_bytes(&mut id).map_err(|_| ApiError::Internal)?;
+            cert.id(id);
+            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            let url = format!("{}/v1/certificates/{hex}", state.public_url);
+            return chat_stream::respond(state, key.tenant, scope, mode, cert, now, &url, s);
+        }
+    };
     if answer.status.is_client_error() {
         state.metrics.upstream_error("status_4xx");
     } else if !answer.status.is_success() {
@@ -116,24 +119,17 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
     }
 
     let max_depth = state.config.max_json_depth;
-    let (text, edits) = check_answer(&answer, &mut scope, relink, max_depth)?;
-    for (kind, n) in scope.answer_counts() {
+    let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth)?;
+    for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);
     }
 
-    let (cert_id, cert_url) = issue_certificate(state, &key, &scope, request_digest, &answer).await?;
+    cert.response(&answer.body).sanitized(&scope.finish());
+    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
 
     let ok = answer.status.is_success();
     let out = if ok {
-        let dsa = Dsa {
-            certificate_id: &cert_id,
-            certificate_url: &cert_url,
-            sanitized: true,
-            findings: scope.request_counts(),
-            engine_version: ENGINE_VERSION,
-            policy_digest: state.pipeline.policy_digest(),
-        };
-        let dsa = serde_json::to_string(&dsa).map_err(|_| ApiError::Internal)?;
+        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
         response::add_metadata(&text, edits, &dsa)
             .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
     } else {
@@ -161,7 +157,7 @@ pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>)
 fn check_answer(
     answer: &Answer,
     scope: &mut RequestScope,
-    relink: bool,
+    mode: OutputMode,
     max_depth: usize,
 ) -> Result<(String, Edits), ApiError> {
     let ok = answer.status.is_success();
@@ -174,7 +170,7 @@ fn check_answer(
     match response::answer_texts(&text, max_depth) {
         Some(texts) => {
             for t in &texts {
-                if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, relink, max_depth) {
+                if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, mode, max_depth) {
                     edits.string(t.range.clone(), &new);
                 }
             }
@@ -182,45 +178,10 @@ fn check_answer(
         None if ok => return Err(ApiError::UpstreamInvalid("the answer is not JSON")),
         None => {
             // An error page that is not JSON: check it as one text.
-            if let Some(new) = pipeline::answer_text(scope, "", &text, TextKind::Plain, relink, max_depth) {
+            if let Some(new) = pipeline::answer_text(scope, "", &text, TextKind::Plain, mode, max_depth) {
                 edits.raw(0..text.len(), new);
             }
         }
     }
     Ok((text, edits))
-}
-
-/// Signs and stores the certificate of this request; returns its id and URL.
-async fn issue_certificate(
-    state: &Arc<State>,
-    key: &KeyRecord,
-    scope: &RequestScope,
-    request_digest: String,
-    answer: &Answer,
-) -> Result<(String, String), ApiError> {
-    let id = certify::new_id().map_err(|_| ApiError::Internal)?;
-    let url = format!("{}/v1/certificates/{id}", state.public_url);
-    let now = util::now_unix();
-    let cert = Certificate {
-        format: certify::FORMAT.to_string(),
-        id: id.clone(),
-        issuer: state.public_url.clone(),
-        key_id: String::new(),
-        issued_at: util::rfc3339(now),
-        engine_version: ENGINE_VERSION.to_string(),
-        policy_digest: state.pipeline.policy_digest().to_string(),
-        request_digest,
-        findings: scope.request_counts().clone(),
-        upstream_status: answer.status.as_u16(),
-        response_digest: certify::digest(&answer.body),
-        answer_findings: scope.answer_counts().clone(),
-        previous: None,
-        signature: None,
-    };
-    state.ledger.append(cert, key.tenant.clone(), now).await.map_err(|e| {
-        tracing::error!(error = %e, "certificate not stored");
-        ApiError::Storage
-    })?;
-    state.metrics.certificate();
-    Ok((id, url))
 }

@@ -16,6 +16,8 @@ use crate::store::KeyRecord;
 
 mod certificates;
 mod chat;
+mod chat_stream;
+mod sanitize;
 mod scan;
 
 /// A route, named for metrics and logs.
@@ -23,6 +25,8 @@ mod scan;
 enum Route {
     ChatCompletions,
     Scan,
+    Sanitize,
+    Relink,
     CertificateKeys,
     Certificate(String),
     Healthz,
@@ -34,6 +38,8 @@ impl Route {
         match self {
             Route::ChatCompletions => "chat_completions",
             Route::Scan => "scan",
+            Route::Sanitize => "sanitize",
+            Route::Relink => "relink",
             Route::CertificateKeys => "certificate_keys",
             Route::Certificate(_) => "certificate",
             Route::Healthz => "healthz",
@@ -49,6 +55,8 @@ fn route(path: &str) -> Option<(Route, &'static [Method], &'static str)> {
     Some(match path {
         "/v1/chat/completions" => (Route::ChatCompletions, POST, "POST"),
         "/v1/scan" => (Route::Scan, POST, "POST"),
+        "/v1/sanitize" => (Route::Sanitize, POST, "POST"),
+        "/v1/relink" => (Route::Relink, POST, "POST"),
         "/v1/certificates/keys" => (Route::CertificateKeys, GET, "GET, HEAD"),
         "/healthz" => (Route::Healthz, GET, "GET, HEAD"),
         "/metrics" => (Route::Metrics, GET, "GET, HEAD"),
@@ -92,6 +100,8 @@ async fn dispatch(state: &Arc<State>, route: Route, req: Request<Incoming>) -> R
     match route {
         Route::ChatCompletions => chat::chat_completions(state, req).await,
         Route::Scan => scan::scan(state, req).await,
+        Route::Sanitize => sanitize::sanitize(state, req).await,
+        Route::Relink => sanitize::relink(state, req).await,
         Route::CertificateKeys => certificates::keys(state),
         Route::Certificate(id) => certificates::certificate(state, &id, req.headers()).await,
         Route::Healthz => Ok(json_response(StatusCode::OK, b"{\"status\":\"ok\"}".to_vec())),
