@@ -28,6 +28,9 @@ cargo check --manifest-path fuzz/Cargo.toml
 step "C library install and the Go package"
 ./ffi/test.sh
 
+step "the gateway with the official openai Python and npm clients, and curl"
+./gateway/tests/clients/run.sh
+
 step "Python package: pip install ./python, pytest, typing and stub checks"
 ./python/test.sh
 
