@@ -543,6 +543,10 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
 
 fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
     let text = s.text;
+    // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
+    if text[t.start..t.end].chars().nth(1).is_none() {
+        return None;
+    }
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
     let (prev_h, prev_f) = recent.toks[0].map_or((0, 0), |e| (e.1, e.2));

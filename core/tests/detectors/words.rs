@@ -62,3 +62,10 @@ fn medical_terms() {
     w!(e, "ICD-10 diagnosis E11.9 confirmed" => [(M, "E11.9")]);
     w!(e, "version E11.9 of the firmware" => []);
 }
+
+#[test]
+fn a_pronoun_after_a_greeting_is_not_a_name() {
+    let e = only(&[P]);
+    w!(e, "Hi, I am new here." => []);
+    w!(e, "Hi, I am Anna Schmidt." => [(P, "Anna Schmidt")]);
+}
