@@ -203,6 +203,10 @@ pub(crate) struct Inner {
     pub(crate) email_local_domains: bool,
     /// The dictionaries, when a kind that needs them is on.
     pub(crate) lexicon: Option<&'static Lexicon>,
+    /// Region packs of the policy (bits of `detectors::region`).
+    pub(crate) packs: u16,
+    /// Region detector groups to run (bits of `detectors::region::Group`).
+    pub(crate) groups: u32,
 }
 
 fn valid_kind_name(s: &str) -> bool {
@@ -312,6 +316,9 @@ impl Inner {
                 .ok_or_else(|| BuildError::new(E::UnknownKind { field, name: name.to_string() }))
         };
 
+        let packs =
+            detectors::region::parse(&policy.regions).map_err(|name| BuildError::new(E::UnknownRegion { name }))?;
+
         let mut enabled = KindSet::default();
         match &policy.only {
             Some(only) => {
@@ -321,7 +328,7 @@ impl Inner {
             }
             None => {
                 for &k in Kind::BUILTIN {
-                    if !OFF_BY_DEFAULT.contains(&k) {
+                    if !OFF_BY_DEFAULT.contains(&k) && detectors::region::on(k, packs) {
                         enabled.insert(k);
                     }
                 }
@@ -416,7 +423,11 @@ impl Inner {
         .any(|&k| enabled.contains(k))
         .then(Lexicon::get_or_build);
 
+        let groups = detectors::region::groups(&enabled, packs);
+
         Ok(Inner {
+            packs,
+            groups,
             lexicon,
             digest_hex: policy.digest_hex(),
             email_local_domains: policy.email_local_domains,

@@ -25,6 +25,7 @@ pub(crate) mod finance;
 pub(crate) mod national;
 pub(crate) mod net;
 pub(crate) mod phone;
+pub(crate) mod region;
 pub(crate) mod secret;
 pub(crate) mod words;
 
