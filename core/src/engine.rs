@@ -423,7 +423,8 @@ impl Inner {
         .any(|&k| enabled.contains(k))
         .then(Lexicon::get_or_build);
 
-        let groups = detectors::region::groups(&enabled, packs);
+        let date_threshold = Kind::DateTime.builtin_index().and_then(|i| thresholds.get(i)).copied();
+        let groups = detectors::region::groups(&enabled, packs, date_threshold.unwrap_or(policy.threshold));
 
         Ok(Inner {
             packs,

@@ -37,7 +37,7 @@
 
 use crate::Kind;
 use crate::detectors::region::Group;
-use crate::detectors::{Family, apac, de, eu, uk, us, world};
+use crate::detectors::{Family, apac, de, eu, partial_date, uk, us, world};
 use crate::scan::Scanner;
 
 /// Longest stretch of ASCII letters and digits looked at on each side of a digit run.
@@ -46,6 +46,12 @@ pub(crate) const MAX_TOKEN: usize = 24;
 /// Called at every maximal run of ASCII digits `b[start..end]` when a region group is on.
 #[inline]
 pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
+    if s.eng.groups & Group::PARTIAL_DATE != 0 {
+        partial_date::at_digits(s, start, end);
+        if s.eng.groups == Group::PARTIAL_DATE {
+            return;
+        }
+    }
     let b = s.b;
     let prev = if start > 0 { b[start - 1] } else { 0 };
     let next = b.get(end).copied().unwrap_or(0);

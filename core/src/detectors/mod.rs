@@ -28,6 +28,7 @@ pub(crate) mod finance;
 pub(crate) mod intl;
 pub(crate) mod national;
 pub(crate) mod net;
+pub(crate) mod partial_date;
 pub(crate) mod phone;
 pub(crate) mod region;
 pub(crate) mod secret;

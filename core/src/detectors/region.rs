@@ -121,11 +121,15 @@ impl Group {
     pub(crate) const PH_PHONE: u32 = 1 << 6;
     /// Turkish phone formats (reported as `PHONE_NUMBER`).
     pub(crate) const TR_PHONE: u32 = 1 << 7;
+    /// Partial dates (`5/21`), weak `DATE_TIME` candidates of no region.
+    pub(crate) const PARTIAL_DATE: u32 = 1 << 8;
 }
 
 /// Which detector groups an engine runs: a group runs when one of its kinds is on (or, for
 /// the phone formats of a country, when `PHONE_NUMBER` is on and the country's pack is).
-pub(crate) fn groups(enabled: &KindSet, packs: u16) -> u32 {
+/// Partial dates run only when `DATE_TIME` is on with a threshold (`date_threshold`) they
+/// can reach.
+pub(crate) fn groups(enabled: &KindSet, packs: u16, date_threshold: f32) -> u32 {
     use Kind::*;
     let any = |ks: &[Kind]| ks.iter().any(|&k| enabled.contains(k));
     let mut g = 0;
@@ -152,7 +156,9 @@ pub(crate) fn groups(enabled: &KindSet, packs: u16) -> u32 {
     if any(&[UkDrivingLicence, UkPassport, UkVehicleRegistration]) || (packs & UK != 0 && any(&[PostalCode])) {
         g |= Group::UK;
     }
-    if any(&[UsBankNumber, UsDriverLicense, UsMbi, UsNpi, UsPassport, MedicalLicense]) {
+    if any(&[UsBankNumber, UsDriverLicense, UsMbi, UsNpi, UsPassport, MedicalLicense])
+        || (packs & US != 0 && any(&[UsBankRouting]))
+    {
         g |= Group::US;
     }
     if any(&[
@@ -186,6 +192,9 @@ pub(crate) fn groups(enabled: &KindSet, packs: u16) -> u32 {
     }
     if enabled.contains(PhoneNumber) && packs & TR != 0 {
         g |= Group::TR_PHONE;
+    }
+    if enabled.contains(DateTime) && date_threshold <= super::partial_date::BEST {
+        g |= Group::PARTIAL_DATE;
     }
     g
 }
