@@ -158,6 +158,15 @@ const EXCEPTIONS: &[(&str, &str)] = &[
         "DE100000001 fails the check digit (see the case above)",
     ),
     (
+        "test_de_vat_id_recognizer::test_when_de_vat_ids_in_default_mode_then_heuristic_preserves_recall::009",
+        "de136695976: VAT numbers are read with an upper-case country prefix only; a lower-case `de` and \
+         digits is too often something else (the finance family's tests keep it out)",
+    ),
+    (
+        "test_de_vat_id_recognizer::test_when_de_vat_ids_with_real_world_formatting_then_normalization_succeeds::006",
+        "de 136 695 976: lower-case country prefix (see the case above)",
+    ),
+    (
         "test_iban_recognizer::test_when_all_ibans_then_succeed::162",
         "LV80 bANK ...: passes mod 97; IBANs are read in either case (people type them in lower case), and \
          the checksum does not depend on it",
@@ -291,8 +300,8 @@ const EXCEPTIONS: &[(&str, &str)] = &[
 ];
 
 /// The overall pass rate without a threshold, exceptions counted as failures, as measured
-/// (1474 of 1519); the test fails below it.
-const MIN_RATE: f64 = 0.970;
+/// (1472 of 1519); the test fails below it.
+const MIN_RATE: f64 = 0.969;
 /// Every entity type passes at least this share of its cases that are not exceptions.
 const MIN_ENTITY_RATE: f64 = 0.8;
 

@@ -21,8 +21,8 @@
 //! - DE_HANDELSREGISTER: `HRA` or `HRB` and one to six digits.
 //! - DE_KFZ: district (1-3 letters), a separator, one or two letters, a separator, one to
 //!   four digits, optionally `H` (historic) or `E` (electric); needs context.
-//! - VAT_NUMBER: `DE` and nine digits in the forms the finance family leaves out (lower-case
-//!   prefix, dots between groups), with the ISO 7064 MOD 11,10 check digit.
+//! - VAT_NUMBER: `DE.136.695.976`, the dotted form the finance family leaves out, with the
+//!   ISO 7064 MOD 11,10 check digit.
 //! - POSTAL_CODE: a bare five-digit PLZ in 01001-99998 is a weak candidate (score 0.1); the
 //!   address family reports postal codes with context.
 //!
@@ -132,14 +132,9 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
         10 if clean => {
             kvnr(s, t.ts, t.te);
         }
-        11 if clean => {
-            if shape(v, b"AA99999999X") {
-                let (bare, ctx) = if upper(v) { (0.25, 0.8) } else { (0.15, 0.7) };
-                report(s, t.ts, t.te, Kind::DeFuehrerschein, bare, ctx, "de_fuehrerschein");
-            }
-            if v[..2].eq_ignore_ascii_case(b"DE") && !upper(&v[..2]) && all_digits(&v[2..]) {
-                vat(s, t.ts, t.te, &v[2..]);
-            }
+        11 if clean && shape(v, b"AA99999999X") => {
+            let (bare, ctx) = if upper(v) { (0.25, 0.8) } else { (0.15, 0.7) };
+            report(s, t.ts, t.te, Kind::DeFuehrerschein, bare, ctx, "de_fuehrerschein");
         }
         12 if clean => {
             rvnr(s, t.ts, t.te);
@@ -177,8 +172,8 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
                 return;
             }
         }
-        if r.start >= 3 && b[r.start - 3..r.start - 1].eq_ignore_ascii_case(b"DE") {
-            if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3], b" .-").or_else(|| groups(b, r.start, &[9], b"")) {
+        if r.prev == b'.' && r.start >= 3 && &b[r.start - 3..r.start - 1] == b"DE" {
+            if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3], b".") {
                 let mut ascii = [0u8; 9];
                 for (a, x) in ascii.iter_mut().zip(d.as_slice()) {
                     *a = x + b'0';

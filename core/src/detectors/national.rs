@@ -929,7 +929,7 @@ fn nino(s: &mut Scanner<'_>, p: usize, digits: usize) -> Option<usize> {
     // All upper case, or all lower case (then weaker).
     let lower = b[p].is_ascii_lowercase() && b[p + 1].is_ascii_lowercase();
     if !nino_prefix(b[p].to_ascii_uppercase(), b[p + 1].to_ascii_uppercase())
-        || (!lower && !(b[p].is_ascii_uppercase() && b[p + 1].is_ascii_uppercase()))
+        || !(lower || (b[p].is_ascii_uppercase() && b[p + 1].is_ascii_uppercase()))
         || !s.boundary_before(p)
     {
         return None;
