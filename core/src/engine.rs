@@ -187,6 +187,10 @@ pub(crate) struct Inner {
     pub(crate) policy: Policy,
     pub(crate) digest_hex: String,
     pub(crate) enabled: KindSet,
+    /// Region packs of the policy (bits of `detectors::region`).
+    pub(crate) packs: u16,
+    /// Region detector groups to run (bits of `detectors::region::Group`).
+    pub(crate) groups: u32,
     /// Thresholds of built-in kinds by index, then custom kinds.
     pub(crate) thresholds: Vec<f32>,
     pub(crate) custom_kinds: Vec<String>,
@@ -203,10 +207,6 @@ pub(crate) struct Inner {
     pub(crate) email_local_domains: bool,
     /// The dictionaries, when a kind that needs them is on.
     pub(crate) lexicon: Option<&'static Lexicon>,
-    /// Region packs of the policy (bits of `detectors::region`).
-    pub(crate) packs: u16,
-    /// Region detector groups to run (bits of `detectors::region::Group`).
-    pub(crate) groups: u32,
 }
 
 fn valid_kind_name(s: &str) -> bool {
@@ -355,6 +355,8 @@ impl Inner {
             };
             thresholds[i] = v;
         }
+        let date_threshold = Kind::DateTime.builtin_index().and_then(|i| thresholds.get(i)).copied();
+        let groups = detectors::region::groups(&enabled, packs, date_threshold.unwrap_or(policy.threshold));
 
         let mut allow = HashSet::new();
         for (index, a) in policy.allow.iter().enumerate() {
@@ -423,17 +425,14 @@ impl Inner {
         .any(|&k| enabled.contains(k))
         .then(Lexicon::get_or_build);
 
-        let date_threshold = Kind::DateTime.builtin_index().and_then(|i| thresholds.get(i)).copied();
-        let groups = detectors::region::groups(&enabled, packs, date_threshold.unwrap_or(policy.threshold));
-
         Ok(Inner {
-            packs,
-            groups,
             lexicon,
             digest_hex: policy.digest_hex(),
             email_local_domains: policy.email_local_domains,
             policy,
             enabled,
+            packs,
+            groups,
             thresholds,
             custom_kinds,
             allow,

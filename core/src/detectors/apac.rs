@@ -36,8 +36,8 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    self, Run, Tok, all_digits, all_letters, dv, ends_clean, ends_clean_ascii, groups, num, report, starts_clean,
-    starts_clean_ascii, upper, verhoeff,
+    self, Context, Run, Tok, all_digits, all_letters, dv, ends_clean, ends_clean_ascii, groups, num, report,
+    starts_clean, starts_clean_ascii, upper, verhoeff,
 };
 use crate::detectors::region::Group;
 use crate::detectors::{Family, Handler};
@@ -52,19 +52,19 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (Kind::AuAcn, &["acn", "australian company number", "company number"]),
     (Kind::AuTfn, &["tfn", "tax file number", "tax file"]),
     (Kind::AuMedicare, &["medicare", "medicare number", "medicare card"]),
-    (Kind::InAadhaar, &["aadhaar", "aadhar", "adhaar", "uidai", "uid"]),
+    (Kind::InAadhaar, &["aadhaar", "aadhar", "adhaar", "uidai"]),
     (Kind::InGstin, &["gstin", "gst", "gst number", "gst registration", "goods and services tax"]),
-    (Kind::InPan, &["pan", "pan card", "permanent account number", "income tax"]),
+    (Kind::InPan, &["pan card", "pan number", "pan no", "permanent account number", "income tax"]),
     (Kind::InPassport, &["passport", "passport number", "passport no"]),
-    (Kind::InVoter, &["voter", "voter id", "epic", "election commission", "electoral"]),
-    (Kind::InVehicleRegistration, &["vehicle", "registration", "rto", "number plate", "plate", "bike", "car"]),
+    (Kind::InVoter, &["voter", "voter id", "epic number", "epic no", "election commission", "electoral"]),
+    (Kind::InVehicleRegistration, &["vehicle", "registration", "rto", "number plate"]),
     (Kind::KrRrn, &["주민등록번호", "주민번호", "resident registration", "rrn"]),
     (Kind::KrFrn, &["외국인등록번호", "외국인번호", "foreigner registration", "frn", "alien registration"]),
     (Kind::KrBrn, &["사업자등록번호", "사업자번호", "business registration", "brn"]),
     (Kind::KrDriverLicense, &["운전면허", "면허번호", "driver license", "driver's license", "driving licence"]),
     (Kind::KrPassport, &["여권", "passport"]),
-    (Kind::PhTin, &["tin", "taxpayer identification", "taxpayer id", "tax id", "bir"]),
-    (Kind::SgNricFin, &["nric", "fin", "identity card", "ic number", "ic no"]),
+    (Kind::PhTin, &["tin", "taxpayer identification", "taxpayer id", "tax id", "bir tin"]),
+    (Kind::SgNricFin, &["nric", "fin number", "fin no", "identity card", "ic number", "ic no"]),
     (Kind::SgUen, &["uen", "unique entity number", "business registration", "acra"]),
     (
         Kind::ThTnin,
@@ -78,7 +78,7 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "identification number",
         ],
     ),
-    (Kind::PhoneNumber, &["telepono", "cellphone", "cp no", "numero"]),
+    (Kind::PhoneNumber, &["telepono", "cellphone", "cp no"]),
 ];
 
 /// A token with letters and digits.
@@ -122,7 +122,7 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 }
 
 /// A run of digits alone.
-pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
+pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
     let g = s.eng.groups;
     if g & Group::PH_PHONE != 0 && r.len() == 1 && r.next == b' ' {
         ph_mobile(s, r);

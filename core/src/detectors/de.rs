@@ -20,7 +20,8 @@
 //!   `181/815/08155`, `21/815/08150`); needs context.
 //! - DE_HANDELSREGISTER: `HRA` or `HRB` and one to six digits.
 //! - DE_KFZ: district (1-3 letters), a separator, one or two letters, a separator, one to
-//!   four digits, optionally `H` (historic) or `E` (electric); needs context.
+//!   four digits, optionally `H` (historic) or `E` (electric); needs context, and upper
+//!   case (a lower-case plate is a weak candidate).
 //! - VAT_NUMBER: `DE.136.695.976`, the dotted form the finance family leaves out, with the
 //!   ISO 7064 MOD 11,10 check digit.
 //! - POSTAL_CODE: a bare five-digit PLZ in 01001-99998 is a weak candidate (score 0.1); the
@@ -32,7 +33,8 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    self, Run, Tok, all_digits, digits_at, ends_clean, groups, letters_before, report, shape, starts_clean, upper,
+    self, Context, Run, Tok, all_digits, digits_at, ends_clean, groups, letters_before, report, report_in, shape,
+    starts_clean, upper,
 };
 use crate::detectors::{Family, Handler};
 use crate::scan::Scanner;
@@ -49,7 +51,6 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "ausweis",
             "ausweisnummer",
             "personalausweisnummer",
-            "perso",
             "id card",
             "identity card",
             "id-karte",
@@ -124,6 +125,9 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
 pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
     let b = s.b;
     let v = &b[t.ts..t.te];
+    if t.len() > 12 {
+        return;
+    }
     let clean = starts_clean(s, t.ts) && ends_clean(s, t.te);
     match t.len() {
         9 if clean => {
@@ -157,12 +161,14 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 }
 
 /// A run of digits alone.
-pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
+pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let b = s.b;
     let len = r.len();
     // Plates, register numbers and VAT numbers: letters and a separator to the left.
-    if matches!(r.prev, b' ' | b'-' | b'.') && r.start >= 2 && b[r.start - 2].is_ascii_alphabetic() {
-        if len <= 4 && r.prev != b'.' && kfz(s, r.start, r.end) {
+    if len <= 6 && matches!(r.prev, b' ' | b'-' | b'.') && r.start >= 2 && b[r.start - 2].is_ascii_alphabetic() {
+        // Lower-case plates are weak candidates: most runs after a lower-case word skip this.
+        let plate = b[r.start - 2].is_ascii_uppercase() || intl::could(s, Kind::DeKfz, 0.1);
+        if len <= 4 && r.prev != b'.' && plate && kfz(s, r.start, r.end) {
             return;
         }
         if len <= 6 && r.prev == b' ' && r.start >= 4 {
@@ -185,22 +191,30 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
             return;
         }
     }
-    if !starts_clean(s, r.start) {
+    let worth = match len {
+        5 => r.next == b'/' || intl::could(s, Kind::PostalCode, 0.1),
+        9 | 13 => true,
+        2..=4 => r.next == b'/',
+        _ => false,
+    };
+    if !worth || !starts_clean(s, r.start) {
         return;
     }
     match len {
         5 if ends_clean(s, r.end) => plz(s, r),
         9 if ends_clean(s, r.end) => {
             let v = &b[r.start..r.end];
-            lanr(s, r.start, r.end, v);
-            if v.iter().any(|&c| c != b'0') {
-                report(s, r.start, r.end, Kind::DeBsnr, 0.15, 0.75, "de_bsnr");
+            if intl::could(s, Kind::DeLanr, 0.9) && lanr_valid(v) {
+                report_in(s, c, Kind::DeLanr, 0.35, 0.9, "de_lanr");
+            }
+            if v.iter().any(|&x| x != b'0') {
+                report_in(s, c, Kind::DeBsnr, 0.15, 0.75, "de_bsnr");
             }
         }
         13 if ends_clean(s, r.end) => {
             let v = &b[r.start..r.end];
             let (bare, ctx) = if elster(v) { (0.2, 0.85) } else { (0.0, 0.7) };
-            report(s, r.start, r.end, Kind::DeTaxNumber, bare, ctx, "de_tax_number");
+            report_in(s, c, Kind::DeTaxNumber, bare, ctx, "de_tax_number");
         }
         2..=5 if r.next == b'/' => {
             tax_slashed(s, r);
@@ -308,12 +322,6 @@ pub(crate) fn lanr_valid(v: &[u8]) -> bool {
     (10 - sum % 10) % 10 == u32::from(v[6] - b'0')
 }
 
-fn lanr(s: &mut Scanner<'_>, start: usize, end: usize, v: &[u8]) {
-    if intl::could(s, Kind::DeLanr, 0.9) && lanr_valid(v) {
-        report(s, start, end, Kind::DeLanr, 0.35, 0.9, "de_lanr");
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // DE_TAX_NUMBER
 
@@ -392,10 +400,12 @@ fn kfz(s: &mut Scanner<'_>, ns: usize, ne: usize) -> bool {
         return false;
     }
     let v = &b[start..ne];
+    // Lower case ("is at 10") only as a weak candidate: a context search for every such
+    // phrase would cost more than it finds.
     let (bare, ctx) = if upper(v) {
         (0.2, 0.75)
     } else if v.iter().all(|c| !c.is_ascii_uppercase()) {
-        (0.1, 0.6)
+        (0.1, 0.1)
     } else {
         return false;
     };

@@ -8,7 +8,8 @@
 //!   exist. It may follow a word without a space (`is010594Y9032`): the century sign and
 //!   the check character leave no doubt.
 //! - SE_ORGANISATIONSNUMMER: ten digits (`556703-7485` or contiguous), the third at least 2
-//!   (personnummer have a month there), Luhn over all ten.
+//!   (personnummer have a month there), Luhn over all ten; needs context (one number in ten
+//!   passes Luhn).
 //! - VAT_NUMBER (Italy, partita IVA): eleven digits, a company number that is not all zero,
 //!   a province office 001-100, 120, 121, 888 or 999, Luhn; needs context.
 //! - ES_PASSPORT: three letters and six digits; IT_PASSPORT: two letters and seven digits;
@@ -23,7 +24,8 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    Run, Tok, all_digits, dv, ends_clean, letters_before, luhn_ascii, num, report, shape, starts_clean, upper,
+    Context, Run, Tok, all_digits, could, dv, ends_clean, letters_before, luhn_ascii, num, report, report_in, shape,
+    starts_clean, upper,
 };
 use crate::scan::Scanner;
 
@@ -50,7 +52,6 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "carta d'identita",
             "documento d'identità",
             "documento di identità",
-            "cie",
             "identity card",
         ],
     ),
@@ -63,13 +64,13 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
     let b = s.b;
     let v = &b[t.ts..t.te];
     // A Finnish code, possibly glued to the word before it.
-    if t.len() >= 11 {
+    if t.len() >= 11 && matches!(b[t.te - 5], b'+' | b'-' | b'A'..=b'F' | b'U'..=b'Y') {
         let f = t.te - 11;
         if (f == t.ts || b[f - 1].is_ascii_alphabetic()) && ends_clean(s, t.te) && (f > t.ts || starts_clean(s, f)) {
             fi(s, f, t.te, f > t.ts);
         }
     }
-    if !starts_clean(s, t.ts) || !ends_clean(s, t.te) {
+    if !(t.len() == 9 || t.len() == 10) || !starts_clean(s, t.ts) || !ends_clean(s, t.te) {
         return;
     }
     match t.len() {
@@ -92,7 +93,7 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 }
 
 /// A run of digits alone.
-pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
+pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let b = s.b;
     match r.len() {
         6 if matches!(r.next, b'-' | b'+') && starts_clean(s, r.start) => {
@@ -107,16 +108,26 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
                     let mut d = [0u8; 10];
                     d[..6].copy_from_slice(&v[..6]);
                     d[6..].copy_from_slice(&v[7..]);
-                    org(s, r.start, e, &d, 0.6);
+                    if org_valid(&d) {
+                        report(s, r.start, e, Kind::SeOrganisationsnummer, 0.45, 0.9, "se_organisationsnummer");
+                    }
                 }
             }
         }
         10 if starts_clean(s, r.start) && ends_clean(s, r.end) => {
             let mut d = [0u8; 10];
             d.copy_from_slice(&b[r.start..r.end]);
-            org(s, r.start, r.end, &d, 0.35);
+            if org_valid(&d) {
+                report_in(s, c, Kind::SeOrganisationsnummer, 0.35, 0.9, "se_organisationsnummer");
+            }
         }
-        11 if starts_clean(s, r.start) && ends_clean(s, r.end) => piva(s, r.start, r.end),
+        11 if starts_clean(s, r.start)
+            && ends_clean(s, r.end)
+            && could(s, Kind::VatNumber, 0.9)
+            && piva_valid(&b[r.start..r.end]) =>
+        {
+            report_in(s, c, Kind::VatNumber, 0.3, 0.9, "it_vat_number");
+        }
         7 if r.prev == b' ' && r.start >= 3 && ends_clean(s, r.end) => {
             // "AA 1234567": the paper identity card.
             let l = letters_before(b, r.start - 1, 3);
@@ -162,10 +173,9 @@ fn fi(s: &mut Scanner<'_>, start: usize, end: usize, glued: bool) {
 // ---------------------------------------------------------------------------------------
 // SE_ORGANISATIONSNUMMER, Italian VAT numbers
 
-fn org(s: &mut Scanner<'_>, start: usize, end: usize, d: &[u8; 10], bare: f32) {
-    if matches!(d[0], b'1'..=b'3' | b'5'..=b'9') && d[2] >= b'2' && luhn_ascii(d) {
-        report(s, start, end, Kind::SeOrganisationsnummer, bare, 0.9, "se_organisationsnummer");
-    }
+/// True for the ten digits (ASCII) of an organisationsnummer.
+fn org_valid(d: &[u8; 10]) -> bool {
+    matches!(d[0], b'1'..=b'3' | b'5'..=b'9') && d[2] >= b'2' && luhn_ascii(d)
 }
 
 /// True for a valid partita IVA (eleven ASCII digits).
@@ -175,12 +185,6 @@ pub(crate) fn piva_valid(v: &[u8]) -> bool {
         && v[..7].iter().any(|&c| c != b'0')
         && matches!(num(&v[7..10]), 1..=100 | 120 | 121 | 888 | 999)
         && luhn_ascii(v)
-}
-
-fn piva(s: &mut Scanner<'_>, start: usize, end: usize) {
-    if crate::detectors::intl::could(s, Kind::VatNumber, 0.9) && piva_valid(&s.b[start..end]) {
-        report(s, start, end, Kind::VatNumber, 0.3, 0.9, "it_vat_number");
-    }
 }
 
 // ---------------------------------------------------------------------------------------

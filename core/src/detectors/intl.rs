@@ -38,7 +38,7 @@
 use crate::Kind;
 use crate::detectors::region::Group;
 use crate::detectors::{Family, apac, de, eu, partial_date, uk, us, world};
-use crate::scan::Scanner;
+use crate::scan::{CONTEXT_AFTER, CONTEXT_BEFORE, Scanner, is_word_byte};
 
 /// Longest stretch of ASCII letters and digits looked at on each side of a digit run.
 pub(crate) const MAX_TOKEN: usize = 24;
@@ -104,22 +104,50 @@ fn token(s: &mut Scanner<'_>, start: usize, end: usize) {
 
 #[inline]
 fn digits(s: &mut Scanner<'_>, start: usize, end: usize, prev: u8, next: u8) {
+    let b = s.b;
+    // Every format with a short digit run has a separator after it ("130 692 544", and
+    // outside the default packs also `.` and `:`, "3123:4567:8909") or a word and a
+    // separator before it ("HRB 123", "B AB 1234", "AA 1234567"); only the weak bare PLZ
+    // has neither. Most runs of prices, times, years and counts stop here.
+    if end - start <= 7 {
+        let far = s.eng.groups & (Group::APAC | Group::INTL | Group::PH_PHONE | Group::TR_PHONE) != 0;
+        let after = match next {
+            b'-' | b'/' | b'+' => true,
+            b' ' => far || b.get(end + 1).is_some_and(u8::is_ascii_digit),
+            b'.' | b':' => far,
+            _ => false,
+        };
+        let w = if start >= 2 { b[start - 2] } else { 0 };
+        let before = matches!(prev, b' ' | b'-' | b'.')
+            && w.is_ascii_alphabetic()
+            && (w.is_ascii_uppercase()
+                || matches!(w, b'a' | b'b')
+                || end - start == 7
+                || far
+                || could(s, Kind::DeKfz, 0.1));
+        let plz = end - start == 5 && could(s, Kind::PostalCode, 0.1);
+        if !(after || before || plz) {
+            return;
+        }
+    }
     let g = s.eng.groups;
     let r = Run { start, end, prev, next };
+    // The run's context words, looked up at most once for every family.
+    let mut c = Context::new(start, end);
     if g & Group::DE != 0 {
-        de::digits(s, r);
+        de::digits(s, r, &mut c);
     }
     if g & Group::EU != 0 {
-        eu::digits(s, r);
+        eu::digits(s, r, &mut c);
     }
     if g & Group::US != 0 {
-        us::digits(s, r);
+        us::digits(s, r, &mut c);
     }
     if g & (Group::APAC | Group::PH_PHONE) != 0 {
-        apac::digits(s, r);
+        apac::digits(s, r, &mut c);
     }
     if g & (Group::INTL | Group::TR_PHONE) != 0 {
-        world::digits(s, r);
+        world::digits(s, r, &mut c);
     }
 }
 
@@ -166,6 +194,19 @@ pub(crate) fn report(
     ctx: f32,
     detector: &'static str,
 ) -> bool {
+    report_in(s, &mut Context::new(start, end), kind, bare, ctx, detector)
+}
+
+/// Like [`report`], for the span of `c`, whose context words are looked up once for all
+/// the kinds reported on that span.
+pub(crate) fn report_in(
+    s: &mut Scanner<'_>,
+    c: &mut Context,
+    kind: Kind,
+    bare: f32,
+    ctx: f32,
+    detector: &'static str,
+) -> bool {
     if !s.wants(kind) {
         return false;
     }
@@ -173,12 +214,68 @@ pub(crate) fn report(
     if bare.max(ctx) < t {
         return false;
     }
-    let score = if ctx > bare && s.context(kind, start, end) { ctx } else { bare };
+    let score = if ctx > bare && c.has(s, kind) { ctx } else { bare };
     if score < t || score <= 0.0 {
         return false;
     }
-    s.push(start, end, kind, score, detector);
+    s.push(c.start, c.end, kind, score, detector);
     true
+}
+
+/// The context words around one span, looked up at most once: which built-in kinds have a
+/// context word within [`CONTEXT_BEFORE`] bytes before it or [`CONTEXT_AFTER`] bytes after
+/// it, by the rules of [`Scanner::context`].
+pub(crate) struct Context {
+    start: usize,
+    end: usize,
+    kinds: Option<u128>,
+}
+
+impl Context {
+    pub(crate) fn new(start: usize, end: usize) -> Context {
+        Context { start, end, kinds: None }
+    }
+
+    /// True when a context word of `kind` is near the span.
+    pub(crate) fn has(&mut self, s: &Scanner<'_>, kind: Kind) -> bool {
+        let Some(i) = kind.builtin_index() else { return s.context(kind, self.start, self.end) };
+        let kinds = match self.kinds {
+            Some(k) => k,
+            None => {
+                let before = self.start.saturating_sub(CONTEXT_BEFORE);
+                let after = (self.end + CONTEXT_AFTER).min(s.b.len());
+                let k = context_kinds(s, before, self.start) | context_kinds(s, self.end, after);
+                self.kinds = Some(k);
+                k
+            }
+        };
+        i < 128 && kinds & (1u128 << i) != 0
+    }
+}
+
+/// The built-in kinds with a context word as a word in `b[from..to]` (see
+/// [`Scanner::context_in`]).
+fn context_kinds(s: &Scanner<'_>, from: usize, to: usize) -> u128 {
+    let b = s.b;
+    let mut kinds = 0u128;
+    if from >= to {
+        return kinds;
+    }
+    for m in s.eng.context.find_overlapping_iter(&b[from..to]) {
+        let (ms, me) = (from + m.start(), from + m.end());
+        if ms > 0 && is_word_byte(b[ms - 1]) {
+            continue;
+        }
+        if me - ms <= 3 && me < b.len() && b[me].is_ascii_alphabetic() {
+            continue;
+        }
+        for k in &s.eng.context_kinds[m.pattern().as_usize()] {
+            if let Some(i) = k.builtin_index().filter(|&i| i < 128) {
+                kinds |= 1u128 << i;
+            }
+        }
+    }
+    kinds
 }
 
 /// True when `kind` is on and a candidate scoring at most `best` could be reported: lets a
@@ -274,9 +371,15 @@ pub(crate) fn dv(t: &[u8]) -> crate::detectors::checksum::Buf {
 #[inline]
 pub(crate) fn starts_clean(s: &Scanner<'_>, i: usize) -> bool {
     let b = s.b;
-    s.boundary_before(i)
-        && !(i >= 1 && b[i - 1] == b'+')
-        && !(i >= 2 && matches!(b[i - 1], b'.' | b',' | b'-' | b'/' | b':') && b[i - 2].is_ascii_digit())
+    if i == 0 {
+        return true;
+    }
+    let c = b[i - 1];
+    if c >= 0x80 {
+        return s.boundary_before(i);
+    }
+    let figure = i >= 2 && matches!(c, b'.' | b',' | b'-' | b'/' | b':') && b[i - 2].is_ascii_digit();
+    !(c.is_ascii_alphanumeric() || c == b'_' || c == b'+' || figure)
 }
 
 /// True when a value may end at `i`: no letter, digit or `_` of any script after it, and
@@ -284,8 +387,12 @@ pub(crate) fn starts_clean(s: &Scanner<'_>, i: usize) -> bool {
 #[inline]
 pub(crate) fn ends_clean(s: &Scanner<'_>, i: usize) -> bool {
     let b = s.b;
-    s.boundary_after(i)
-        && !(i + 1 < b.len() && matches!(b[i], b'.' | b',' | b'-' | b'/' | b':') && b[i + 1].is_ascii_digit())
+    let Some(&c) = b.get(i) else { return true };
+    if c >= 0x80 {
+        return s.boundary_after(i);
+    }
+    let figure = i + 1 < b.len() && matches!(c, b'.' | b',' | b'-' | b'/' | b':') && b[i + 1].is_ascii_digit();
+    !(c.is_ascii_alphanumeric() || c == b'_' || figure)
 }
 
 /// Like [`starts_clean`] but only ASCII letters and digits count (Korean particles and

@@ -37,14 +37,13 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
         Kind::UkVehicleRegistration,
         &[
             "registration",
-            "reg",
             "reg no",
+            "reg number",
+            "car reg",
             "number plate",
             "numberplate",
             "licence plate",
             "license plate",
-            "vrm",
-            "car",
             "vehicle",
         ],
     ),
@@ -55,6 +54,9 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
 pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
     let b = s.b;
     let v = &b[t.ts..t.te];
+    if t.len() > 7 && t.len() != 9 && t.len() != 16 {
+        return;
+    }
     let clean_start = starts_clean(s, t.ts);
     if clean_start {
         if t.len() == 16 && ends_clean(s, t.te) {

@@ -11,8 +11,10 @@
 //!   seven digits, the last `(d1 + d3 + d5 + 2 (d2 + d4 + d6)) mod 10`; needs context.
 //! - US_PASSPORT: nine digits or a letter and eight digits; US_DRIVER_LICENSE: a letter and
 //!   six to twelve digits, or seven to twelve digits; US_BANK_NUMBER: eight to seventeen
-//!   digits. These have no check: they need context (digits alone not even then for the
-//!   licence and passport, below the default threshold).
+//!   digits. These have no check. A letter and digits needs a context word; digits alone
+//!   are weak candidates (0.05), except a bank number within 40 bytes after `account` or
+//!   `acct`, and a licence number (7 to 12 digits) after `license` or `licence`, which score
+//!   0.6. (With a passport word, the passport family reports passport numbers.)
 //! - US_BANK_ROUTING: `3222-7162-7`, the ABA checksum and prefix rules of the finance family;
 //!   needs context.
 //!
@@ -21,22 +23,68 @@
 
 use crate::Kind;
 use crate::detectors::checksum;
-use crate::detectors::intl::{self, Run, Tok, all_digits, dv, ends_clean, groups, report, shape, starts_clean, upper};
+use crate::detectors::intl::{
+    self, Context, Run, Tok, all_digits, digits_at, dv, ends_clean, groups, report, report_in, shape, starts_clean,
+    upper,
+};
+use crate::detectors::region::Group;
 use crate::detectors::{Family, Handler};
 use crate::scan::Scanner;
 
 /// Keyword anchors of this family.
-pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
+pub(crate) const KEYWORDS: &[(&str, Handler)] = &[
+    ("account", at_account),
+    ("Account", at_account),
+    ("ACCOUNT", at_account),
+    ("acct", at_account),
+    ("Acct", at_account),
+    ("license", at_licence),
+    ("License", at_licence),
+    ("LICENSE", at_licence),
+    ("licence", at_licence),
+    ("Licence", at_licence),
+];
+
+/// How far after an account or licence keyword its number is looked for.
+const NUMBER_WINDOW: usize = 40;
+
+/// The first digit run within [`NUMBER_WINDOW`] bytes after `ke`, if it has `min..=max`
+/// digits, stands alone and no other digit comes before it.
+fn number_after(s: &Scanner<'_>, ke: usize, min: usize, max: usize) -> Option<(usize, usize)> {
+    let b = s.b;
+    let lim = (ke + NUMBER_WINDOW).min(b.len());
+    let i = (ke..lim).find(|&i| b[i].is_ascii_digit())?;
+    let e = i + digits_at(b, i, max + 1);
+    ((min..=max).contains(&(e - i)) && starts_clean(s, i) && ends_clean(s, e)).then_some((i, e))
+}
+
+/// Handler of the account keywords: a US bank account number (8 to 17 digits) after it.
+fn at_account(s: &mut Scanner<'_>, ks: usize, ke: usize) {
+    if s.eng.groups & Group::US != 0 && s.wants(Kind::UsBankNumber) && s.boundary_before(ks) {
+        if let Some((i, e)) = number_after(s, ke, 8, 17) {
+            report(s, i, e, Kind::UsBankNumber, 0.6, 0.6, "us_bank_number");
+        }
+    }
+}
+
+/// Handler of the licence keywords: a US driver licence number of 7 to 12 digits after it.
+fn at_licence(s: &mut Scanner<'_>, ks: usize, ke: usize) {
+    if s.eng.groups & Group::US != 0 && s.wants(Kind::UsDriverLicense) && s.boundary_before(ks) {
+        if let Some((i, e)) = number_after(s, ke, 7, 12) {
+            report(s, i, e, Kind::UsDriverLicense, 0.6, 0.6, "us_driver_license");
+        }
+    }
+}
 
 /// Context words of this family, per kind.
 pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (Kind::UsMbi, &["mbi", "medicare", "beneficiary", "medicare id", "medicare number"]),
-    (Kind::UsNpi, &["npi", "national provider", "provider identifier", "provider number", "provider id", "provider"]),
+    (Kind::UsNpi, &["npi", "national provider", "provider identifier", "provider number", "provider id"]),
     (
         Kind::MedicalLicense,
         &[
-            "dea",
             "dea number",
+            "dea no",
             "dea registration",
             "certificate number",
             "medical license",
@@ -72,10 +120,10 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
 pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
     let b = s.b;
     let v = &b[t.ts..t.te];
-    if !starts_clean(s, t.ts) {
+    let n = t.len();
+    if !(n == 4 || (7..=13).contains(&n)) || !starts_clean(s, t.ts) {
         return;
     }
-    let n = t.len();
     if ends_clean(s, t.te) {
         if n == 11 && mbi(v) {
             let bare = if upper(v) { 0.35 } else { 0.25 };
@@ -111,22 +159,27 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 }
 
 /// A run of digits alone.
-pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
+pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let b = s.b;
     let len = r.len();
-    if !starts_clean(s, r.start) {
+    let grouped = len == 4 && matches!(r.next, b'-' | b' ') && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
+    if !(grouped || (8..=17).contains(&len)) || !starts_clean(s, r.start) {
         return;
     }
-    if len == 4 && matches!(r.next, b'-' | b' ') {
+    if grouped {
         // "1234-567-893", "3222-7162-7"
-        if let Some((d, e, _)) = groups(b, r.start, &[4, 3, 3], b"- ") {
-            if ends_clean(s, e) {
-                npi(s, r.start, e, d.as_slice());
+        if b.get(r.end + 4) == Some(&r.next) {
+            if let Some((d, e, _)) = groups(b, r.start, &[4, 3, 3], b"- ") {
+                if ends_clean(s, e) {
+                    npi(s, r.start, e, d.as_slice());
+                }
             }
         }
-        if let Some((d, e, _)) = groups(b, r.start, &[4, 4, 1], b"-") {
-            if ends_clean(s, e) {
-                routing(s, r.start, e, d.as_slice());
+        if r.next == b'-' {
+            if let Some((d, e, _)) = groups(b, r.start, &[4, 4, 1], b"-") {
+                if ends_clean(s, e) {
+                    routing(s, r.start, e, d.as_slice());
+                }
             }
         }
         return;
@@ -135,17 +188,16 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
         return;
     }
     let v = &b[r.start..r.end];
-    if len == 10 {
-        npi(s, r.start, r.end, dv(v).as_slice());
+    if len == 10 && intl::could(s, Kind::UsNpi, 0.9) && npi_valid(dv(v).as_slice()) {
+        report_in(s, c, Kind::UsNpi, 0.4, 0.9, "us_npi");
     }
+    // Digits alone: weak candidates here; with a passport word the passport family reports
+    // them, and account and licence numbers come from their keywords (see `number_after`).
     if len == 9 && v[0] != b'0' {
-        report(s, r.start, r.end, Kind::UsPassport, 0.05, 0.5, "us_passport");
-    }
-    if (7..=12).contains(&len) {
-        report(s, r.start, r.end, Kind::UsDriverLicense, 0.0, 0.6, "us_driver_license");
+        report_in(s, c, Kind::UsPassport, 0.05, 0.05, "us_passport");
     }
     if (8..=17).contains(&len) {
-        report(s, r.start, r.end, Kind::UsBankNumber, 0.05, 0.6, "us_bank_number");
+        report_in(s, c, Kind::UsBankNumber, 0.05, 0.05, "us_bank_number");
     }
 }
 

@@ -24,8 +24,8 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    Run, Tok, all_digits, dv, ends_clean, groups, letters_at, letters_before, luhn_ascii, num, report, shape,
-    starts_clean, upper, verhoeff,
+    Context, Run, Tok, all_digits, dv, ends_clean, groups, letters_at, letters_before, luhn_ascii, num, report,
+    report_in, shape, starts_clean, upper, verhoeff,
 };
 use crate::detectors::region::Group;
 use crate::detectors::{Family, Handler};
@@ -39,16 +39,16 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (
         Kind::CaSin,
         &[
-            "sin",
+            "sin number",
+            "sin no",
             "social insurance",
             "social insurance number",
-            "nas",
             "numéro d'assurance sociale",
             "assurance sociale",
         ],
     ),
-    (Kind::NgNin, &["nin", "nimc", "national identification number", "national identity number"]),
-    (Kind::NgVehicleRegistration, &["plate", "plate number", "number plate", "vehicle", "registration"]),
+    (Kind::NgNin, &["nin number", "nimc", "national identification number", "national identity number"]),
+    (Kind::NgVehicleRegistration, &["plate number", "number plate", "vehicle", "registration"]),
     (
         Kind::TrNationalId,
         &["tc kimlik", "t.c. kimlik", "kimlik no", "kimlik numarası", "tckn", "turkish id", "türk kimlik", "kimlik"],
@@ -56,9 +56,9 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
     (Kind::TrLicensePlate, &["plaka", "plakası", "license plate", "licence plate", "araç"]),
     (
         Kind::ZaIdNumber,
-        &["id number", "identity number", "south african id", "rsa id", "smart id", "national id", "id no", "id"],
+        &["id number", "identity number", "south african id", "rsa id", "smart id", "national id", "id no"],
     ),
-    (Kind::PhoneNumber, &["cep", "numaram", "telefon numarası", "cep telefonu"]),
+    (Kind::PhoneNumber, &["cep no", "numaram", "telefon numarası", "cep telefonu"]),
 ];
 
 /// A token with letters and digits.
@@ -88,7 +88,7 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 }
 
 /// A run of digits alone.
-pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
+pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let g = s.eng.groups;
     if g & Group::TR_PHONE != 0 {
         tr_phone(s, r);
@@ -121,10 +121,10 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run) {
         11 => {
             let v = &b[r.start..r.end];
             if tckn_valid(v) {
-                report(s, r.start, r.end, Kind::TrNationalId, 0.5, 0.95, "tr_national_id");
+                report_in(s, c, Kind::TrNationalId, 0.5, 0.95, "tr_national_id");
             }
             if verhoeff(dv(v).as_slice()) {
-                report(s, r.start, r.end, Kind::NgNin, 0.3, 0.9, "ng_nin");
+                report_in(s, c, Kind::NgNin, 0.3, 0.9, "ng_nin");
             }
         }
         13 => {
