@@ -36,7 +36,7 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    self, Context, Run, Tok, all_digits, all_letters, dv, ends_clean, ends_clean_ascii, groups, num, report,
+    self, Context, Run, Tok, all_digits, all_letters, dv, ends_clean, ends_clean_ascii, grouped, groups, num, report,
     starts_clean, starts_clean_ascii, upper, verhoeff,
 };
 use crate::detectors::region::Group;
@@ -136,7 +136,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
     if starts_clean_ascii(b, r.start) {
         match len {
             6 if r.next == b'-' => {
-                if let Some((d, e, _)) = groups(b, r.start, &[6, 7], b"-") {
+                if let Some((d, e, _)) = grouped(b, r.start, &[6, 7], b"-") {
                     if ends_clean_ascii(b, e) {
                         rrn(s, r.start, e, d.as_slice());
                     }
@@ -144,7 +144,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
             }
             13 if ends_clean_ascii(b, r.end) => rrn(s, r.start, r.end, dv(&b[r.start..r.end]).as_slice()),
             3 if r.next == b'-' => {
-                if let Some((d, e, _)) = groups(b, r.start, &[3, 2, 5], b"-") {
+                if let Some((d, e, _)) = grouped(b, r.start, &[3, 2, 5], b"-") {
                     if ends_clean_ascii(b, e) {
                         brn(s, r.start, e, d.as_slice(), 0.6);
                     }
@@ -152,7 +152,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
             }
             10 if ends_clean_ascii(b, r.end) => brn(s, r.start, r.end, dv(&b[r.start..r.end]).as_slice(), 0.3),
             2 if matches!(r.next, b'-' | b' ') => {
-                if let Some((d, e, _)) = groups(b, r.start, &[2, 2, 6, 2], b"- ") {
+                if let Some((d, e, _)) = grouped(b, r.start, &[2, 2, 6, 2], b"- ") {
                     if ends_clean_ascii(b, e) {
                         kr_licence(s, r.start, e, d.as_slice(), 0.45);
                     }
@@ -168,14 +168,14 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
     let contiguous = ends_clean(s, r.end);
     match len {
         2 if r.next == b' ' => {
-            if let Some((d, e, _)) = groups(b, r.start, &[2, 3, 3, 3], b" ") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[2, 3, 3, 3], b" ") {
                 if ends_clean(s, e) {
                     abn(s, r.start, e, d.as_slice(), 0.7);
                 }
             }
         }
         3 if matches!(r.next, b' ' | b'-') => {
-            if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3], b" -") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[3, 3, 3], b" -") {
                 if ends_clean(s, e) {
                     acn_tfn(s, r.start, e, d.as_slice(), 0.45);
                 }
@@ -185,13 +185,13 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
             }
         }
         4 if matches!(r.next, b' ' | b'-' | b':') => {
-            if let Some((d, e, _)) = groups(b, r.start, &[4, 4, 4], b" -:") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[4, 4, 4], b" -:") {
                 if ends_clean(s, e) {
                     aadhaar(s, r.start, e, d.as_slice(), 0.7);
                 }
             }
             if r.next == b' ' {
-                if let Some((d, e, _)) = groups(b, r.start, &[4, 5, 1], b" ") {
+                if let Some((d, e, _)) = grouped(b, r.start, &[4, 5, 1], b" ") {
                     if ends_clean(s, e) {
                         medicare(s, r.start, e, d.as_slice(), 0.55);
                     }
@@ -199,7 +199,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, _c: &mut Context) {
             }
         }
         1 if matches!(r.next, b'-' | b' ') => {
-            if let Some((d, e, _)) = groups(b, r.start, &[1, 4, 5, 2, 1], b"- ") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[1, 4, 5, 2, 1], b"- ") {
                 if ends_clean(s, e) {
                     tnin(s, r.start, e, d.as_slice(), 0.7);
                 }
@@ -418,7 +418,8 @@ fn tin_digits(s: &mut Scanner<'_>, start: usize, end: usize, d: &[u8], bare: f32
 
 fn tin(s: &mut Scanner<'_>, r: Run) {
     let b = s.b;
-    if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3, 3], b"-").or_else(|| groups(b, r.start, &[3, 3, 3], b"-")) {
+    if let Some((d, e, _)) = grouped(b, r.start, &[3, 3, 3, 3], b"-").or_else(|| grouped(b, r.start, &[3, 3, 3], b"-"))
+    {
         if ends_clean(s, e) {
             tin_digits(s, r.start, e, d.as_slice(), 0.3);
             s.set_resume(Family::Intl, e);

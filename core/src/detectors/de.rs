@@ -33,7 +33,7 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    self, Context, Run, Tok, all_digits, digits_at, ends_clean, groups, letters_before, report, report_in, shape,
+    self, Context, Run, Tok, all_digits, digits_at, ends_clean, grouped, letters_before, report, report_in, shape,
     starts_clean, upper,
 };
 use crate::detectors::{Family, Handler};
@@ -179,7 +179,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
             }
         }
         if r.prev == b'.' && r.start >= 3 && &b[r.start - 3..r.start - 1] == b"DE" {
-            if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3], b".") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[3, 3, 3], b".") {
                 let mut ascii = [0u8; 9];
                 for (a, x) in ascii.iter_mut().zip(d.as_slice()) {
                     *a = x + b'0';

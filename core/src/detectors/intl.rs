@@ -446,6 +446,22 @@ pub(crate) fn groups(
     Some((d, pos, sep))
 }
 
+/// [`groups`] for a whole value: it must not be part of a longer grouped figure, so no
+/// digit and the same separator right before it and no separator and digit right after it
+/// (`+34 698 274 982` holds no 3-3-3 number).
+pub(crate) fn grouped(
+    b: &[u8],
+    start: usize,
+    lens: &[usize],
+    seps: &[u8],
+) -> Option<(crate::detectors::checksum::Buf, usize, u8)> {
+    let (d, e, sep) = groups(b, start, lens, seps)?;
+    let longer = sep != 0
+        && ((start >= 2 && b[start - 1] == sep && b[start - 2].is_ascii_digit())
+            || (e + 1 < b.len() && b[e] == sep && b[e + 1].is_ascii_digit()));
+    (!longer).then_some((d, e, sep))
+}
+
 // ---------------------------------------------------------------------------------------
 // Check digits of the region families.
 
@@ -553,5 +569,8 @@ mod tests {
         assert_eq!((v.len(), e, sep), (9, 11, b' '));
         assert!(groups(b"046-454 286", 0, &[3, 3, 3], b" -").is_none());
         assert!(groups(b"130 692 5445", 0, &[3, 3, 3], b" -").is_none());
+        assert!(grouped(b"+34 698 274 982", 4, &[3, 3, 3], b" -").is_none());
+        assert!(grouped(b"698 274 982 1", 0, &[3, 3, 3], b" -").is_none());
+        assert!(grouped(b"(698 274 982)", 1, &[3, 3, 3], b" -").is_some());
     }
 }

@@ -24,7 +24,7 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    self, Context, Run, Tok, all_digits, digits_at, dv, ends_clean, groups, report, report_in, shape, starts_clean,
+    self, Context, Run, Tok, all_digits, digits_at, dv, ends_clean, grouped, report, report_in, shape, starts_clean,
     upper,
 };
 use crate::detectors::region::Group;
@@ -162,21 +162,21 @@ pub(crate) fn token(s: &mut Scanner<'_>, t: Tok) {
 pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let b = s.b;
     let len = r.len();
-    let grouped = len == 4 && matches!(r.next, b'-' | b' ') && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
-    if !(grouped || (8..=17).contains(&len)) || !starts_clean(s, r.start) {
+    let in_groups = len == 4 && matches!(r.next, b'-' | b' ') && b.get(r.end + 1).is_some_and(u8::is_ascii_digit);
+    if !(in_groups || (8..=17).contains(&len)) || !starts_clean(s, r.start) {
         return;
     }
-    if grouped {
+    if in_groups {
         // "1234-567-893", "3222-7162-7"
         if b.get(r.end + 4) == Some(&r.next) {
-            if let Some((d, e, _)) = groups(b, r.start, &[4, 3, 3], b"- ") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[4, 3, 3], b"- ") {
                 if ends_clean(s, e) {
                     npi(s, r.start, e, d.as_slice());
                 }
             }
         }
         if r.next == b'-' {
-            if let Some((d, e, _)) = groups(b, r.start, &[4, 4, 1], b"-") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[4, 4, 1], b"-") {
                 if ends_clean(s, e) {
                     routing(s, r.start, e, d.as_slice());
                 }

@@ -24,8 +24,8 @@
 use crate::Kind;
 use crate::detectors::checksum;
 use crate::detectors::intl::{
-    Context, Run, Tok, all_digits, dv, ends_clean, groups, letters_at, letters_before, luhn_ascii, num, report,
-    report_in, shape, starts_clean, upper, verhoeff,
+    Context, Run, Tok, all_digits, dv, ends_clean, grouped, groups, letters_at, letters_before, luhn_ascii, num,
+    report, report_in, shape, starts_clean, upper, verhoeff,
 };
 use crate::detectors::region::Group;
 use crate::detectors::{Family, Handler};
@@ -99,7 +99,7 @@ pub(crate) fn digits(s: &mut Scanner<'_>, r: Run, c: &mut Context) {
     let b = s.b;
     match r.len() {
         3 if matches!(r.next, b' ' | b'-') => {
-            if let Some((d, e, _)) = groups(b, r.start, &[3, 3, 3], b" -") {
+            if let Some((d, e, _)) = grouped(b, r.start, &[3, 3, 3], b" -") {
                 if ends_clean(s, e) {
                     sin(s, r.start, e, d.as_slice(), 0.5);
                 }
@@ -215,7 +215,7 @@ fn tr_phone(s: &mut Scanner<'_>, r: Run) {
     if len == 10 && ends_clean(s, r.end) {
         found = Some((r.end, dv(&b[r.start..r.end]), 0.3));
     } else if len == 3 && matches!(r.next, b' ' | b'-' | b'.') {
-        found = groups(b, r.start, &[3, 3, 2, 2], b" -.").map(|(d, e, _)| (e, d, 0.5));
+        found = grouped(b, r.start, &[3, 3, 2, 2], b" -.").map(|(d, e, _)| (e, d, 0.5));
     } else if len == 1 && b[r.start] == b'0' && matches!(r.next, b' ' | b'-') {
         // "0 532 123 45 67", "0-532-123-45-67", "0 (532) 1234567"
         let p = r.end + 1;
