@@ -186,12 +186,12 @@ kinds! {
     KrBrn => "KR_BRN", validated: true;
     /// A Korean driving licence number.
     KrDriverLicense => "KR_DRIVER_LICENSE", validated: false;
-    /// A Korean foreigner registration number (check digit).
-    KrFrn => "KR_FRN", validated: true;
+    /// A Korean foreigner registration number (birth date; the check digit where issued).
+    KrFrn => "KR_FRN", validated: false;
     /// A Korean passport number (context-dependent).
     KrPassport => "KR_PASSPORT", validated: false;
-    /// A Korean resident registration number (check digit).
-    KrRrn => "KR_RRN", validated: true;
+    /// A Korean resident registration number (birth date; the check digit where issued).
+    KrRrn => "KR_RRN", validated: false;
     /// A US DEA registration number (check digit).
     MedicalLicense => "MEDICAL_LICENSE", validated: true;
     /// A Nigerian national identification number (Verhoeff).
@@ -205,7 +205,7 @@ kinds! {
     /// A Singapore NRIC or FIN (check letter).
     SgNricFin => "SG_NRIC_FIN", validated: false;
     /// A Singapore unique entity number (UEN, check letter).
-    SgUen => "SG_UEN", validated: false;
+    SgUen => "SG_UEN", validated: true;
     /// A Thai national identification number (check digit).
     ThTnin => "TH_TNIN", validated: true;
     /// A Turkish vehicle licence plate.

@@ -44,7 +44,9 @@ fn packs_switch_country_kinds() {
     let default = Engine::default();
     assert!(default.is_enabled(Kind::DeTaxId) && default.is_enabled(Kind::UkNino) && default.is_enabled(Kind::UsSsn));
     assert!(default.is_enabled(Kind::DeIdCard) && default.is_enabled(Kind::UsMbi));
-    assert!(!default.is_enabled(Kind::KrRrn) && !default.is_enabled(Kind::InAadhaar) && !default.is_enabled(Kind::CaSin));
+    assert!(
+        !default.is_enabled(Kind::KrRrn) && !default.is_enabled(Kind::InAadhaar) && !default.is_enabled(Kind::CaSin)
+    );
     // Kinds of no pack are always on.
     let us = with_regions(&["us"]);
     assert!(us.is_enabled(Kind::UsSsn) && us.is_enabled(Kind::Iban) && us.is_enabled(Kind::EmailAddress));
@@ -123,7 +125,10 @@ fn look_alikes_are_not_region_identifiers() {
     ] {
         let f = found(&e, text);
         assert!(
-            f.iter().all(|(k, _)| matches!(k.as_str(), "PHONE_NUMBER" | "DATE_TIME" | "PERSON" | "LOCATION" | "MEDICAL_CONDITION")),
+            f.iter().all(|(k, _)| matches!(
+                k.as_str(),
+                "PHONE_NUMBER" | "DATE_TIME" | "PERSON" | "LOCATION" | "MEDICAL_CONDITION"
+            )),
             "{text:?}: {f:?}"
         );
     }
@@ -143,4 +148,39 @@ fn weak_formats_need_context_at_the_default_threshold() {
     let low = Engine::new(Policy { threshold: 0.05, only: Some(vec!["DATE_TIME".into()]), ..Policy::default() })
         .expect("policy");
     assert_eq!(found(&low, "Today is 5/21"), pairs(&[("DATE_TIME", "5/21")]));
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_identifier_soup_keeps_the_invariants() {
+    // Every pack on and no threshold, so that every detector and its weak tier runs, on
+    // texts made of the pieces identifiers are made of.
+    let e = Engine::new(Policy { regions: vec!["all".into()], threshold: 0.0, ..Policy::default() }).expect("policy");
+    let pieces = [
+        "0", "1", "12", "123", "1234", "12345", "123456", "1234567", "99", "2024", "A", "AB", "ABC", "de", "DE", "HRB",
+        "M", "T", "Z", "x", " ", " ", "-", "/", ".", ":", "+", "(", ")", "_", "é", "여권", "ß", "\n", "GIR", "0AA",
+        "U1", "KA", "SW1A", "1AA", "Y", "MAC", "account", "license",
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..3000 {
+        let n = 1 + rng.below(24);
+        let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let f = e.scan(&text);
+        crate::invariants::check(&text, &f);
+    }
 }

@@ -347,7 +347,7 @@ fn vehicle(s: &mut Scanner<'_>, ts: usize, te: usize) {
         return;
     }
     let district = intl::digits_at(v, 2, 3);
-    let series = n - 4 - 2 - district;
+    let series = (n - 6).saturating_sub(district);
     if (1..=2).contains(&district)
         && (1..=3).contains(&series)
         && all_letters(&v[2 + district..n - 4])
