@@ -1,9 +1,10 @@
-//! Scan throughput (MB/s) on the generated corpora, engine build time, and `scan_many`
-//! scaling. Run: `cargo bench -p lucairn-benches --bench scan`.
+//! Scan throughput (MB/s) on the generated corpora, with the default region packs and with
+//! all of them, engine build time, and `scan_many` scaling.
+//! Run: `cargo bench -p lucairn-benches --bench scan`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lucairn_benches::{chat, dense, prose};
-use lucairn_core::{Engine, EngineBuilder};
+use lucairn_core::{Engine, EngineBuilder, Policy};
 use std::hint::black_box;
 
 const SIZE: usize = 10 << 20;
@@ -38,6 +39,29 @@ fn scan_structured(c: &mut Criterion) {
     let mut buf = Vec::new();
     for (name, text) in [("chat", chat(1, SIZE)), ("prose", prose(2, SIZE)), ("dense", dense(3, SIZE))] {
         g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                engine.scan_into(black_box(&text), &mut buf);
+                buf.len()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The default policy beside every region pack (`regions = ["all"]`): a pack that is off
+/// costs one bit test per digit run, so the first figure is the default scan's.
+fn regions(c: &mut Criterion) {
+    let text = chat(5, SIZE);
+    let mut g = c.benchmark_group("regions");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    let mut buf = Vec::new();
+    for (name, policy) in [("default", "{}"), ("all", r#"{"regions": ["all"]}"#)] {
+        let engine = match Policy::from_json(policy).and_then(Engine::new) {
+            Ok(e) => e,
+            Err(e) => panic!("policy {name}: {e}"),
+        };
         g.bench_function(name, |b| {
             b.iter(|| {
                 engine.scan_into(black_box(&text), &mut buf);
@@ -83,5 +107,5 @@ fn build(c: &mut Criterion) {
     c.bench_function("engine_build", |b| b.iter(|| EngineBuilder::new().build()));
 }
 
-criterion_group!(benches, scan, scan_structured, scan_many, build);
+criterion_group!(benches, scan, scan_structured, regions, scan_many, build);
 criterion_main!(benches);

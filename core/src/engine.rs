@@ -187,6 +187,10 @@ pub(crate) struct Inner {
     pub(crate) policy: Policy,
     pub(crate) digest_hex: String,
     pub(crate) enabled: KindSet,
+    /// Region packs of the policy (bits of `detectors::region`).
+    pub(crate) packs: u16,
+    /// Region detector groups to run (bits of `detectors::region::Group`).
+    pub(crate) groups: u32,
     /// Thresholds of built-in kinds by index, then custom kinds.
     pub(crate) thresholds: Vec<f32>,
     pub(crate) custom_kinds: Vec<String>,
@@ -371,6 +375,9 @@ impl Inner {
                 .ok_or_else(|| BuildError::new(E::UnknownKind { field, name: name.to_string() }))
         };
 
+        let packs =
+            detectors::region::parse(&policy.regions).map_err(|name| BuildError::new(E::UnknownRegion { name }))?;
+
         let mut enabled = KindSet::default();
         match &policy.only {
             Some(only) => {
@@ -380,7 +387,7 @@ impl Inner {
             }
             None => {
                 for &k in Kind::BUILTIN {
-                    if !OFF_BY_DEFAULT.contains(&k) {
+                    if !OFF_BY_DEFAULT.contains(&k) && detectors::region::on(k, packs) {
                         enabled.insert(k);
                     }
                 }
@@ -407,6 +414,8 @@ impl Inner {
             };
             thresholds[i] = v;
         }
+        let date_threshold = Kind::DateTime.builtin_index().and_then(|i| thresholds.get(i)).copied();
+        let groups = detectors::region::groups(&enabled, packs, date_threshold.unwrap_or(policy.threshold));
 
         let mut allow = HashSet::new();
         for (index, a) in policy.allow.iter().enumerate() {
@@ -485,6 +494,8 @@ impl Inner {
             email_local_domains: policy.email_local_domains,
             policy,
             enabled,
+            packs,
+            groups,
             thresholds,
             custom_kinds,
             allow,

@@ -21,6 +21,7 @@ pub(crate) enum BuildErrorKind {
     EmptyCustom { index: usize, kind: String },
     EmptyTerm { field: &'static str, index: usize },
     TooManyKinds,
+    UnknownRegion { name: String },
 }
 
 impl BuildError {
@@ -50,6 +51,11 @@ impl fmt::Display for BuildError {
             }
             EmptyTerm { field, index } => write!(f, "policy.{field}[{index}]: empty term"),
             TooManyKinds => write!(f, "policy defines more than 65535 custom kinds"),
+            UnknownRegion { name } => write!(
+                f,
+                "policy.regions: unknown region {name:?} (known: all, {})",
+                crate::detectors::region::PACKS.join(", ")
+            ),
         }
     }
 }

@@ -130,6 +130,106 @@ kinds! {
     Medication => "MEDICATION", validated: false;
     /// A secret: API key, token, private key or password.
     Secret => "SECRET", validated: false;
+    /// An Australian business number (ABN, mod 89).
+    AuAbn => "AU_ABN", validated: true;
+    /// An Australian company number (ACN, check digit).
+    AuAcn => "AU_ACN", validated: true;
+    /// An Australian Medicare card number (check digit).
+    AuMedicare => "AU_MEDICARE", validated: true;
+    /// An Australian tax file number (TFN, mod 11).
+    AuTfn => "AU_TFN", validated: true;
+    /// A Canadian social insurance number (Luhn).
+    CaSin => "CA_SIN", validated: true;
+    /// A German practice number (Betriebsstättennummer, BSNR).
+    DeBsnr => "DE_BSNR", validated: false;
+    /// A German driving licence number (Führerscheinnummer).
+    DeFuehrerschein => "DE_FUEHRERSCHEIN", validated: false;
+    /// A German commercial register entry (HRA/HRB with its court).
+    DeHandelsregister => "DE_HANDELSREGISTER", validated: false;
+    /// A German health insurance number (Krankenversichertennummer, check digit).
+    DeHealthInsurance => "DE_HEALTH_INSURANCE", validated: true;
+    /// A German identity card number (Personalausweis; ICAO check digit, or the older form with context).
+    DeIdCard => "DE_ID_CARD", validated: false;
+    /// A German vehicle registration plate, given with context.
+    DeKfz => "DE_KFZ", validated: false;
+    /// A German physician number (lebenslange Arztnummer, LANR, check digit).
+    DeLanr => "DE_LANR", validated: true;
+    /// A German passport number (ICAO check digit).
+    DePassport => "DE_PASSPORT", validated: true;
+    /// A German pension insurance number (Rentenversicherungsnummer, check digit).
+    DeSocialSecurity => "DE_SOCIAL_SECURITY", validated: true;
+    /// A German tax number (Steuernummer) in a state or the federal format.
+    DeTaxNumber => "DE_TAX_NUMBER", validated: false;
+    /// A Spanish passport number (context-dependent).
+    EsPassport => "ES_PASSPORT", validated: false;
+    /// A Finnish personal identity code (henkilötunnus, check character).
+    FiPersonalIdentityCode => "FI_PERSONAL_IDENTITY_CODE", validated: true;
+    /// An Indian Aadhaar number (Verhoeff).
+    InAadhaar => "IN_AADHAAR", validated: true;
+    /// An Indian GST identification number (check character).
+    InGstin => "IN_GSTIN", validated: false;
+    /// An Indian permanent account number (PAN).
+    InPan => "IN_PAN", validated: false;
+    /// An Indian passport number (context-dependent).
+    InPassport => "IN_PASSPORT", validated: false;
+    /// An Indian vehicle registration number.
+    InVehicleRegistration => "IN_VEHICLE_REGISTRATION", validated: false;
+    /// An Indian voter ID (EPIC) number.
+    InVoter => "IN_VOTER", validated: false;
+    /// An Italian driving licence number.
+    ItDriverLicense => "IT_DRIVER_LICENSE", validated: false;
+    /// An Italian identity card number (context-dependent).
+    ItIdentityCard => "IT_IDENTITY_CARD", validated: false;
+    /// An Italian passport number (context-dependent).
+    ItPassport => "IT_PASSPORT", validated: false;
+    /// A Korean business registration number (check digit).
+    KrBrn => "KR_BRN", validated: true;
+    /// A Korean driving licence number.
+    KrDriverLicense => "KR_DRIVER_LICENSE", validated: false;
+    /// A Korean foreigner registration number (birth date; the check digit where issued).
+    KrFrn => "KR_FRN", validated: false;
+    /// A Korean passport number (context-dependent).
+    KrPassport => "KR_PASSPORT", validated: false;
+    /// A Korean resident registration number (birth date; the check digit where issued).
+    KrRrn => "KR_RRN", validated: false;
+    /// A US DEA registration number (check digit).
+    MedicalLicense => "MEDICAL_LICENSE", validated: true;
+    /// A Nigerian national identification number (Verhoeff).
+    NgNin => "NG_NIN", validated: true;
+    /// A Nigerian vehicle registration number.
+    NgVehicleRegistration => "NG_VEHICLE_REGISTRATION", validated: false;
+    /// A Philippine tax identification number (TIN).
+    PhTin => "PH_TIN", validated: false;
+    /// A Swedish organisation number (Luhn).
+    SeOrganisationsnummer => "SE_ORGANISATIONSNUMMER", validated: true;
+    /// A Singapore NRIC or FIN (check letter).
+    SgNricFin => "SG_NRIC_FIN", validated: false;
+    /// A Singapore unique entity number (UEN, check letter).
+    SgUen => "SG_UEN", validated: true;
+    /// A Thai national identification number (check digit).
+    ThTnin => "TH_TNIN", validated: true;
+    /// A Turkish vehicle licence plate.
+    TrLicensePlate => "TR_LICENSE_PLATE", validated: false;
+    /// A Turkish national identification number (TC Kimlik No, check digits).
+    TrNationalId => "TR_NATIONAL_ID", validated: true;
+    /// A UK (DVLA) driving licence number.
+    UkDrivingLicence => "UK_DRIVING_LICENCE", validated: false;
+    /// A UK passport number (context-dependent).
+    UkPassport => "UK_PASSPORT", validated: false;
+    /// A UK vehicle registration mark.
+    UkVehicleRegistration => "UK_VEHICLE_REGISTRATION", validated: false;
+    /// A US bank account number (context-dependent).
+    UsBankNumber => "US_BANK_NUMBER", validated: false;
+    /// A US driver licence number (context-dependent).
+    UsDriverLicense => "US_DRIVER_LICENSE", validated: false;
+    /// A US Medicare beneficiary identifier (MBI).
+    UsMbi => "US_MBI", validated: false;
+    /// A US national provider identifier (NPI, Luhn).
+    UsNpi => "US_NPI", validated: true;
+    /// A US passport number (context-dependent).
+    UsPassport => "US_PASSPORT", validated: false;
+    /// A South African identity number (Luhn, birth date).
+    ZaIdNumber => "ZA_ID_NUMBER", validated: true;
 }
 
 impl fmt::Display for Kind {

@@ -17,6 +17,7 @@ use crate::error::{BuildError, BuildErrorKind};
 /// disable = ["URL"]
 /// allow = ["support@example.com"]
 /// deny = ["Project Falcon"]
+/// regions = ["eu", "uk", "us", "in"]
 ///
 /// [thresholds]
 /// PHONE_NUMBER = 0.7
@@ -47,6 +48,27 @@ pub struct Policy {
     pub custom: Vec<CustomDetector>,
     /// Report e-mail addresses without a dotted domain (`root@localhost`).
     pub email_local_domains: bool,
+    /// Region packs whose country-specific kinds are on. Default `["eu", "uk", "us"]`;
+    /// `"all"` turns on every pack. The packs are `eu`, `uk`, `us`, `au`, `ca`, `in`
+    /// (India), `kr`, `ng`, `ph`, `sg`, `th`, `tr` and `za`.
+    ///
+    /// Formats that are sure anywhere (e-mail, cards, IBANs, IP addresses ...) belong to no
+    /// pack and are always on. A kind named in `only` or `enable` is on whatever its pack.
+    /// The default value is left out of the [canonical form](Policy::canonical_json), so
+    /// the digests of policies that do not set it stay as they were.
+    #[serde(skip_serializing_if = "is_default_regions")]
+    pub regions: Vec<String>,
+}
+
+/// The region packs of the default policy.
+pub(crate) const DEFAULT_REGIONS: &[&str] = &["eu", "uk", "us"];
+
+fn default_regions() -> Vec<String> {
+    DEFAULT_REGIONS.iter().map(|r| r.to_string()).collect()
+}
+
+fn is_default_regions(r: &[String]) -> bool {
+    r.len() == DEFAULT_REGIONS.len() && r.iter().zip(DEFAULT_REGIONS).all(|(a, b)| a == b)
 }
 
 impl Default for Policy {
@@ -61,6 +83,7 @@ impl Default for Policy {
             deny: Vec::new(),
             custom: Vec::new(),
             email_local_domains: false,
+            regions: default_regions(),
         }
     }
 }

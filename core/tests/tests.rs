@@ -10,6 +10,10 @@ mod invariants;
 mod oibits;
 /// Policies: parsing, digests, build errors.
 mod policy;
+/// Conformance with Microsoft Presidio's recognizer tests, per entity type.
+mod presidio;
+/// Region packs, and the region families at the default threshold.
+mod regions;
 /// Sanitisation, placeholders, re-linking, output scanning, mapping tokens.
 mod sanitize;
 /// Streams: any chunking gives the whole-text output.

@@ -4,11 +4,12 @@
 //! - CREDIT_CARD: 13 to 19 digits, contiguous or in the issuers' groupings (4-4-4-4,
 //!   4-4-4-4-3, 4-6-5, 4-6-4, 4-4-4-3, 4-4-5) with one kind of separator (space or dash),
 //!   a known issuer prefix for that length (Visa, Mastercard incl. 2221-2720, Amex, Discover,
-//!   JCB, Diners, UnionPay, Maestro, Mir) and the Luhn check. A grouped sequence that goes on
-//!   with more groups on either side (a longer number) is not a card.
+//!   JCB, Diners, UnionPay, Maestro, Mir, and UATP with context) and the Luhn check. A
+//!   grouped sequence that goes on with more groups on either side (a longer number) is not
+//!   a card.
 //! - IBAN: the 89 countries of the SWIFT IBAN registry with their lengths, check digits
-//!   02-98, mod-97; contiguous or in groups of four separated by single spaces; letters in
-//!   either case.
+//!   02-98, mod-97; contiguous or in groups of four separated by single spaces (or dashes);
+//!   letters in either case.
 //! - BIC: 8 or 11 characters (bank code, ISO country code, location, branch), upper case,
 //!   only right after a `BIC` or `SWIFT` keyword (`BIC:`, `SWIFT code`, `BIC/SWIFT` ...).
 //! - VAT_NUMBER: the formats of the 27 member states with their country prefix (plus `GB`,
@@ -158,6 +159,8 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
 
 const CARD_GROUPED: f32 = 0.95;
 const CARD_CONTIGUOUS: f32 = 0.85;
+/// UATP numbers (15 digits from 1) share their shape with other Luhn-checked numbers.
+const CARD_UATP: f32 = 0.4;
 const IBAN: f32 = 0.95;
 const BIC: f32 = 0.85;
 const VAT_CHECKED: f32 = 0.85;
@@ -192,7 +195,7 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
         let first = b[start];
         let by_len = match len {
             9 => true,
-            13..=19 => matches!(first, b'2'..=b'6'),
+            13..=19 => matches!(first, b'2'..=b'6') || (first == b'1' && len == 15),
             4 => {
                 matches!(first, b'2'..=b'6')
                     && matches!(next, b' ' | b'-')
@@ -220,7 +223,7 @@ fn candidate(s: &mut Scanner<'_>, start: usize, end: usize, prev: u8, next: u8) 
     let first = b[start];
     let len = end - start;
     let mut found = None;
-    if matches!(first, b'2'..=b'6') && ((13..=19).contains(&len) || len == 4) {
+    if (matches!(first, b'2'..=b'6') && ((13..=19).contains(&len) || len == 4)) || (first == b'1' && len == 15) {
         found = card(s, start, end);
     }
     if found.is_none() && len == 9 {
@@ -315,7 +318,8 @@ fn card(s: &mut Scanner<'_>, start: usize, end: usize) -> Option<usize> {
         if !card_valid(d.as_slice()) {
             return None;
         }
-        let score = with_context(s, Kind::CreditCard, start, end, CARD_CONTIGUOUS);
+        let base = if d.as_slice()[0] == 1 { CARD_UATP } else { CARD_CONTIGUOUS };
+        let score = with_context(s, Kind::CreditCard, start, end, base);
         s.push(start, end, Kind::CreditCard, score, "credit_card");
         return Some(end);
     }
@@ -394,6 +398,8 @@ fn card_valid(d: &[u8]) -> bool {
             35 => (3528..=3589).contains(&p(4)) && n >= 16,
             _ => false,
         },
+        // UATP (airline travel cards).
+        1 => n == 15,
         // Discover, UnionPay, Maestro, RuPay: the 6 range is shared.
         6 => n >= 13,
         _ => false,
@@ -534,13 +540,14 @@ fn iban(s: &mut Scanner<'_>, q: usize, start: usize, end: usize) -> Option<usize
         return None;
     }
     let mut pos = start + 2;
-    // Either contiguous or every group of four followed by exactly one space.
-    let spaced = b.get(pos) == Some(&b' ');
+    // Either contiguous or every group of four followed by exactly one space (or dash).
+    let sep = b.get(pos).copied().filter(|&c| c == b' ' || c == b'-');
+    let spaced = sep.is_some();
     let mut n = 4;
     let mut r = 0u32;
     while n < want {
         if spaced && n % 4 == 0 {
-            if b.get(pos) != Some(&b' ') {
+            if b.get(pos).copied() != sep {
                 return None;
             }
             pos += 1;

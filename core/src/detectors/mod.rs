@@ -17,16 +17,25 @@ use crate::Kind;
 use crate::scan::Scanner;
 
 pub(crate) mod address;
+pub(crate) mod apac;
 pub(crate) mod checksum;
 pub(crate) mod custom;
 pub(crate) mod date;
+pub(crate) mod de;
 pub(crate) mod email;
+pub(crate) mod eu;
 pub(crate) mod finance;
+pub(crate) mod intl;
 pub(crate) mod national;
 pub(crate) mod net;
+pub(crate) mod partial_date;
 pub(crate) mod phone;
+pub(crate) mod region;
 pub(crate) mod secret;
+pub(crate) mod uk;
+pub(crate) mod us;
 pub(crate) mod words;
+pub(crate) mod world;
 
 /// A keyword handler: `(scanner, keyword start, keyword end)`.
 pub(crate) type Handler = fn(&mut Scanner<'_>, usize, usize);
@@ -41,10 +50,12 @@ pub(crate) enum Family {
     Date,
     Secret,
     Address,
+    /// The region families (see [`intl`]), which share one resume offset.
+    Intl,
 }
 
 impl Family {
-    pub(crate) const COUNT: usize = 7;
+    pub(crate) const COUNT: usize = 8;
 }
 
 /// Called at every maximal run of ASCII digits `b[start..end]`.
@@ -58,6 +69,9 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     secret::at_digits(s, start, end);
     address::at_digits(s, start, end);
     words::at_digits(s, start, end);
+    if s.eng.groups != 0 {
+        intl::at_digits(s, start, end);
+    }
 }
 
 /// Keyword anchors of every family.
@@ -70,6 +84,12 @@ pub(crate) const KEYWORDS: &[&[(&str, Handler)]] = &[
     secret::KEYWORDS,
     address::KEYWORDS,
     words::KEYWORDS,
+    de::KEYWORDS,
+    eu::KEYWORDS,
+    uk::KEYWORDS,
+    us::KEYWORDS,
+    apac::KEYWORDS,
+    world::KEYWORDS,
 ];
 
 /// Context words of every family.
@@ -82,4 +102,10 @@ pub(crate) const CONTEXT: &[&[(Kind, &[&str])]] = &[
     secret::CONTEXT,
     address::CONTEXT,
     words::CONTEXT,
+    de::CONTEXT,
+    eu::CONTEXT,
+    uk::CONTEXT,
+    us::CONTEXT,
+    apac::CONTEXT,
+    world::CONTEXT,
 ];

@@ -4,13 +4,14 @@
 //!
 //! What each accepts, and when it needs a context word of its kind nearby:
 //!
-//! - US_SSN: `AAA-GG-SSSS` (dashes or spaces); area not 000, 666 or 9xx, group not 00,
+//! - US_SSN: `AAA-GG-SSSS` (dashes, spaces or dots); area not 000, 666 or 9xx, group not 00,
 //!   serial not 0000, and not the numbers the SSA calls invalid (078-05-1120, 219-09-9999,
 //!   123-45-6789). Nine contiguous digits only with context.
 //! - US_ITIN: the same shape with area 9xx and group 50-65, 70-88, 90-92 or 94-99.
 //! - UK_NINO: two prefix letters (not D F I Q U V first, not D F I O Q U V second, not BG GB
 //!   KN NK NT TN ZZ), six digits (optionally in pairs), suffix A-D. Without the suffix only
-//!   with context.
+//!   with context, and not when another letter stands where the suffix goes. All in lower
+//!   case (`tw987654a`) only with context.
 //! - UK_NHS: ten digits with the mod-11 check digit, no repeated-digit filler. Phones share
 //!   this shape (US numbers are written 3-3-4), so without NHS context only the space-grouped
 //!   3-3-4 form is reported, and not when a phone context word is near; dashes or contiguous
@@ -20,7 +21,8 @@
 //!   Contiguous only with context.
 //! - FR_NIR: sex 1-4/7/8, month 01-12, 20, 30-42 or 50-99, department digits or 2A/2B,
 //!   key `97 - (n mod 97)` with 2A/2B read as 19/18; spaces between the usual groups.
-//! - ES_DNI: eight digits and the mod-23 letter; ES_NIE: X/Y/Z, seven digits, letter.
+//! - ES_DNI: eight digits and the mod-23 letter (either case); seven digits (an old number
+//!   without its leading zero) only with context. ES_NIE: X/Y/Z, seven digits, letter.
 //! - IT_FISCAL_CODE: sixteen characters, month letter, day 1-31 or 41-71, check character;
 //!   digit positions may carry the omocodia letters L-V. A code whose seven digits are all
 //!   substituted (it has no digit to anchor on) is not found.
@@ -216,20 +218,20 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
                     && (matches!(at(end + 3), b' ' | b'-' | b'.') || at(end + 4) == b' ')
             }
             // SSN "536-90-4399", NHS "943 476 5919", NIR "185 05 ...".
-            3 => matches!(next, b' ' | b'-') && (at(end + 3) == next || at(end + 4) == next),
+            3 => matches!(next, b' ' | b'-' | b'.') && (at(end + 3) == next || at(end + 4) == next),
             // NIR "18505 78 ...".
             5 => next == b' ' && at(end + 1).is_ascii_digit(),
             // SE "811228-9874", BE "850730 033 28", NINO "AB 123456 C", NIR "180122A...".
             6 => match next {
                 b'-' | b'+' | b'.' => at(end + 1).is_ascii_digit(),
                 b' ' => at(end + 1).is_ascii_digit() || prev == b' ',
-                b'A' | b'B' => true,
+                b'A'..=b'D' => true,
                 _ => false,
             },
             // NIE "X-1234567-L", NIR "1850578 006 ...".
-            7 => next == b' ' || matches!(prev, b' ' | b'-'),
+            7 => next == b' ' || next == b'-' || next.is_ascii_alphabetic() || matches!(prev, b' ' | b'-'),
             // SE "19811228-9874", DNI "12345678Z".
-            8 => next.is_ascii_uppercase() || matches!(next, b'-' | b' '),
+            8 => next.is_ascii_alphabetic() || matches!(next, b'-' | b' '),
             9..=11 | 15 => true,
             // SE "198112289874".
             12 => matches!(b[start], b'1' | b'2'),
@@ -341,6 +343,8 @@ fn digit_led(s: &mut Scanner<'_>, start: usize, end: usize, prev: u8) -> Option<
         3 if next == b'-' || next == b' ' => {
             found = farthest(ssn_grouped(s, start, next), nhs_grouped(s, start, next));
         }
+        3 if next == b'.' => found = ssn_grouped(s, start, next),
+        7 if next.is_ascii_alphabetic() || next == b'-' => found = dni(s, start, end),
         9 if ends_clean(s, end, None) => {
             found = farthest(ssn_contiguous(s, start, end), bsn(s, start, end));
         }
@@ -376,12 +380,12 @@ fn letter_led(s: &mut Scanner<'_>, start: usize, end: usize) -> Option<usize> {
     let b = s.b;
     let len = end - start;
     let p = b[start - 1];
-    if len == 6 && start >= 2 && b[start - 2].is_ascii_uppercase() {
+    if len == 6 && start >= 2 && b[start - 2].is_ascii_alphabetic() {
         if let Some(e) = nino(s, start - 2, start) {
             return Some(e);
         }
     }
-    if len == 7 && matches!(p, b'X' | b'Y' | b'Z') {
+    if len == 7 && matches!(p.to_ascii_uppercase(), b'X' | b'Y' | b'Z') {
         if let Some(e) = nie(s, start - 1, start, end) {
             return Some(e);
         }
@@ -607,8 +611,8 @@ const DNI: f32 = 0.85;
 /// The check letter after `end` (directly or after one `-`/space); returns its offset.
 fn letter_after(b: &[u8], end: usize) -> Option<usize> {
     match b.get(end)? {
-        c if c.is_ascii_uppercase() => Some(end),
-        b'-' | b' ' if b.get(end + 1).is_some_and(u8::is_ascii_uppercase) => Some(end + 1),
+        c if c.is_ascii_alphabetic() => Some(end),
+        b'-' | b' ' if b.get(end + 1).is_some_and(u8::is_ascii_alphabetic) => Some(end + 1),
         _ => None,
     }
 }
@@ -623,10 +627,12 @@ fn dni(s: &mut Scanner<'_>, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     let n = checksum::number(checksum::digits(&b[start..end])?.as_slice());
-    if b[at] != checksum::dni_letter(n) {
+    if b[at].to_ascii_uppercase() != checksum::dni_letter(n) {
         return None;
     }
-    let score = scored(s, Kind::EsDni, start, at + 1, DNI);
+    // Seven digits are an old number written without its leading zero.
+    let bare = if end - start == 7 { NEEDS_CONTEXT } else { DNI };
+    let score = scored(s, Kind::EsDni, start, at + 1, bare);
     s.push(start, at + 1, Kind::EsDni, score, "es_dni");
     Some(at + 1)
 }
@@ -642,7 +648,8 @@ fn nie(s: &mut Scanner<'_>, x: usize, start: usize, end: usize) -> Option<usize>
         return None;
     }
     let n = checksum::number(checksum::digits(&b[start..end])?.as_slice());
-    if b[at] != checksum::dni_letter(u64::from(b[x] - b'X') * 10_000_000 + n) {
+    if b[at].to_ascii_uppercase() != checksum::dni_letter(u64::from(b[x].to_ascii_uppercase() - b'X') * 10_000_000 + n)
+    {
         return None;
     }
     let score = scored(s, Kind::EsNie, x, at + 1, DNI);
@@ -919,17 +926,26 @@ fn nino(s: &mut Scanner<'_>, p: usize, digits: usize) -> Option<usize> {
         return None;
     }
     let b = s.b;
-    if !nino_prefix(b[p], b[p + 1]) || !s.boundary_before(p) {
+    // All upper case, or all lower case (then weaker).
+    let lower = b[p].is_ascii_lowercase() && b[p + 1].is_ascii_lowercase();
+    if !nino_prefix(b[p].to_ascii_uppercase(), b[p + 1].to_ascii_uppercase())
+        || !(lower || (b[p].is_ascii_uppercase() && b[p + 1].is_ascii_uppercase()))
+        || !s.boundary_before(p)
+    {
         return None;
     }
+    let suffixes = if lower { b'a'..=b'd' } else { b'A'..=b'D' };
     let (_, mut e, _) = grouped(b, digits, 6, b" ", &[2, 4])?;
     let spaced = b[digits - 1] == b' ';
     let mut bare = NINO_NO_SUFFIX;
     let suffix_at = if b.get(e) == Some(&b' ') && spaced { e + 1 } else { e };
-    if b.get(suffix_at).is_some_and(|c| matches!(c, b'A'..=b'D')) && s.boundary_after(suffix_at + 1) {
+    if b.get(suffix_at).is_some_and(|c| suffixes.contains(c)) && s.boundary_after(suffix_at + 1) {
         e = suffix_at + 1;
-        bare = NINO;
-    } else if !ends_clean(s, e, Some(b' ')) {
+        bare = if lower { NINO_NO_SUFFIX } else { NINO };
+    } else if !ends_clean(s, e, Some(b' '))
+        || (b.get(suffix_at).is_some_and(u8::is_ascii_alphabetic) && s.boundary_after(suffix_at + 1))
+    {
+        // A letter that is not a suffix, or a longer figure.
         return None;
     }
     let score = scored(s, Kind::UkNino, p, e, bare);

@@ -24,7 +24,9 @@
 //! Six pairs of hex digits separated by `:` or `-` (one separator throughout), or three
 //! groups of four separated by `.` (Cisco, `0011.2233.4455`). Forms made of digits only
 //! score lower (0.6 with `:`, 0.45 with `-`, 0.4 dotted) and need MAC context when they
-//! are below the threshold; a MAC address glued to more groups is not one.
+//! are below the threshold; a MAC address glued to more groups is not one, nor are the
+//! null and broadcast addresses. An address without any digit (`AA:BB:CC:DD:EE:FF`) is
+//! found within 48 bytes after `MAC`, `hardware address` or `physical address`.
 //!
 //! # URL
 //!
@@ -64,7 +66,7 @@
 //! |-----------------------|-----------------------------------------|-------------------|--------------|
 //! | IPv4                  | 24 bytes (version word)                 | 19 bytes          | 18 bytes     |
 //! | IPv6                  | 48 bytes                                | 51 bytes          | 49 bytes     |
-//! | MAC                   | 48 bytes (`:`), 22 (`-`), 19 (`.`)      | 18 bytes          | 17 bytes     |
+//! | MAC                   | 48 bytes (`:`), 22 (`-`), 19 (`.`); 64 after a MAC keyword | 18 bytes | 17 bytes |
 //! | URL (and its secrets) | 11 bytes (scheme), 512 after `/` or `=` | [`URL_MAX`] bytes | [`URL_MAX`]  |
 
 use crate::Kind;
@@ -77,7 +79,16 @@ pub(crate) const URL_MAX: usize = 2048;
 const NESTED_MAX: usize = 512;
 
 /// Keyword anchors of this family.
-pub(crate) const KEYWORDS: &[(&str, Handler)] = &[("://", at_scheme), ("www.", at_www), ("WWW.", at_www)];
+pub(crate) const KEYWORDS: &[(&str, Handler)] = &[
+    ("://", at_scheme),
+    ("www.", at_www),
+    ("WWW.", at_www),
+    ("MAC", at_mac_word),
+    ("hardware address", at_mac_word),
+    ("Hardware address", at_mac_word),
+    ("physical address", at_mac_word),
+    ("Physical address", at_mac_word),
+];
 
 /// Context words of this family, per kind.
 pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
@@ -383,10 +394,13 @@ fn parse_v6(b: &[u8], i: usize) -> Option<V6> {
         }
         if b.get(p) == Some(&b'.') && (v.compressed || v.groups == 6) && v.groups <= 6 && (v.groups > 0 || v.compressed)
         {
-            p = parse_v4(b, gs)?;
-            v.groups += 2;
-            v.v4 = true;
-            break;
+            // An embedded IPv4 address; otherwise the `.` ends the address (a full stop).
+            if let Some(q) = parse_v4(b, gs) {
+                p = q;
+                v.groups += 2;
+                v.v4 = true;
+                break;
+            }
         }
         if v.groups == 0 && !v.compressed {
             v.first_len = glen;
@@ -479,6 +493,12 @@ fn mac_at(s: &mut Scanner<'_>, t: usize, sep: u8) -> Option<usize> {
     if continues {
         return None;
     }
+    // The null and broadcast addresses identify no device.
+    if b[t..p].iter().all(|&c| c == b'0' || c == sep)
+        || b[t..p].iter().all(|&c| c.eq_ignore_ascii_case(&b'F') || c == sep)
+    {
+        return None;
+    }
     let letters = b[t..p].iter().any(u8::is_ascii_alphabetic);
     let base = match (sep, letters) {
         (b':', true) => 0.85,
@@ -491,6 +511,38 @@ fn mac_at(s: &mut Scanner<'_>, t: usize, sep: u8) -> Option<usize> {
     let score = if s.context(Kind::MacAddress, t, p) { base + CONTEXT_BONUS } else { base };
     s.push(t, p, Kind::MacAddress, score, "mac");
     Some(p)
+}
+
+/// How far after a MAC keyword a MAC address without digits is looked for.
+const MAC_WORD_WINDOW: usize = 48;
+
+/// Handler of `MAC`, `hardware address` and `physical address`: a MAC address made of
+/// letters only (`AA:BB:CC:DD:EE:FF`) has no digit run to anchor it, so it is looked for in
+/// the [`MAC_WORD_WINDOW`] bytes after such a word. Addresses with a digit are left to
+/// the digit anchor.
+fn at_mac_word(s: &mut Scanner<'_>, _ks: usize, ke: usize) {
+    if !s.wants(Kind::MacAddress) {
+        return;
+    }
+    let b = s.b;
+    let lim = (ke + MAC_WORD_WINDOW).min(b.len());
+    let mut i = ke;
+    while i < lim {
+        let start_ok = b[i].is_ascii_hexdigit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        let sep = match (b.get(i + 2), b.get(i + 4)) {
+            (Some(&c @ (b':' | b'-')), _) => c,
+            (_, Some(b'.')) => b'.',
+            _ => 0,
+        };
+        let width = if sep == b'.' { 14 } else { 17 };
+        if start_ok && sep != 0 && i + width <= b.len() && !b[i..i + width].iter().any(u8::is_ascii_digit) {
+            if let Some(e) = mac_at(s, i, sep) {
+                i = e;
+                continue;
+            }
+        }
+        i += 1;
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -280,6 +280,24 @@ enum Lead {
     Intro,
 }
 
+/// True when the words of `text[start..end]` could all be parts of a name: no acronym
+/// ("HRB"), no city ("München"), no short common word ("Kimlik No").
+fn plain_words(lex: &Lexicon, text: &str, start: usize, end: usize) -> bool {
+    let mut at = start;
+    while let Some(w) = next_token(text, at) {
+        if w.start >= end {
+            break;
+        }
+        let f = lex.get(hash_tok(text, &w));
+        let short_word = w.end - w.start <= 2 && f & flag::COMMON != 0;
+        if w.shape == Shape::Upper || f & flag::CITY != 0 || short_word {
+            return false;
+        }
+        at = w.end;
+    }
+    true
+}
+
 /// True when `at` starts the line after a signature marker ("--" alone on a line).
 fn after_signature_marker(b: &[u8], at: usize) -> bool {
     let mut i = at;
@@ -544,9 +562,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
 fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
     let text = s.text;
     // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
-    if text[t.start..t.end].chars().nth(1).is_none() {
-        return None;
-    }
+    text[t.start..t.end].chars().nth(1)?;
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
     let (prev_h, prev_f) = recent.toks[0].map_or((0, 0), |e| (e.1, e.2));
@@ -594,7 +610,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
                 }
             } else if given && surname {
                 0.8
-            } else if unknown && added > 0 {
+            } else if unknown && added > 0 && plain_words(lex, text, t.start, end) {
                 // Two or more capitalised words that no list knows ("Xiang Zhou",
                 // "Marloes de Jong"): most likely a name.
                 if surname { 0.7 } else { 0.6 }
