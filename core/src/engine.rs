@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use crate::detectors::{self, Handler};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::kind::KindSet;
-use crate::lexicon::Lexicon;
 use crate::policy::Policy;
 use crate::{Finding, Kind};
 
@@ -205,8 +204,6 @@ pub(crate) struct Inner {
     pub(crate) deny: Option<AhoCorasick>,
     pub(crate) deny_kinds: Vec<Kind>,
     pub(crate) email_local_domains: bool,
-    /// The dictionaries, when a kind that needs them is on.
-    pub(crate) lexicon: Option<&'static Lexicon>,
     /// Keyword anchors that are words, found by the word pass.
     pub(crate) word_keywords: WordKeywords,
 }
@@ -483,13 +480,8 @@ impl Inner {
         let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         let context = ac(&word_refs, true, MatchKind::Standard);
 
-        // The tables are static: every engine has them, for names, places and medical
-        // terms and for the word pass that also finds keyword anchors.
-        let lexicon = Some(Lexicon::get_or_build());
-
         Ok(Inner {
             word_keywords,
-            lexicon,
             digest_hex: policy.digest_hex(),
             email_local_domains: policy.email_local_domains,
             policy,

@@ -88,8 +88,8 @@ impl Lexicon {
         self.get(crate::token::token_hash(code)) & flag::ICD10 != 0
     }
 
-    /// The lexicon of the embedded lists.
-    pub(crate) fn get_or_build() -> &'static Lexicon {
+    /// The lexicon of the embedded lists (static tables: every engine shares them).
+    pub(crate) fn embedded() -> &'static Lexicon {
         &LEXICON
     }
 }
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn tables_answer_for_known_words() {
-        let lex = Lexicon::get_or_build();
+        let lex = Lexicon::embedded();
         assert_ne!(lex.lookup("Anna") & flag::GIVEN, 0);
         assert_ne!(lex.lookup("schmidt") & flag::SURNAME, 0);
         assert_ne!(lex.lookup("New York") & flag::CITY, 0);

@@ -88,13 +88,7 @@ fn class_at(text: &str, i: usize) -> (u8, usize, char) {
 const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
 
 /// The next token starting at or after byte `i` (a char boundary).
-pub fn next_token(text: &str, i: usize) -> Option<Tok> {
-    next_token_inline(text, i)
-}
-
-/// [`next_token`], inlined into the hot loop.
-#[inline(always)]
-pub fn next_token_inline(text: &str, mut i: usize) -> Option<Tok> {
+pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
     let b = text.as_bytes();
     let n = b.len();
     // Skip to the next letter or digit.

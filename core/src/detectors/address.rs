@@ -84,8 +84,10 @@ const SUFFIXES: &[&str] = &[
 ];
 
 fn has_street_suffix(word: &str) -> bool {
-    let lw = word.to_lowercase();
-    SUFFIXES.iter().any(|s| lw.len() > s.len() + 2 && lw.ends_with(s))
+    // The suffixes are lower case; "ß" has no upper case, so ASCII folding suffices
+    // ("HAUPTSTRASSE", "Hauptstraße").
+    let w = word.as_bytes();
+    SUFFIXES.iter().any(|s| w.len() > s.len() + 2 && w[w.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes()))
 }
 
 fn flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
@@ -328,7 +330,7 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     if end - start > 5 || start < s.resume(super::Family::Address) {
         return;
     }
-    let Some(lex) = s.eng.lexicon else { return };
+    let lex = Lexicon::embedded();
     let want_street = s.wants(Kind::StreetAddress);
     if want_street {
         if let Some(hn) = house_number(b, start, end) {

@@ -35,6 +35,7 @@
 
 use crate::Kind;
 use crate::detectors::checksum::{self, Bech32, Buf};
+use crate::detectors::intl::all_digits;
 use crate::detectors::{Family, Handler};
 use crate::scan::Scanner;
 
@@ -730,10 +731,6 @@ fn vat_country(cc: [u8; 2]) -> bool {
             | b"GB"
             | b"XI"
     )
-}
-
-fn all_digits(v: &[u8]) -> bool {
-    v.iter().all(u8::is_ascii_digit)
 }
 
 /// Digit values of an all-digit slice.

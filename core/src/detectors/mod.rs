@@ -5,8 +5,11 @@
 //!   bounded window and reports candidates with [`Scanner::push`]. To avoid re-parsing a
 //!   long number once per digit run, it records the end of what it consumed with
 //!   [`Scanner::set_resume`] and returns early while `start < s.resume(family)`.
-//! - `KEYWORDS`: literal anchors (case-sensitive, leftmost-longest) with a handler called
-//!   with the keyword's span; list case variants explicitly.
+//! - `KEYWORDS`: literal anchors (case-sensitive) with a handler called with the keyword's
+//!   span; list case variants explicitly. Keywords that start with three letters
+//!   ("passport", "BIC") are matched at token starts by the word pass when it runs (any
+//!   word kind on), the others ("://", "sk-") by one aho-corasick automaton over the bytes;
+//!   keep that automaton's list short (under ~64 patterns of 3 bytes or more).
 //! - `CONTEXT`: context words per kind (matched case-insensitively at a word start within
 //!   a window around a candidate; see [`Scanner::context`]).
 //!

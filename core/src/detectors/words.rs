@@ -457,7 +457,7 @@ fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
 }
 
 pub(crate) fn scan(s: &mut Scanner<'_>) {
-    let Some(lex) = s.eng.lexicon else { return };
+    let lex = Lexicon::embedded();
     let want_person = s.wants(Kind::Person);
     let want_loc = s.wants(Kind::Location);
     let want_med = s.wants(Kind::MedicalCondition) || s.wants(Kind::Medication);
@@ -797,7 +797,7 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     if end - start != 2 || start == 0 || !s.b[start - 1].is_ascii_uppercase() {
         return;
     }
-    let Some(lex) = s.eng.lexicon else { return };
+    let lex = Lexicon::embedded();
     if !s.wants(Kind::MedicalCondition) {
         return;
     }
@@ -819,8 +819,16 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
     if !s.boundary_after(code_end) {
         return;
     }
-    let code: String = s.text[code_start..code_end].chars().filter(|&c| c != '.').collect();
-    if !lex.is_icd10(&code) {
+    // The code without its dot, on the stack (at most a letter, 2 digits and 4 more).
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for &c in &b[code_start..code_end] {
+        if c != b'.' && n < buf.len() {
+            buf[n] = c;
+            n += 1;
+        }
+    }
+    if !std::str::from_utf8(&buf[..n]).is_ok_and(|code| lex.is_icd10(code)) {
         return;
     }
     if s.context(Kind::MedicalCondition, code_start, code_end) {
