@@ -69,7 +69,7 @@ pub use crate::cert::{
 };
 pub use crate::sanitize::stream::{OutputStream, StreamRelinker, StreamSanitizer};
 pub use crate::sanitize::{
-    FindingRecord, Location, Mapping, MappingEntry, MappingError, OutputMode, Sanitized, Sanitizer,
+    FindingRecord, Location, Mapping, MappingEntry, MappingError, OutputMode, Sanitized, Sanitizer, counts,
 };
 pub use crate::seal::TokenError;
 

@@ -155,13 +155,7 @@ impl RequestScope {
     }
 }
 
-pub(crate) fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
-    let mut m = BTreeMap::new();
-    for r in records {
-        *m.entry(r.kind.clone()).or_insert(0) += 1;
-    }
-    m
-}
+pub(crate) use lucairn_core::counts;
 
 /// Sanitises one text at `pointer`; a [`TextKind::Json`] text has its string values
 /// and keys sanitised and stays valid JSON (text that is not JSON is sanitised as plain

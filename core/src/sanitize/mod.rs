@@ -80,7 +80,8 @@ impl Sanitized {
     }
 }
 
-pub(crate) fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
+/// Number of records per kind name.
+pub fn counts(records: &[FindingRecord]) -> BTreeMap<String, u64> {
     let mut m = BTreeMap::new();
     for r in records {
         *m.entry(r.kind.clone()).or_insert(0) += 1;
