@@ -14,9 +14,9 @@ use subtle::ConstantTimeEq;
 use crate::util;
 
 /// Length of the key id.
-pub(crate) const ID_LEN: usize = 8;
+pub const ID_LEN: usize = 8;
 /// Length of the secret part.
-pub(crate) const SECRET_LEN: usize = 32;
+pub const SECRET_LEN: usize = 32;
 
 const LIVE: &str = "lcr_live_";
 const TEST: &str = "lcr_test_";
@@ -24,7 +24,7 @@ const HASH_CONTEXT: &str = "lucairn 2025 api key hash v1";
 
 /// What a key may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Tier {
+pub enum Tier {
     /// Answers carry placeholders; personal data the model produces is redacted.
     Developer,
     /// May have placeholders re-linked to the original values.
@@ -34,7 +34,7 @@ pub(crate) enum Tier {
 }
 
 impl Tier {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Tier::Developer => "developer",
             Tier::Pro => "pro",
@@ -43,7 +43,7 @@ impl Tier {
     }
 
     /// True when the tier may receive original values.
-    pub(crate) fn may_relink(self) -> bool {
+    pub fn may_relink(self) -> bool {
         !matches!(self, Tier::Developer)
     }
 }
@@ -69,14 +69,14 @@ impl FromStr for Tier {
 
 /// A freshly made key: the full key (shown once) and what the store keeps.
 #[derive(Debug)]
-pub(crate) struct NewKey {
-    pub(crate) key: String,
-    pub(crate) id: String,
-    pub(crate) hash: [u8; 32],
+pub struct NewKey {
+    pub key: String,
+    pub id: String,
+    pub hash: [u8; 32],
 }
 
 /// Makes a new random key.
-pub(crate) fn generate(live: bool) -> std::io::Result<NewKey> {
+pub fn generate(live: bool) -> std::io::Result<NewKey> {
     let id = util::random_base62(ID_LEN)?;
     let secret = util::random_base62(SECRET_LEN)?;
     let key = format!("{}{id}{secret}", if live { LIVE } else { TEST });
@@ -85,12 +85,12 @@ pub(crate) fn generate(live: bool) -> std::io::Result<NewKey> {
 }
 
 /// The hash the store keeps for a key.
-pub(crate) fn hash(key: &str) -> [u8; 32] {
+pub fn hash(key: &str) -> [u8; 32] {
     blake3::derive_key(HASH_CONTEXT, key.as_bytes())
 }
 
 /// The key id of a well-formed key, or `None`.
-pub(crate) fn key_id(key: &str) -> Option<&str> {
+pub fn key_id(key: &str) -> Option<&str> {
     let rest = key.strip_prefix(LIVE).or_else(|| key.strip_prefix(TEST))?;
     if rest.len() != ID_LEN + SECRET_LEN || !rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
@@ -99,12 +99,12 @@ pub(crate) fn key_id(key: &str) -> Option<&str> {
 }
 
 /// True when a presented key's hash equals the stored hash, compared in constant time.
-pub(crate) fn hashes_match(presented: &[u8; 32], stored: &[u8]) -> bool {
+pub fn hashes_match(presented: &[u8; 32], stored: &[u8]) -> bool {
     stored.len() == presented.len() && bool::from(presented.ct_eq(stored))
 }
 
 /// The bearer token of an `Authorization` header value.
-pub(crate) fn bearer(value: &[u8]) -> Option<&str> {
+pub fn bearer(value: &[u8]) -> Option<&str> {
     let s = std::str::from_utf8(value).ok()?.trim();
     let (scheme, token) = s.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {

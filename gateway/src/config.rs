@@ -13,70 +13,70 @@ use clap::Args;
 use serde::Deserialize;
 
 /// Default listen address.
-pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default upstream base URL.
-pub(crate) const DEFAULT_UPSTREAM: &str = "https://api.openai.com/v1";
+pub const DEFAULT_UPSTREAM: &str = "https://api.openai.com/v1";
 /// Default request body limit (bytes).
-pub(crate) const DEFAULT_MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
 /// Default JSON nesting limit.
-pub(crate) const DEFAULT_MAX_JSON_DEPTH: usize = 64;
+pub const DEFAULT_MAX_JSON_DEPTH: usize = 64;
 /// Default connect timeout to the upstream.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
+pub const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
 /// Default total timeout of one upstream call (models can be slow).
-pub(crate) const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
+pub const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
 /// Default longest silence of a streamed upstream answer.
-pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: f64 = 120.0;
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: f64 = 120.0;
 
 /// Where the data directory and the configuration file are.
 #[derive(Debug, Args, Clone, Default)]
-pub(crate) struct StoreArgs {
+pub struct StoreArgs {
     /// Configuration file (TOML).
     #[arg(long, env = "LUCAIRN_CONFIG", value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// Data directory: the SQLite database and the signing key
     /// [default: $XDG_DATA_HOME/lucairn or ~/.local/share/lucairn].
     #[arg(long, env = "LUCAIRN_DATA_DIR", value_name = "DIR")]
-    pub(crate) data_dir: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Flags of `lucairn serve`.
 #[derive(Debug, Args, Clone, Default)]
-pub(crate) struct ServeArgs {
+pub struct ServeArgs {
     #[command(flatten)]
-    pub(crate) store: StoreArgs,
+    pub store: StoreArgs,
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "LUCAIRN_LISTEN", value_name = "ADDR:PORT")]
-    pub(crate) listen: Option<SocketAddr>,
+    pub listen: Option<SocketAddr>,
     /// Base URL of the OpenAI-compatible upstream [default: https://api.openai.com/v1].
     #[arg(long, env = "LUCAIRN_UPSTREAM", value_name = "URL")]
-    pub(crate) upstream: Option<String>,
+    pub upstream: Option<String>,
     /// Public base URL of this gateway, used in certificate URLs [default: http://LISTEN].
     #[arg(long, env = "LUCAIRN_PUBLIC_URL", value_name = "URL")]
-    pub(crate) public_url: Option<String>,
+    pub public_url: Option<String>,
     /// Detection policy file (JSON or TOML) [default: the built-in policy].
     #[arg(long, env = "LUCAIRN_POLICY", value_name = "FILE")]
-    pub(crate) policy: Option<PathBuf>,
+    pub policy: Option<PathBuf>,
     /// Largest request body accepted, in bytes [default: 4194304].
     #[arg(long, env = "LUCAIRN_MAX_BODY_BYTES", value_name = "BYTES")]
-    pub(crate) max_body_bytes: Option<u64>,
+    pub max_body_bytes: Option<u64>,
     /// Deepest JSON nesting accepted [default: 64].
     #[arg(long, env = "LUCAIRN_MAX_JSON_DEPTH", value_name = "N")]
-    pub(crate) max_json_depth: Option<usize>,
+    pub max_json_depth: Option<usize>,
     /// Seconds to wait for a connection to the upstream [default: 10].
     #[arg(long, env = "LUCAIRN_CONNECT_TIMEOUT", value_name = "SECS")]
-    pub(crate) connect_timeout: Option<f64>,
+    pub connect_timeout: Option<f64>,
     /// Seconds to wait for the whole upstream answer [default: 600].
     #[arg(long, env = "LUCAIRN_UPSTREAM_TIMEOUT", value_name = "SECS")]
-    pub(crate) upstream_timeout: Option<f64>,
+    pub upstream_timeout: Option<f64>,
     /// Seconds a streamed upstream answer may stay silent before it is cut off [default: 120].
     #[arg(long, env = "LUCAIRN_STREAM_IDLE_TIMEOUT", value_name = "SECS")]
-    pub(crate) stream_idle_timeout: Option<f64>,
+    pub stream_idle_timeout: Option<f64>,
     /// Let image, audio and file parts pass to the upstream unsanitised [default: false].
     #[arg(long, env = "LUCAIRN_ALLOW_MEDIA", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub(crate) allow_media: Option<bool>,
+    pub allow_media: Option<bool>,
     /// Log filter (`info`, `debug`, `lucairn=debug` …) [default: info].
     #[arg(long, env = "LUCAIRN_LOG", value_name = "FILTER")]
-    pub(crate) log: Option<String>,
+    pub log: Option<String>,
 }
 
 /// The configuration file. Every key is optional.
@@ -115,20 +115,20 @@ impl FileConfig {
 
 /// The resolved configuration of the server.
 #[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub(crate) listen: SocketAddr,
-    pub(crate) upstream: String,
-    pub(crate) data_dir: PathBuf,
+pub struct Config {
+    pub listen: SocketAddr,
+    pub upstream: String,
+    pub data_dir: PathBuf,
     /// `None`: derived from the bound address once listening.
-    pub(crate) public_url: Option<String>,
-    pub(crate) policy: Option<PathBuf>,
-    pub(crate) max_body_bytes: u64,
-    pub(crate) max_json_depth: usize,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) upstream_timeout: Duration,
-    pub(crate) stream_idle_timeout: Duration,
-    pub(crate) allow_media: bool,
-    pub(crate) log: String,
+    pub public_url: Option<String>,
+    pub policy: Option<PathBuf>,
+    pub max_body_bytes: u64,
+    pub max_json_depth: usize,
+    pub connect_timeout: Duration,
+    pub upstream_timeout: Duration,
+    pub stream_idle_timeout: Duration,
+    pub allow_media: bool,
+    pub log: String,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -150,7 +150,7 @@ fn seconds(name: &str, v: f64) -> Result<Duration> {
 }
 
 /// Checks an http(s) base URL and removes a trailing slash.
-pub(crate) fn check_base_url(name: &str, url: &str) -> Result<String> {
+pub fn check_base_url(name: &str, url: &str) -> Result<String> {
     let url = url.trim_end_matches('/');
     let uri: http::Uri = url.parse().with_context(|| format!("{name}: invalid URL {url:?}"))?;
     match uri.scheme_str() {
@@ -168,7 +168,7 @@ pub(crate) fn check_base_url(name: &str, url: &str) -> Result<String> {
 
 impl StoreArgs {
     /// The data directory these flags select.
-    pub(crate) fn data_dir(&self) -> Result<PathBuf> {
+    pub fn data_dir(&self) -> Result<PathBuf> {
         if let Some(d) = &self.data_dir {
             return Ok(d.clone());
         }
@@ -178,7 +178,7 @@ impl StoreArgs {
 
 impl Config {
     /// Merges flags (and the environment, which clap reads), the file and the defaults.
-    pub(crate) fn resolve(args: &ServeArgs) -> Result<Config> {
+    pub fn resolve(args: &ServeArgs) -> Result<Config> {
         let file = FileConfig::load(args.store.config.as_deref())?;
         let upstream = args.upstream.clone().or(file.upstream).unwrap_or_else(|| DEFAULT_UPSTREAM.to_string());
         let public_url = match args.public_url.clone().or(file.public_url) {

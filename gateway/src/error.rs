@@ -9,7 +9,7 @@ use serde::Serialize;
 
 /// An error answered to the client.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ApiError {
+pub enum ApiError {
     /// The request body is not valid JSON (or not UTF-8).
     #[error("the request body is not valid JSON: {0}")]
     InvalidJson(String),
@@ -86,7 +86,7 @@ pub(crate) enum ApiError {
 
 impl ApiError {
     /// The HTTP status this error is answered with.
-    pub(crate) fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         use ApiError::*;
         match self {
             InvalidJson(_)
@@ -111,7 +111,7 @@ impl ApiError {
     }
 
     /// The machine-readable `code`.
-    pub(crate) fn code(&self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         use ApiError::*;
         match self {
             InvalidJson(_) => "invalid_json",
@@ -142,7 +142,7 @@ impl ApiError {
     }
 
     /// The OpenAI error `type`.
-    pub(crate) fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         use ApiError::*;
         match self {
             MissingApiKey | InvalidApiKey | RevokedApiKey => "authentication_error",
@@ -155,7 +155,7 @@ impl ApiError {
     }
 
     /// The request parameter the error is about, if any.
-    pub(crate) fn param(&self) -> Option<&str> {
+    pub fn param(&self) -> Option<&str> {
         use ApiError::*;
         match self {
             Missing(p) => Some(p),
@@ -168,7 +168,7 @@ impl ApiError {
     }
 
     /// The `Allow` header of a 405.
-    pub(crate) fn allow(&self) -> Option<&'static str> {
+    pub fn allow(&self) -> Option<&'static str> {
         match self {
             ApiError::MethodNotAllowed { allow, .. } => Some(allow),
             _ => None,
@@ -176,13 +176,13 @@ impl ApiError {
     }
 
     /// The JSON body.
-    pub(crate) fn body(&self) -> Vec<u8> {
+    pub fn body(&self) -> Vec<u8> {
         error_body(&self.to_string(), self.kind(), self.param(), Some(self.code()))
     }
 }
 
 /// Serialises an OpenAI-style error body.
-pub(crate) fn error_body(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> Vec<u8> {
+pub fn error_body(message: &str, kind: &str, param: Option<&str>, code: Option<&str>) -> Vec<u8> {
     #[derive(Serialize)]
     struct Inner<'a> {
         message: &'a str,

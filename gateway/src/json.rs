@@ -15,11 +15,11 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The fields of an object, in document order, duplicates kept.
-pub(crate) type Fields<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+pub type Fields<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
 
 /// A JSON value, one level deep.
 #[derive(Debug)]
-pub(crate) enum Node<'a> {
+pub enum Node<'a> {
     Null,
     Bool(bool),
     Number(&'a str),
@@ -30,7 +30,7 @@ pub(crate) enum Node<'a> {
 
 impl Node<'_> {
     /// The JSON type name, for error messages.
-    pub(crate) fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &'static str {
         match self {
             Node::Null => "null",
             Node::Bool(_) => "boolean",
@@ -92,12 +92,12 @@ impl<'de> Deserialize<'de> for FieldsDe<'de> {
 }
 
 /// Parses a whole document into its top-level raw value.
-pub(crate) fn parse_document(src: &str) -> Result<&RawValue, serde_json::Error> {
+pub fn parse_document(src: &str) -> Result<&RawValue, serde_json::Error> {
     serde_json::from_str(src)
 }
 
 /// Looks one level into a raw value.
-pub(crate) fn node(raw: &RawValue) -> Result<Node<'_>, serde_json::Error> {
+pub fn node(raw: &RawValue) -> Result<Node<'_>, serde_json::Error> {
     let s = raw.get().trim_start();
     Ok(match s.as_bytes().first() {
         Some(b'{') => Node::Object(serde_json::from_str::<FieldsDe<'_>>(s)?.0),
@@ -111,7 +111,7 @@ pub(crate) fn node(raw: &RawValue) -> Result<Node<'_>, serde_json::Error> {
 }
 
 /// The first key that appears twice in `fields`.
-pub(crate) fn duplicate_key<'f>(fields: &'f Fields<'_>) -> Option<&'f str> {
+pub fn duplicate_key<'f>(fields: &'f Fields<'_>) -> Option<&'f str> {
     if fields.len() <= 8 {
         for (i, (k, _)) in fields.iter().enumerate() {
             if fields[..i].iter().any(|(k2, _)| k2 == k) {
@@ -125,7 +125,7 @@ pub(crate) fn duplicate_key<'f>(fields: &'f Fields<'_>) -> Option<&'f str> {
 }
 
 /// The byte range of `raw` inside `base`, which it was parsed from.
-pub(crate) fn span_in(base: &str, raw: &RawValue) -> Option<Range<usize>> {
+pub fn span_in(base: &str, raw: &RawValue) -> Option<Range<usize>> {
     let s = raw.get();
     let start = (s.as_ptr() as usize).checked_sub(base.as_ptr() as usize)?;
     let end = start.checked_add(s.len())?;
@@ -134,7 +134,7 @@ pub(crate) fn span_in(base: &str, raw: &RawValue) -> Option<Range<usize>> {
 
 /// Checks the nesting depth of a JSON text without parsing it: `Err(())` when arrays and
 /// objects nest deeper than `max`.
-pub(crate) fn check_depth(bytes: &[u8], max: usize) -> Result<(), ()> {
+pub fn check_depth(bytes: &[u8], max: usize) -> Result<(), ()> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -166,36 +166,36 @@ pub(crate) fn check_depth(bytes: &[u8], max: usize) -> Result<(), ()> {
 
 /// Replacements of byte ranges of a document.
 #[derive(Debug, Default)]
-pub(crate) struct Edits {
+pub struct Edits {
     list: Vec<(Range<usize>, String)>,
 }
 
 impl Edits {
     /// Replaces the string literal at `range` with a literal holding `text`.
-    pub(crate) fn string(&mut self, range: Range<usize>, text: &str) {
+    pub fn string(&mut self, range: Range<usize>, text: &str) {
         // Serialising a `str` cannot fail.
         let lit = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
         self.list.push((range, lit));
     }
 
     /// Replaces `range` with raw JSON text.
-    pub(crate) fn raw(&mut self, range: Range<usize>, json: String) {
+    pub fn raw(&mut self, range: Range<usize>, json: String) {
         self.list.push((range, json));
     }
 
     /// Forgets the replacements that lie inside `range`.
-    pub(crate) fn drop_within(&mut self, range: Range<usize>) {
+    pub fn drop_within(&mut self, range: Range<usize>) {
         self.list.retain(|(r, _)| !(r.start >= range.start && r.end <= range.end));
     }
 
     /// True when nothing is replaced.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
     /// The document with every replacement made. Ranges must lie in `src` on character
     /// boundaries and not overlap (overlapping ones are dropped).
-    pub(crate) fn apply(mut self, src: &str) -> String {
+    pub fn apply(mut self, src: &str) -> String {
         self.list.sort_by_key(|(r, _)| (r.start, r.end));
         let extra: usize = self.list.iter().map(|(_, s)| s.len()).sum();
         let mut out = String::with_capacity(src.len() + extra);
@@ -214,7 +214,7 @@ impl Edits {
 }
 
 /// Appends a JSON Pointer segment (RFC 6901) to `out`.
-pub(crate) fn push_pointer_segment(out: &mut String, seg: &str) {
+pub fn push_pointer_segment(out: &mut String, seg: &str) {
     out.push('/');
     for c in seg.chars() {
         match c {
@@ -226,7 +226,7 @@ pub(crate) fn push_pointer_segment(out: &mut String, seg: &str) {
 }
 
 /// A callback that may replace a string found at a JSON Pointer.
-pub(crate) type StringFn<'f, E> = dyn FnMut(&str, &str) -> Result<Option<String>, E> + 'f;
+pub type StringFn<'f, E> = dyn FnMut(&str, &str) -> Result<Option<String>, E> + 'f;
 
 /// Rewrites every string of the JSON document `src`, values and object keys, calling
 /// `f(pointer, string)` for each (for a key, `pointer` is the member's pointer); `f`
@@ -234,11 +234,7 @@ pub(crate) type StringFn<'f, E> = dyn FnMut(&str, &str) -> Result<Option<String>
 ///
 /// Returns `Ok(None)` when nothing changed, `Err` when `src` is not JSON or nests deeper
 /// than `max_depth`.
-pub(crate) fn map_strings<E>(
-    src: &str,
-    max_depth: usize,
-    f: &mut StringFn<'_, E>,
-) -> Result<Result<Option<String>, E>, ()> {
+pub fn map_strings<E>(src: &str, max_depth: usize, f: &mut StringFn<'_, E>) -> Result<Result<Option<String>, E>, ()> {
     check_depth(src.as_bytes(), max_depth)?;
     let root = parse_document(src).map_err(|_| ())?;
     let mut edits = Edits::default();
@@ -304,7 +300,7 @@ fn walk_strings<E>(
 
 /// Why a JSON Pointer does not name a value of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PointerError {
+pub enum PointerError {
     /// Not a JSON Pointer: it neither is empty nor starts with `/`, or has a bad `~` escape.
     Syntax,
     /// A member or item on the way does not exist.
@@ -341,7 +337,7 @@ fn pointer_segments(pointer: &str) -> Result<Vec<String>, PointerError> {
 }
 
 /// The value `pointer` (RFC 6901) names in the document `root`.
-pub(crate) fn resolve<'a>(root: &'a RawValue, pointer: &str) -> Result<&'a RawValue, PointerError> {
+pub fn resolve<'a>(root: &'a RawValue, pointer: &str) -> Result<&'a RawValue, PointerError> {
     let mut at = root;
     for seg in pointer_segments(pointer)? {
         at = match node(at).map_err(|_| PointerError::Invalid)? {

@@ -21,7 +21,7 @@ const QUEUE: usize = 4096;
 
 /// Why a certificate was not stored.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum LedgerError {
+pub enum LedgerError {
     #[error("storing certificates failed: {0}")]
     Store(String),
     #[error("the certificate could not be signed: {0}")]
@@ -40,7 +40,7 @@ struct Job {
 
 /// A handle on the writer thread; cheap to share.
 #[derive(Debug, Clone)]
-pub(crate) struct Ledger {
+pub struct Ledger {
     tx: mpsc::Sender<Job>,
 }
 
@@ -52,14 +52,14 @@ impl std::fmt::Debug for Job {
 
 impl Ledger {
     /// Starts the writer, continuing the chains stored in `store`.
-    pub(crate) fn start(store: Store, signer: Arc<SigningKey>) -> Result<Ledger, StoreError> {
+    pub fn start(store: Store, signer: Arc<SigningKey>) -> Result<Ledger, StoreError> {
         let (tx, rx) = mpsc::channel(QUEUE);
         std::thread::Builder::new().name("lucairn-ledger".into()).spawn(move || run(store, signer, rx))?;
         Ok(Ledger { tx })
     }
 
     /// Chains (`previous`), signs and stores a certificate of `tenant`; returns its id.
-    pub(crate) async fn append(
+    pub async fn append(
         &self,
         cert: CertificateBuilder,
         tenant: String,

@@ -3,23 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-mod auth;
-mod cli;
-mod config;
-mod error;
-mod json;
-mod ledger;
-mod metrics;
-mod openai;
-mod pipeline;
-mod routes;
-mod secrets;
-mod server;
-mod sse;
-mod store;
-mod upstream;
-mod util;
+use lucairn_gateway::{cli, config};
 
 /// Lucairn finds personal data in text, and keeps it out of LLM traffic.
 #[derive(Debug, Parser)]

@@ -37,7 +37,7 @@ fn latency_histogram() -> Histogram {
 
 /// The gateway's metrics.
 #[derive(Debug)]
-pub(crate) struct Metrics {
+pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
@@ -76,34 +76,34 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Counts one answered request.
-    pub(crate) fn request(&self, route: &'static str, status: u16, took: Duration) {
+    pub fn request(&self, route: &'static str, status: u16, took: Duration) {
         self.requests.get_or_create(&RequestLabels { route, status }).inc();
         self.latency.get_or_create(&RouteLabels { route }).observe(took.as_secs_f64());
     }
 
     /// Records how long the upstream took.
-    pub(crate) fn upstream(&self, took: Duration) {
+    pub fn upstream(&self, took: Duration) {
         self.upstream_latency.observe(took.as_secs_f64());
     }
 
     /// Counts a failed upstream call or an error status (`unreachable`, `timeout`,
     /// `invalid`, `status_4xx`, `status_5xx`).
-    pub(crate) fn upstream_error(&self, error: &'static str) {
+    pub fn upstream_error(&self, error: &'static str) {
         self.upstream_errors.get_or_create(&ErrorLabels { error }).inc();
     }
 
     /// Adds findings of one kind.
-    pub(crate) fn findings(&self, kind: &str, place: &'static str, n: u64) {
+    pub fn findings(&self, kind: &str, place: &'static str, n: u64) {
         self.findings.get_or_create(&KindLabels { kind: kind.to_string(), place }).inc_by(n);
     }
 
     /// Counts a certificate.
-    pub(crate) fn certificate(&self) {
+    pub fn certificate(&self) {
         self.certificates.inc();
     }
 
     /// The metrics in OpenMetrics text format.
-    pub(crate) fn encode(&self) -> String {
+    pub fn encode(&self) -> String {
         let mut s = String::new();
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut s, &self.registry);

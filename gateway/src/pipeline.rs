@@ -33,33 +33,33 @@ use crate::secrets::Secrets;
 
 /// Sanitisation for the whole server.
 #[derive(Debug, Clone)]
-pub(crate) struct Pipeline {
+pub struct Pipeline {
     engine: Engine,
     secrets: Secrets,
 }
 
 impl Pipeline {
-    pub(crate) fn new(engine: Engine, secrets: Secrets) -> Pipeline {
+    pub fn new(engine: Engine, secrets: Secrets) -> Pipeline {
         Pipeline { engine, secrets }
     }
 
     /// The detection engine.
-    pub(crate) fn engine(&self) -> &Engine {
+    pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
     /// The secrets derived from the master secret.
-    pub(crate) fn secrets(&self) -> &Secrets {
+    pub fn secrets(&self) -> &Secrets {
         &self.secrets
     }
 
     /// Digest of the policy, as certificates quote it.
-    pub(crate) fn policy_digest(&self) -> &str {
+    pub fn policy_digest(&self) -> &str {
         self.engine.policy_digest()
     }
 
     /// A scope for one request of `tenant`.
-    pub(crate) fn request(&self, tenant: &str) -> RequestScope {
+    pub fn request(&self, tenant: &str) -> RequestScope {
         RequestScope { san: Sanitizer::with_secret(&self.engine, &self.secrets.tenant_secret(tenant)) }
     }
 }
@@ -67,7 +67,7 @@ impl Pipeline {
 /// The [`Location`] of the text at `pointer` in a document whose list of messages (or
 /// choices) is the top-level member `list` (`""`: a document without one). See
 /// [Locations](self#locations).
-pub(crate) fn location(pointer: &str, list: &str) -> Location {
+pub fn location(pointer: &str, list: &str) -> Location {
     if list.is_empty() {
         return Location::new(0, pointer);
     }
@@ -85,13 +85,13 @@ pub(crate) fn location(pointer: &str, list: &str) -> Location {
 
 /// Sanitisation state of one request.
 #[derive(Debug)]
-pub(crate) struct RequestScope {
+pub struct RequestScope {
     san: Sanitizer,
 }
 
 impl RequestScope {
     /// Sanitises one text of the request. `None`: unchanged.
-    pub(crate) fn sanitize(&mut self, at: Location, text: &str) -> Option<String> {
+    pub fn sanitize(&mut self, at: Location, text: &str) -> Option<String> {
         let at = self.redacted(at);
         let out = self.san.sanitize(at, text);
         (out != text).then_some(out)
@@ -99,7 +99,7 @@ impl RequestScope {
 
     /// Checks one text of the answer: this request's placeholders are re-linked or kept
     /// (`mode`), personal data the model produced itself is replaced. `None`: unchanged.
-    pub(crate) fn answer(&mut self, at: Location, text: &str, mode: OutputMode) -> Option<String> {
+    pub fn answer(&mut self, at: Location, text: &str, mode: OutputMode) -> Option<String> {
         let at = self.redacted(at);
         let out = self.san.scan_output(at, text, mode);
         (out != text).then_some(out)
@@ -117,50 +117,50 @@ impl RequestScope {
     }
 
     /// Values replaced in the request, per kind.
-    pub(crate) fn request_counts(&self) -> BTreeMap<String, u64> {
+    pub fn request_counts(&self) -> BTreeMap<String, u64> {
         counts(self.san.findings())
     }
 
     /// Values replaced in the answer, per kind.
-    pub(crate) fn answer_counts(&self) -> BTreeMap<String, u64> {
+    pub fn answer_counts(&self) -> BTreeMap<String, u64> {
         counts(self.san.output_findings())
     }
 
     /// A stream scanning one streamed answer text at `at` against this request's mapping,
     /// and the number of answer records the scope holds now (the stream's sanitizer
     /// starts as a copy of the scope's, so its records after that many are its own).
-    pub(crate) fn output_stream(&self, at: Location, mode: OutputMode) -> (OutputStream, usize) {
+    pub fn output_stream(&self, at: Location, mode: OutputMode) -> (OutputStream, usize) {
         let at = self.redacted(at);
         (OutputStream::new(self.san.clone(), at, mode), self.san.output_findings().len())
     }
 
     /// Records of the values replaced in the request.
-    pub(crate) fn findings(&self) -> &[FindingRecord] {
+    pub fn findings(&self) -> &[FindingRecord] {
         self.san.findings()
     }
 
     /// Records of the values replaced in answers by [`answer`](RequestScope::answer).
-    pub(crate) fn output_findings(&self) -> &[FindingRecord] {
+    pub fn output_findings(&self) -> &[FindingRecord] {
         self.san.output_findings()
     }
 
     /// The placeholders given out so far.
-    pub(crate) fn mapping(&self) -> &Mapping {
+    pub fn mapping(&self) -> &Mapping {
         self.san.mapping()
     }
 
     /// The mapping and every record, for the certificate.
-    pub(crate) fn finish(self) -> Sanitized {
+    pub fn finish(self) -> Sanitized {
         self.san.finish()
     }
 }
 
-pub(crate) use lucairn_core::counts;
+pub use lucairn_core::counts;
 
 /// Sanitises one text at `pointer`; a [`TextKind::Json`] text has its string values
 /// and keys sanitised and stays valid JSON (text that is not JSON is sanitised as plain
 /// text). `list` names the document's message list (see [`location`]). `None`: unchanged.
-pub(crate) fn sanitize_text(
+pub fn sanitize_text(
     scope: &mut RequestScope,
     pointer: &str,
     text: &str,
@@ -181,12 +181,7 @@ pub(crate) fn sanitize_text(
 
 /// Sanitises every text of a chat request and returns the body to forward (`src` with
 /// the sanitised string literals spliced in).
-pub(crate) fn sanitize_request(
-    scope: &mut RequestScope,
-    src: &str,
-    texts: &[TextField<'_>],
-    max_depth: usize,
-) -> String {
+pub fn sanitize_request(scope: &mut RequestScope, src: &str, texts: &[TextField<'_>], max_depth: usize) -> String {
     let mut edits = Edits::default();
     for t in texts {
         if let Some(new) = sanitize_text(scope, &t.pointer, &t.value, t.kind, "messages", max_depth) {
@@ -198,7 +193,7 @@ pub(crate) fn sanitize_request(
 
 /// Checks one answer text at `pointer` (JSON-aware for [`TextKind::Json`]). `None`:
 /// unchanged.
-pub(crate) fn answer_text(
+pub fn answer_text(
     scope: &mut RequestScope,
     pointer: &str,
     text: &str,

@@ -25,16 +25,16 @@ use lucairn_core::SigningKey;
 use crate::util;
 
 /// File name of the signing key's seed inside the data directory.
-pub(crate) const SIGNING_KEY_FILE: &str = "signing.key";
+pub const SIGNING_KEY_FILE: &str = "signing.key";
 /// File name of the master secret inside the data directory.
-pub(crate) const MASTER_KEY_FILE: &str = "master.key";
+pub const MASTER_KEY_FILE: &str = "master.key";
 
 const TENANT_CONTEXT: &str = "lucairn gateway tenant secret v1";
 const TOKEN_CONTEXT: &str = "lucairn gateway mapping token v1";
 
 /// An error loading or making a secret.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum KeyFileError {
+pub enum KeyFileError {
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
     #[error("{0}: not a key file (expected 32 bytes)")]
@@ -95,18 +95,18 @@ fn load_existing(dir: &Path, name: &str) -> Result<[u8; 32], KeyFileError> {
 }
 
 /// The signing key in `dir`, made on first use.
-pub(crate) fn signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
+pub fn signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
     Ok(SigningKey::from_seed(&load_or_create(dir, SIGNING_KEY_FILE)?))
 }
 
 /// The signing key in `dir`; fails when there is none.
-pub(crate) fn existing_signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
+pub fn existing_signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
     Ok(SigningKey::from_seed(&load_existing(dir, SIGNING_KEY_FILE)?))
 }
 
 /// The secrets derived from the master secret.
 #[derive(Clone)]
-pub(crate) struct Secrets {
+pub struct Secrets {
     tenant_key: [u8; 32],
     token_key: [u8; 32],
 }
@@ -119,12 +119,12 @@ impl std::fmt::Debug for Secrets {
 
 impl Secrets {
     /// The secrets of the master secret in `dir`, made on first use.
-    pub(crate) fn load_or_create(dir: &Path) -> Result<Secrets, KeyFileError> {
+    pub fn load_or_create(dir: &Path) -> Result<Secrets, KeyFileError> {
         Ok(Secrets::from_master(&load_or_create(dir, MASTER_KEY_FILE)?))
     }
 
     /// The secrets derived from `master`.
-    pub(crate) fn from_master(master: &[u8; 32]) -> Secrets {
+    pub fn from_master(master: &[u8; 32]) -> Secrets {
         Secrets {
             tenant_key: blake3::derive_key(TENANT_CONTEXT, master),
             token_key: blake3::derive_key(TOKEN_CONTEXT, master),
@@ -132,12 +132,12 @@ impl Secrets {
     }
 
     /// The 32-byte secret of `tenant`.
-    pub(crate) fn tenant_secret(&self, tenant: &str) -> [u8; 32] {
+    pub fn tenant_secret(&self, tenant: &str) -> [u8; 32] {
         *blake3::keyed_hash(&self.tenant_key, tenant.as_bytes()).as_bytes()
     }
 
     /// The key that seals re-link tokens.
-    pub(crate) fn token_key(&self) -> &[u8; 32] {
+    pub fn token_key(&self) -> &[u8; 32] {
         &self.token_key
     }
 }

@@ -22,26 +22,26 @@ use crate::store::Store;
 use crate::upstream::Upstream;
 
 /// Errors a response body can fail with (streamed bodies).
-pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The response body type of every route.
-pub(crate) type Body = BoxBody<Bytes, BoxError>;
+pub type Body = BoxBody<Bytes, BoxError>;
 
 /// How long in-flight requests get to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Everything a request needs; shared by all connections.
 #[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) config: Config,
+pub struct State {
+    pub config: Config,
     /// Base of certificate URLs, without trailing slash.
-    pub(crate) public_url: String,
-    pub(crate) store: Store,
-    pub(crate) pipeline: Pipeline,
-    pub(crate) upstream: Upstream,
-    pub(crate) signer: Arc<SigningKey>,
-    pub(crate) metrics: Metrics,
+    pub public_url: String,
+    pub store: Store,
+    pub pipeline: Pipeline,
+    pub upstream: Upstream,
+    pub signer: Arc<SigningKey>,
+    pub metrics: Metrics,
     /// Signs, chains and stores certificates.
-    pub(crate) ledger: Ledger,
+    pub ledger: Ledger,
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -69,7 +69,7 @@ async fn shutdown_signal() {
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
-pub(crate) async fn serve(state: Arc<State>, listener: TcpListener) {
+pub async fn serve(state: Arc<State>, listener: TcpListener) {
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     let shutdown = shutdown_signal();

@@ -9,21 +9,21 @@
 
 /// One event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Event {
+pub struct Event {
     /// The `event` field, if any.
-    pub(crate) event: Option<String>,
+    pub event: Option<String>,
     /// The `data` lines, joined with `\n`.
-    pub(crate) data: String,
+    pub data: String,
 }
 
 /// An event or line longer than the parser accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a server-sent event is longer than {0} bytes")]
-pub(crate) struct TooLong(pub(crate) usize);
+pub struct TooLong(pub usize);
 
 /// Parses a stream of server-sent events.
 #[derive(Debug)]
-pub(crate) struct Parser {
+pub struct Parser {
     /// Bytes of the line not complete yet.
     line: Vec<u8>,
     /// The previous byte was a `\r` that ended a line: skip a `\n` right after it.
@@ -36,12 +36,12 @@ pub(crate) struct Parser {
 
 impl Parser {
     /// A parser refusing events (and lines) longer than `max` bytes.
-    pub(crate) fn new(max: usize) -> Parser {
+    pub fn new(max: usize) -> Parser {
         Parser { line: Vec::new(), after_cr: false, event: None, data: String::new(), has_data: false, max }
     }
 
     /// Adds bytes; appends the events they complete to `out`.
-    pub(crate) fn push(&mut self, mut bytes: &[u8], out: &mut Vec<Event>) -> Result<(), TooLong> {
+    pub fn push(&mut self, mut bytes: &[u8], out: &mut Vec<Event>) -> Result<(), TooLong> {
         if self.after_cr && bytes.first() == Some(&b'\n') {
             bytes = &bytes[1..];
         }
@@ -109,7 +109,7 @@ fn memchr2(a: u8, b: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// Appends the wire form of an event with `data` (one `data:` line per line of it).
-pub(crate) fn encode(event: Option<&str>, data: &str, out: &mut Vec<u8>) {
+pub fn encode(event: Option<&str>, data: &str, out: &mut Vec<u8>) {
     if let Some(e) = event {
         out.extend_from_slice(b"event: ");
         out.extend_from_slice(e.as_bytes());

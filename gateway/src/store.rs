@@ -14,11 +14,11 @@ use crate::auth::{self, NewKey, Tier};
 use crate::util;
 
 /// Name of the database file inside the data directory.
-pub(crate) const DB_FILE: &str = "lucairn.db";
+pub const DB_FILE: &str = "lucairn.db";
 
 /// An error of the store.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum StoreError {
+pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -33,28 +33,28 @@ pub(crate) enum StoreError {
 
 /// One API key as stored (without the key itself).
 #[derive(Debug, Clone)]
-pub(crate) struct KeyRecord {
-    pub(crate) id: String,
-    pub(crate) hash: Vec<u8>,
-    pub(crate) tenant: String,
-    pub(crate) tier: Tier,
-    pub(crate) live: bool,
-    pub(crate) relink: bool,
-    pub(crate) created_at: i64,
-    pub(crate) revoked_at: Option<i64>,
+pub struct KeyRecord {
+    pub id: String,
+    pub hash: Vec<u8>,
+    pub tenant: String,
+    pub tier: Tier,
+    pub live: bool,
+    pub relink: bool,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
 }
 
 /// A certificate to store.
 #[derive(Debug, Clone)]
-pub(crate) struct CertificateRecord {
-    pub(crate) id: String,
-    pub(crate) tenant: String,
-    pub(crate) created_at: i64,
+pub struct CertificateRecord {
+    pub id: String,
+    pub tenant: String,
+    pub created_at: i64,
     /// Digest of this certificate, which the next one quotes.
-    pub(crate) digest: String,
+    pub digest: String,
     /// Digest of the previous certificate in the chain.
-    pub(crate) previous: Option<String>,
-    pub(crate) json: String,
+    pub previous: Option<String>,
+    pub json: String,
 }
 
 /// A handle on the database; cheap to clone.
@@ -62,7 +62,7 @@ pub(crate) struct CertificateRecord {
 /// Two connections: one for writes, one for reads, so that looking up a key never waits
 /// for a certificate batch being committed (WAL readers do not block on the writer).
 #[derive(Debug, Clone)]
-pub(crate) struct Store {
+pub struct Store {
     write: Arc<Mutex<Connection>>,
     read: Arc<Mutex<Connection>>,
     dir: PathBuf,
@@ -94,7 +94,7 @@ CREATE INDEX certificates_by_tenant ON certificates (tenant, seq);
 ";
 
 /// Creates a directory readable only by its owner (on Unix).
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut b = fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
@@ -107,7 +107,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 impl Store {
     /// Opens (creating if needed) the database in `dir`.
-    pub(crate) fn open(dir: &Path) -> Result<Store, StoreError> {
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
         create_private_dir(dir)?;
         let open = || -> Result<Connection, StoreError> {
             let conn = Connection::open(dir.join(DB_FILE))?;
@@ -130,7 +130,7 @@ impl Store {
     }
 
     /// The data directory.
-    pub(crate) fn dir(&self) -> &Path {
+    pub fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -143,7 +143,7 @@ impl Store {
     }
 
     /// Makes and stores a new key; the returned key is the only copy.
-    pub(crate) fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
+    pub fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
         let conn = self.conn()?;
         // A clash of 8-character ids is rare; try again with a fresh key.
         for _ in 0..8 {
@@ -184,7 +184,7 @@ impl Store {
     }
 
     /// All keys, oldest first.
-    pub(crate) fn list_keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
+    pub fn list_keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
         let conn = self.reader()?;
         let mut st = conn.prepare(
             "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
@@ -194,7 +194,7 @@ impl Store {
     }
 
     /// The key with this id.
-    pub(crate) fn key(&self, id: &str) -> Result<Option<KeyRecord>, StoreError> {
+    pub fn key(&self, id: &str) -> Result<Option<KeyRecord>, StoreError> {
         let conn = self.reader()?;
         let row = conn
             .query_row(
@@ -207,13 +207,13 @@ impl Store {
     }
 
     /// Number of keys, revoked or not.
-    pub(crate) fn key_count(&self) -> Result<u64, StoreError> {
+    pub fn key_count(&self) -> Result<u64, StoreError> {
         let n: i64 = self.conn()?.query_row("SELECT COUNT(*) FROM api_keys", [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// Revokes a key. `Ok(false)` when there is no such key; revoking twice is fine.
-    pub(crate) fn revoke_key(&self, id: &str) -> Result<bool, StoreError> {
+    pub fn revoke_key(&self, id: &str) -> Result<bool, StoreError> {
         let conn = self.conn()?;
         let n = conn.execute(
             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
@@ -223,7 +223,7 @@ impl Store {
     }
 
     /// Stores certificates in order, in one transaction: all or none.
-    pub(crate) fn insert_certificates(&self, certs: &[CertificateRecord]) -> Result<(), StoreError> {
+    pub fn insert_certificates(&self, certs: &[CertificateRecord]) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         {
@@ -239,12 +239,12 @@ impl Store {
     }
 
     /// The JSON of a certificate.
-    pub(crate) fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
+    pub fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
     /// Digest of the newest certificate of `tenant`: the head of its chain.
-    pub(crate) fn last_certificate_digest(&self, tenant: &str) -> Result<Option<String>, StoreError> {
+    pub fn last_certificate_digest(&self, tenant: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn()?
             .query_row("SELECT digest FROM certificates WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1", [tenant], |r| {

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
 /// Request headers of the client that are passed on to the upstream.
-pub(crate) const FORWARDED_REQUEST_HEADERS: &[&str] =
+pub const FORWARDED_REQUEST_HEADERS: &[&str] =
     &["accept", "openai-organization", "openai-project", "openai-beta", "idempotency-key"];
 
 /// Response headers of the upstream that are passed back to the client.
@@ -36,27 +36,27 @@ const FORWARDED_RESPONSE_HEADERS: &[&str] = &[
 
 /// An answer from the upstream.
 #[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
+pub struct Answer {
+    pub status: StatusCode,
     /// The headers that may be passed back to the client.
-    pub(crate) headers: HeaderMap,
-    pub(crate) content_type: Option<HeaderValue>,
-    pub(crate) body: Bytes,
+    pub headers: HeaderMap,
+    pub content_type: Option<HeaderValue>,
+    pub body: Bytes,
 }
 
 /// A streamed answer (a 2xx `text/event-stream`): status and headers, the body still to
 /// be read. Dropping the body cancels the upstream request.
 #[derive(Debug)]
-pub(crate) struct StreamAnswer {
-    pub(crate) status: StatusCode,
+pub struct StreamAnswer {
+    pub status: StatusCode,
     /// The headers that may be passed back to the client.
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Incoming,
+    pub headers: HeaderMap,
+    pub body: Incoming,
 }
 
 /// What the upstream answered.
 #[derive(Debug)]
-pub(crate) enum Reply {
+pub enum Reply {
     /// A whole answer (any answer to a call that did not ask for a stream, and errors).
     Full(Answer),
     /// A stream of server-sent events.
@@ -65,7 +65,7 @@ pub(crate) enum Reply {
 
 /// The upstream: base URL and a pooled client.
 #[derive(Debug, Clone)]
-pub(crate) struct Upstream {
+pub struct Upstream {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     base: Arc<str>,
     total_timeout: Duration,
@@ -74,11 +74,11 @@ pub(crate) struct Upstream {
 /// Why the upstream client could not be built.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot set up TLS for the upstream client: {0}")]
-pub(crate) struct ClientError(String);
+pub struct ClientError(String);
 
 impl Upstream {
     /// A client for `base` (an http or https URL without trailing slash).
-    pub(crate) fn new(base: &str, connect_timeout: Duration, total_timeout: Duration) -> Result<Upstream, ClientError> {
+    pub fn new(base: &str, connect_timeout: Duration, total_timeout: Duration) -> Result<Upstream, ClientError> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_connect_timeout(Some(connect_timeout));
@@ -102,7 +102,7 @@ impl Upstream {
     }
 
     /// The base URL.
-    pub(crate) fn base(&self) -> &str {
+    pub fn base(&self) -> &str {
         &self.base
     }
 
@@ -110,7 +110,7 @@ impl Upstream {
     /// the given extra headers, and reads the whole answer; with `stream`, a 2xx
     /// `text/event-stream` answer is returned unread once its headers arrive (the total
     /// timeout then bounds only the wait for the headers).
-    pub(crate) async fn post(
+    pub async fn post(
         &self,
         path: &str,
         provider_key: &HeaderValue,
@@ -180,7 +180,7 @@ impl Upstream {
 }
 
 /// GETs `url` (http or https) and returns the body of a 2xx answer.
-pub(crate) async fn get(url: &str, timeout: Duration) -> Result<Bytes, String> {
+pub async fn get(url: &str, timeout: Duration) -> Result<Bytes, String> {
     let uri: http::Uri = url.parse().map_err(|_| format!("invalid URL {url:?}"))?;
     let up = Upstream::new("", timeout, timeout).map_err(|e| e.to_string())?;
     let req = Request::builder()

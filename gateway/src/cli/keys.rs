@@ -12,7 +12,7 @@ use crate::config::StoreArgs;
 use crate::store::Store;
 
 #[derive(Debug, Args)]
-pub(crate) struct KeysArgs {
+pub struct KeysArgs {
     #[command(subcommand)]
     command: KeysCommand,
 }
@@ -90,7 +90,7 @@ struct KeyOut<'a> {
     revoked_at: Option<String>,
 }
 
-pub(crate) fn keys(args: &KeysArgs) -> Result<ExitCode> {
+pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match &args.command {
         KeysCommand::Create { store, tier, tenant, test, relink } => {

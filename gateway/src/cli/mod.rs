@@ -1,6 +1,6 @@
 //! Subcommands.
 
-pub(crate) mod keys;
-pub(crate) mod scan;
-pub(crate) mod serve;
-pub(crate) mod verify;
+pub mod keys;
+pub mod scan;
+pub mod serve;
+pub mod verify;

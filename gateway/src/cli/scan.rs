@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// How the input is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum InputFormat {
+pub enum InputFormat {
     /// Each file is one text.
     Text,
     /// One JSON object per line; the text is in `--field`.
@@ -22,7 +22,7 @@ pub(crate) enum InputFormat {
 
 /// How findings are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputFormat {
+pub enum OutputFormat {
     /// A table for people.
     Table,
     /// One JSON object per finding (or per input line with `--input jsonl`).
@@ -30,7 +30,7 @@ pub(crate) enum OutputFormat {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct InputArgs {
+pub struct InputArgs {
     /// Files to read; standard input when none is given.
     files: Vec<PathBuf>,
     /// Policy file (JSON or TOML).
@@ -45,7 +45,7 @@ pub(crate) struct InputArgs {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct ScanArgs {
+pub struct ScanArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output format.
@@ -57,7 +57,7 @@ pub(crate) struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct RedactArgs {
+pub struct RedactArgs {
     #[command(flatten)]
     input: InputArgs,
 }
@@ -185,7 +185,7 @@ fn json_line(out: &mut impl Write, v: &impl Serialize) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn scan(args: &ScanArgs) -> Result<ExitCode> {
+pub fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let engine = engine(args.input.policy.as_deref())?;
     let srcs = sources(&args.input.files)?;
     if args.input.input == InputFormat::Text {
@@ -251,7 +251,7 @@ pub(crate) fn scan(args: &ScanArgs) -> Result<ExitCode> {
     Ok(if any && args.fail_on_findings { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-pub(crate) fn redact(args: &RedactArgs) -> Result<ExitCode> {
+pub fn redact(args: &RedactArgs) -> Result<ExitCode> {
     let engine = engine(args.input.policy.as_deref())?;
     let srcs = sources(&args.input.files)?;
     let stdout = io::stdout();

@@ -25,7 +25,7 @@ fn init_logging(filter: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode> {
+pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let config = Config::resolve(args)?;
     init_logging(&config.log)?;
     let store = Store::open(&config.data_dir)

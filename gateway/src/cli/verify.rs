@@ -14,7 +14,7 @@ use crate::config::StoreArgs;
 use crate::secrets;
 
 #[derive(Debug, Args)]
-pub(crate) struct VerifyArgs {
+pub struct VerifyArgs {
     /// Certificates: JSON files, `-` for standard input, or their http(s) URLs. Several
     /// are checked as one tenant's chain, oldest first: each must quote the digest of the
     /// one before it.
@@ -64,7 +64,7 @@ fn read(source: &str) -> Result<String> {
     }
 }
 
-pub(crate) fn verify(args: &VerifyArgs) -> Result<ExitCode> {
+pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
     if args.certificates.iter().filter(|c| *c == "-").count() > 1 {
         bail!("standard input (-) can be given once");
     }

@@ -16,7 +16,7 @@ use crate::openai::path::Path;
 
 /// How a text is sanitised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TextKind {
+pub enum TextKind {
     /// Plain text.
     Plain,
     /// A JSON document inside a string (tool-call arguments): its string values are
@@ -26,35 +26,35 @@ pub(crate) enum TextKind {
 
 /// One string of the request that must be sanitised.
 #[derive(Debug)]
-pub(crate) struct TextField<'a> {
+pub struct TextField<'a> {
     /// JSON Pointer of the string in the request.
-    pub(crate) pointer: String,
+    pub pointer: String,
     /// Byte range of the string literal (with its quotes) in the body.
-    pub(crate) range: Range<usize>,
+    pub range: Range<usize>,
     /// The decoded string.
-    pub(crate) value: Cow<'a, str>,
-    pub(crate) kind: TextKind,
+    pub value: Cow<'a, str>,
+    pub kind: TextKind,
 }
 
 /// A validated chat completions request.
 #[derive(Debug)]
-pub(crate) struct ChatRequest<'a> {
+pub struct ChatRequest<'a> {
     /// `stream: true`.
-    pub(crate) stream: bool,
+    pub stream: bool,
     /// Every text to sanitise, in document order.
-    pub(crate) texts: Vec<TextField<'a>>,
+    pub texts: Vec<TextField<'a>>,
 }
 
 /// What the validator allows.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    pub(crate) max_depth: usize,
+pub struct Limits {
+    pub max_depth: usize,
     /// Image, audio and file parts pass unsanitised.
-    pub(crate) allow_media: bool,
+    pub allow_media: bool,
 }
 
 /// Validates `body` and lists its texts.
-pub(crate) fn parse<'a>(body: &'a str, limits: &Limits) -> Result<ChatRequest<'a>, ApiError> {
+pub fn parse<'a>(body: &'a str, limits: &Limits) -> Result<ChatRequest<'a>, ApiError> {
     if json::check_depth(body.as_bytes(), limits.max_depth).is_err() {
         return Err(ApiError::TooDeep(limits.max_depth));
     }

@@ -6,29 +6,29 @@ use crate::json::push_pointer_segment;
 
 /// One step into a JSON document.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Seg<'a> {
+pub enum Seg<'a> {
     Key(&'a str),
     Index(usize),
 }
 
 /// A path from the document root; each level borrows its parent.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Path<'a> {
+pub struct Path<'a> {
     parent: Option<&'a Path<'a>>,
     seg: Option<Seg<'a>>,
 }
 
 impl<'a> Path<'a> {
     /// The root.
-    pub(crate) const ROOT: Path<'static> = Path { parent: None, seg: None };
+    pub const ROOT: Path<'static> = Path { parent: None, seg: None };
 
     /// The path of a field of this object.
-    pub(crate) fn key(&'a self, k: &'a str) -> Path<'a> {
+    pub fn key(&'a self, k: &'a str) -> Path<'a> {
         Path { parent: Some(self), seg: Some(Seg::Key(k)) }
     }
 
     /// The path of an item of this array.
-    pub(crate) fn index(&'a self, i: usize) -> Path<'a> {
+    pub fn index(&'a self, i: usize) -> Path<'a> {
         Path { parent: Some(self), seg: Some(Seg::Index(i)) }
     }
 
@@ -46,7 +46,7 @@ impl<'a> Path<'a> {
     }
 
     /// As a JSON Pointer (RFC 6901): `/messages/0/content`.
-    pub(crate) fn pointer(&self) -> String {
+    pub fn pointer(&self) -> String {
         let mut s = String::new();
         for seg in self.segments() {
             match seg {
@@ -60,7 +60,7 @@ impl<'a> Path<'a> {
     }
 
     /// As OpenAI names parameters in errors: `messages[0].content`.
-    pub(crate) fn param(&self) -> String {
+    pub fn param(&self) -> String {
         let mut s = String::new();
         for seg in self.segments() {
             match seg {

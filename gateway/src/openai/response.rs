@@ -26,7 +26,7 @@ const STRUCTURAL: &[&str] = &[
 ];
 
 /// The strings of an answer to check, or `None` when `body` is not JSON (or too deep).
-pub(crate) fn answer_texts(body: &str, max_depth: usize) -> Option<Vec<TextField<'_>>> {
+pub fn answer_texts(body: &str, max_depth: usize) -> Option<Vec<TextField<'_>>> {
     json::check_depth(body.as_bytes(), max_depth).ok()?;
     let root = json::parse_document(body).ok()?;
     let mut out = Vec::new();
@@ -77,7 +77,7 @@ fn collect<'a>(
 /// Adds `"dsa_compliance": dsa` (raw JSON) to the top-level `metadata` object of `body`
 /// (creating `metadata` when there is none) and applies `edits`. An upstream's own
 /// `dsa_compliance` is replaced. `None` when `body` is not a JSON object.
-pub(crate) fn add_metadata(body: &str, mut edits: Edits, dsa: &str) -> Option<String> {
+pub fn add_metadata(body: &str, mut edits: Edits, dsa: &str) -> Option<String> {
     let root = json::parse_document(body).ok()?;
     let Node::Object(fields) = json::node(root).ok()? else { return None };
     let root_span = json::span_in(body, root)?;

@@ -95,7 +95,7 @@ impl std::fmt::Debug for Text {
 
 /// Rewrites a stream of chat completion chunks; see the [module](self) docs.
 #[derive(Debug)]
-pub(crate) struct Rewriter {
+pub struct Rewriter {
     parser: sse::Parser,
     scope: RequestScope,
     mode: OutputMode,
@@ -111,14 +111,14 @@ pub(crate) struct Rewriter {
 
 /// The certificate's records of a stream.
 #[derive(Debug)]
-pub(crate) struct Records {
-    pub(crate) findings: Vec<FindingRecord>,
-    pub(crate) output_findings: Vec<FindingRecord>,
+pub struct Records {
+    pub findings: Vec<FindingRecord>,
+    pub output_findings: Vec<FindingRecord>,
 }
 
 impl Rewriter {
     /// A rewriter checking answers against `scope` (the request's sanitisation).
-    pub(crate) fn new(scope: RequestScope, mode: OutputMode, max_depth: usize) -> Rewriter {
+    pub fn new(scope: RequestScope, mode: OutputMode, max_depth: usize) -> Rewriter {
         Rewriter {
             parser: sse::Parser::new(MAX_EVENT),
             scope,
@@ -133,12 +133,12 @@ impl Rewriter {
 
     /// True once the upstream sent `data: [DONE]`. The rewriter does not pass `[DONE]`
     /// on: the caller sends its own closing events, then `[DONE]`.
-    pub(crate) fn done(&self) -> bool {
+    pub fn done(&self) -> bool {
         self.done
     }
 
     /// Adds bytes of the upstream stream; returns the bytes to send to the client now.
-    pub(crate) fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong> {
+    pub fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong> {
         let mut events = Vec::new();
         self.parser.push(bytes, &mut events)?;
         let mut out = Vec::new();
@@ -152,7 +152,7 @@ impl Rewriter {
     }
 
     /// Ends every open text and returns the chunks releasing what they held back.
-    pub(crate) fn flush(&mut self) -> Vec<u8> {
+    pub fn flush(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         for t in std::mem::take(&mut self.texts) {
             self.end(t, &mut out);
@@ -161,7 +161,7 @@ impl Rewriter {
     }
 
     /// A chunk with no choices carrying `metadata.dsa_compliance` (`dsa`, raw JSON).
-    pub(crate) fn metadata_event(&self, dsa: &str) -> Vec<u8> {
+    pub fn metadata_event(&self, dsa: &str) -> Vec<u8> {
         let mut data = self.template_json();
         data.push_str(",\"choices\":[],\"metadata\":{\"dsa_compliance\":");
         data.push_str(dsa);
@@ -173,7 +173,7 @@ impl Rewriter {
 
     /// The records for the certificate; texts still open are ended first (what they
     /// held back is then never sent: call [`flush`](Rewriter::flush) first to send it).
-    pub(crate) fn records(&mut self) -> Records {
+    pub fn records(&mut self) -> Records {
         let _ = self.flush();
         let mut output_findings = self.scope.output_findings().to_vec();
         output_findings.append(&mut self.records);

@@ -19,7 +19,7 @@ use crate::server::{Body, State};
 
 /// Chains, signs and stores a certificate of `tenant` made at `now` (Unix seconds);
 /// returns its id and URL.
-pub(crate) async fn issue(
+pub async fn issue(
     state: &Arc<State>,
     tenant: &str,
     cert: CertificateBuilder,
@@ -46,7 +46,7 @@ struct Dsa<'a> {
 }
 
 /// The JSON of `metadata.dsa_compliance` for a certificate.
-pub(crate) fn dsa_compliance(
+pub fn dsa_compliance(
     state: &State,
     id: &str,
     url: &str,
@@ -75,7 +75,7 @@ struct Keys<'a> {
     keys: Vec<PublishedKey<'a>>,
 }
 
-pub(crate) fn keys(state: &Arc<State>) -> Result<Response<Body>, ApiError> {
+pub fn keys(state: &Arc<State>) -> Result<Response<Body>, ApiError> {
     let public = state.signer.public_key();
     let keys = Keys {
         keys: vec![PublishedKey { key_id: public.key_id(), algorithm: "ed25519", public_key: public.to_hex() }],
@@ -95,7 +95,7 @@ fn valid_id(id: &str) -> bool {
     id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-pub(crate) async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMap) -> Result<Response<Body>, ApiError> {
+pub async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMap) -> Result<Response<Body>, ApiError> {
     if !valid_id(id) {
         return Err(ApiError::CertificateNotFound);
     }

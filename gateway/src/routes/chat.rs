@@ -27,7 +27,7 @@ use crate::util;
 const INLINE_LIMIT: usize = 64 * 1024;
 
 /// The header that names the certificate URL.
-pub(crate) const CERTIFICATE_HEADER: &str = "x-lucairn-certificate";
+pub const CERTIFICATE_HEADER: &str = "x-lucairn-certificate";
 
 /// Whether placeholders are re-linked for this request.
 fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiError> {
@@ -58,7 +58,7 @@ fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, Request
     Ok((forward, scope, req.stream))
 }
 
-pub(crate) async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     let key = authenticate(state, req.headers()).await?;
     let relink = relink_mode(&key, req.headers())?;
     let provider_key = match req.headers().get("x-upstream-key") {

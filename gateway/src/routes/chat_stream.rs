@@ -62,7 +62,7 @@ enum End {
 
 /// Starts streaming the answer; returns the response at once.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn respond(
+pub fn respond(
     state: &Arc<State>,
     tenant: String,
     scope: RequestScope,

@@ -14,11 +14,11 @@ use crate::error::ApiError;
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
 
-mod certificates;
-mod chat;
-mod chat_stream;
-mod sanitize;
-mod scan;
+pub mod certificates;
+pub mod chat;
+pub mod chat_stream;
+pub mod sanitize;
+pub mod scan;
 
 /// A route, named for metrics and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ fn route(path: &str) -> Option<(Route, &'static [Method], &'static str)> {
 }
 
 /// Answers one request. Never fails: every error becomes an OpenAI-style error response.
-pub(crate) async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
+pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     let start = Instant::now();
     let method = req.method().clone();
     let found = route(req.uri().path());
@@ -122,7 +122,7 @@ fn short_path(p: &str) -> String {
 }
 
 /// A response with a complete body.
-pub(crate) fn full(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+pub fn full(status: StatusCode, body: Vec<u8>) -> Response<Body> {
     let body = Full::new(Bytes::from(body)).map_err(|never| match never {}).boxed();
     let mut r = Response::new(body);
     *r.status_mut() = status;
@@ -130,14 +130,14 @@ pub(crate) fn full(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 }
 
 /// A JSON response.
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
     let mut r = full(status, body);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r
 }
 
 /// The OpenAI-style response of an error.
-pub(crate) fn error_response(e: &ApiError) -> Response<Body> {
+pub fn error_response(e: &ApiError) -> Response<Body> {
     let mut r = json_response(e.status(), e.body());
     if let Some(allow) = e.allow() {
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
@@ -149,7 +149,7 @@ pub(crate) fn error_response(e: &ApiError) -> Response<Body> {
 }
 
 /// Checks the `Authorization: Bearer lcr_...` header against the store.
-pub(crate) async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecord, ApiError> {
+pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecord, ApiError> {
     let value = headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingApiKey)?;
     let token = auth::bearer(value.as_bytes()).ok_or(ApiError::InvalidApiKey)?;
     let id = auth::key_id(token).ok_or(ApiError::InvalidApiKey)?.to_string();
@@ -171,7 +171,7 @@ pub(crate) async fn authenticate(state: &State, headers: &HeaderMap) -> Result<K
 
 /// Reads a request body of at most `limit` bytes; a larger declared length is refused
 /// before anything is read.
-pub(crate) async fn read_body(req: Request<Incoming>, limit: u64) -> Result<Bytes, ApiError> {
+pub async fn read_body(req: Request<Incoming>, limit: u64) -> Result<Bytes, ApiError> {
     if let Some(len) = req.headers().get(header::CONTENT_LENGTH) {
         let len: u64 = len
             .to_str()

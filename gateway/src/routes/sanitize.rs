@@ -205,7 +205,7 @@ fn prepare(state: &State, tenant: &str, body: &[u8]) -> Result<(String, RequestS
     Ok((out, scope))
 }
 
-pub(crate) async fn sanitize(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+pub async fn sanitize(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     let key = authenticate(state, req.headers()).await?;
     let body = read_body(req, state.config.max_body_bytes).await?;
     let (document, scope) = if body.len() > INLINE_LIMIT {
@@ -249,7 +249,7 @@ fn restore(state: &State, tenant: &str, body: &[u8]) -> Result<String, ApiError>
     })
 }
 
-pub(crate) async fn relink(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+pub async fn relink(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     let key = authenticate(state, req.headers()).await?;
     if !key.tier.may_relink() {
         return Err(ApiError::RelinkNotAllowed(key.tier.as_str()));

@@ -42,7 +42,7 @@ struct ScanResponse<'a> {
     results: Vec<Result_<'a>>,
 }
 
-pub(crate) async fn scan(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+pub async fn scan(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     authenticate(state, req.headers()).await?;
     let body = read_body(req, state.config.max_body_bytes).await?;
     if json::check_depth(&body, state.config.max_json_depth).is_err() {
