@@ -56,7 +56,10 @@ pub enum ApiError {
     #[error("re-linking original values is not available on the {0} tier")]
     RelinkNotAllowed(&'static str),
     /// No such route.
-    #[error("unknown URL: {method} {path}")]
+    #[error(
+        "unknown URL: {method} {path}; nothing was forwarded. This gateway serves {}",
+        crate::routes::SUPPORTED_ENDPOINTS
+    )]
     NotFound { method: String, path: String },
     /// No such certificate.
     #[error("no certificate with this id")]

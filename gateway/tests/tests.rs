@@ -4,6 +4,8 @@
 mod cli;
 /// Keys, first start, configuration, health, metrics, shutdown.
 mod gateway_admin;
+/// `/v1/embeddings`, and 404 for every other `/v1/*` path.
+mod gateway_embeddings;
 /// The bad-input table, authentication, revocation, upstream failures.
 mod gateway_errors;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.

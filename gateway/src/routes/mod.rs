@@ -48,6 +48,11 @@ impl Route {
     }
 }
 
+/// What the gateway serves, as error messages name it. Any other path answers 404:
+/// nothing is passed to the upstream unchecked.
+pub const SUPPORTED_ENDPOINTS: &str = "POST /v1/chat/completions, POST /v1/scan, POST /v1/sanitize, POST /v1/relink, \
+     GET /v1/certificates/{id}, GET /v1/certificates/keys, GET /healthz, GET /metrics";
+
 /// The route of a path and the methods it allows.
 fn route(path: &str) -> Option<(Route, &'static [Method], &'static str)> {
     const POST: &[Method] = &[Method::POST];
