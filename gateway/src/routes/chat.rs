@@ -1,6 +1,7 @@
 //! `POST /v1/chat/completions`: authenticate, validate, sanitise, forward, check the
 //! answer, certify.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,7 +31,7 @@ const INLINE_LIMIT: usize = 64 * 1024;
 pub const CERTIFICATE_HEADER: &str = "x-lucairn-certificate";
 
 /// Whether placeholders are re-linked for this request.
-fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiError> {
+pub fn relink_mode(key: &KeyRecord, headers: &http::HeaderMap) -> Result<bool, ApiError> {
     let requested = match headers.get("x-lucairn-relink") {
         None => None,
         Some(v) => match v.to_str().map(|s| s.trim().to_ascii_lowercase()).as_deref() {
@@ -58,38 +59,50 @@ fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, Request
     Ok((forward, scope, req.stream))
 }
 
-pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
-    let key = authenticate(state, req.headers()).await?;
-    let relink = relink_mode(&key, req.headers())?;
-    let provider_key = match req.headers().get("x-upstream-key") {
-        Some(v) if !v.as_bytes().iter().all(u8::is_ascii_whitespace) => v.clone(),
-        _ => return Err(ApiError::MissingUpstreamKey),
-    };
-    let extra: Vec<(HeaderName, HeaderValue)> = FORWARDED_REQUEST_HEADERS
-        .iter()
-        .filter_map(|n| req.headers().get(*n).map(|v| (HeaderName::from_static(n), v.clone())))
-        .collect();
-    let body = read_body(req, state.config.max_body_bytes).await?;
+/// The provider key of a model call: the `X-Upstream-Key` header.
+pub fn provider_key(headers: &http::HeaderMap) -> Result<HeaderValue, ApiError> {
+    match headers.get("x-upstream-key") {
+        Some(v) if !v.as_bytes().iter().all(u8::is_ascii_whitespace) => Ok(v.clone()),
+        _ => Err(ApiError::MissingUpstreamKey),
+    }
+}
 
-    let (forward, mut scope, stream) = if body.len() > INLINE_LIMIT {
+/// The headers among `names` the client sent, to pass on to the upstream.
+pub fn forwarded(headers: &http::HeaderMap, names: &[&'static str]) -> Vec<(HeaderName, HeaderValue)> {
+    names.iter().filter_map(|n| headers.get(*n).map(|v| (HeaderName::from_static(n), v.clone()))).collect()
+}
+
+/// Runs `f` (validation and sanitisation of `body`) inline for small bodies and on the
+/// blocking pool for large ones, off the reactor.
+pub async fn off_reactor<T, F>(state: &Arc<State>, body: Bytes, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&State, &Bytes) -> Result<T, ApiError> + Send + 'static,
+{
+    if body.len() > INLINE_LIMIT {
         let st = state.clone();
-        let tenant = key.tenant.clone();
-        tokio::task::spawn_blocking(move || prepare(&st, &tenant, &body))
-            .await
-            .map_err(|_| ApiError::Sanitization)??
+        tokio::task::spawn_blocking(move || f(&st, &body)).await.map_err(|_| ApiError::Sanitization)?
     } else {
-        prepare(state, &key.tenant, &body)?
-    };
+        f(state, &body)
+    }
+}
+
+/// Counts the findings of a sanitised request in the metrics and returns them per kind.
+pub fn count_request(state: &State, scope: &RequestScope) -> BTreeMap<String, u64> {
     let request_counts = scope.request_counts();
     for (kind, n) in &request_counts {
         state.metrics.findings(kind, "request", *n);
     }
+    request_counts
+}
 
-    let now = util::now_unix();
-    let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
-    cert.engine(state.pipeline.engine()).request(forward.as_bytes());
+/// Calls the upstream with the metrics of the call; `send` makes the request.
+pub async fn call_upstream<F>(state: &State, send: F) -> Result<Reply, ApiError>
+where
+    F: std::future::Future<Output = Result<Reply, ApiError>>,
+{
     let started = Instant::now();
-    let reply = state.upstream.post("/chat/completions", &provider_key, &extra, Bytes::from(forward), stream).await;
+    let reply = send.await;
     state.metrics.upstream(started.elapsed());
     let reply = reply.inspect_err(|e| {
         state.metrics.upstream_error(match e {
@@ -98,44 +111,31 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
             _ => "invalid",
         })
     })?;
-    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
-    let answer = match reply {
-        Reply::Full(a) => a,
-        Reply::Stream(s) => {
-            // The certificate is stored at the end of the stream; its URL goes in the
-            // response headers now.
-            let mut id = [0u8; 16];
-            util::random_bytes(&mut id).map_err(|_| ApiError::Internal)?;
-            cert.id(id);
-            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
-            let url = format!("{}/v1/certificates/{hex}", state.public_url);
-            return chat_stream::respond(state, key.tenant, scope, mode, cert, now, &url, s);
+    if let Reply::Full(answer) = &reply {
+        if answer.status.is_client_error() {
+            state.metrics.upstream_error("status_4xx");
+        } else if !answer.status.is_success() {
+            state.metrics.upstream_error("status_5xx");
         }
-    };
-    if answer.status.is_client_error() {
-        state.metrics.upstream_error("status_4xx");
-    } else if !answer.status.is_success() {
-        state.metrics.upstream_error("status_5xx");
     }
+    Ok(reply)
+}
 
-    let max_depth = state.config.max_json_depth;
-    let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth)?;
-    for (kind, n) in &scope.answer_counts() {
-        state.metrics.findings(kind, "answer", *n);
-    }
+/// A fixed certificate id for a streamed answer (its certificate is stored at the end
+/// of the stream, its URL goes in the response headers at once), and that URL.
+pub fn stream_certificate_id(state: &State, cert: &mut CertificateBuilder) -> Result<String, ApiError> {
+    let mut id = [0u8; 16];
+    util::random_bytes(&mut id).map_err(|_| ApiError::Internal)?;
+    cert.id(id);
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{}/v1/certificates/{hex}", state.public_url))
+}
 
-    cert.response(&answer.body).sanitized(&scope.finish());
-    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
-
+/// The response to a whole upstream answer: `out` with the answer's status and the
+/// headers it may pass on (and its content type when it is an error), plus the
+/// certificate header.
+pub fn answer_response(answer: &Answer, out: String, cert_url: &str) -> Response<Body> {
     let ok = answer.status.is_success();
-    let out = if ok {
-        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
-        response::add_metadata(&text, edits, &dsa)
-            .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
-    } else {
-        edits.apply(&text)
-    };
-
     let mut resp = json_response(answer.status, out.into_bytes());
     let headers = resp.headers_mut();
     for (k, v) in &answer.headers {
@@ -146,19 +146,65 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
             headers.insert(header::CONTENT_TYPE, ct.clone());
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&cert_url) {
+    if let Ok(v) = HeaderValue::from_str(cert_url) {
         headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
     }
-    Ok(resp)
+    resp
+}
+
+pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+    let key = authenticate(state, req.headers()).await?;
+    let relink = relink_mode(&key, req.headers())?;
+    let provider_key = provider_key(req.headers())?;
+    let extra = forwarded(req.headers(), FORWARDED_REQUEST_HEADERS);
+    let body = read_body(req, state.config.max_body_bytes).await?;
+
+    let tenant = key.tenant.clone();
+    let (forward, mut scope, stream) = off_reactor(state, body, move |st, b| prepare(st, &tenant, b)).await?;
+    let request_counts = count_request(state, &scope);
+
+    let now = util::now_unix();
+    let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
+    cert.engine(state.pipeline.engine()).request(forward.as_bytes());
+    let send = state.upstream.post("/chat/completions", &provider_key, &extra, Bytes::from(forward), stream);
+    let reply = call_upstream(state, send).await?;
+    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
+    let answer = match reply {
+        Reply::Full(a) => a,
+        Reply::Stream(s) => {
+            let url = stream_certificate_id(state, &mut cert)?;
+            return chat_stream::respond(state, key.tenant, scope, mode, cert, now, &url, s);
+        }
+    };
+
+    let max_depth = state.config.max_json_depth;
+    let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth, &|_| false)?;
+    for (kind, n) in &scope.answer_counts() {
+        state.metrics.findings(kind, "answer", *n);
+    }
+
+    cert.response(&answer.body).sanitized(&scope.finish());
+    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
+
+    let out = if answer.status.is_success() {
+        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
+        response::add_metadata(&text, edits, &dsa)
+            .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
+    } else {
+        edits.apply(&text)
+    };
+    Ok(answer_response(&answer, out, &cert_url))
 }
 
 /// Finds the texts of the answer and decides their replacements. Returns the answer as
 /// text and the edits to make.
-fn check_answer(
+/// Strings at pointers for which `skip` is true are not texts (an embedding in base64).
+pub fn check_answer(
     answer: &Answer,
     scope: &mut RequestScope,
     mode: OutputMode,
     max_depth: usize,
+    skip: &dyn Fn(&str) -> bool,
 ) -> Result<(String, Edits), ApiError> {
     let ok = answer.status.is_success();
     let text = match std::str::from_utf8(&answer.body) {
@@ -169,7 +215,7 @@ fn check_answer(
     let mut edits = Edits::default();
     match response::answer_texts(&text, max_depth) {
         Some(texts) => {
-            for t in &texts {
+            for t in texts.iter().filter(|t| !skip(&t.pointer)) {
                 if let Some(new) = pipeline::answer_text(scope, &t.pointer, &t.value, t.kind, mode, max_depth) {
                     edits.string(t.range.clone(), &new);
                 }

@@ -17,6 +17,7 @@ use crate::store::KeyRecord;
 pub mod certificates;
 pub mod chat;
 pub mod chat_stream;
+pub mod embeddings;
 pub mod sanitize;
 pub mod scan;
 
@@ -24,6 +25,7 @@ pub mod scan;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     ChatCompletions,
+    Embeddings,
     Scan,
     Sanitize,
     Relink,
@@ -37,6 +39,7 @@ impl Route {
     fn label(&self) -> &'static str {
         match self {
             Route::ChatCompletions => "chat_completions",
+            Route::Embeddings => "embeddings",
             Route::Scan => "scan",
             Route::Sanitize => "sanitize",
             Route::Relink => "relink",
@@ -50,7 +53,7 @@ impl Route {
 
 /// What the gateway serves, as error messages name it. Any other path answers 404:
 /// nothing is passed to the upstream unchecked.
-pub const SUPPORTED_ENDPOINTS: &str = "POST /v1/chat/completions, POST /v1/scan, POST /v1/sanitize, POST /v1/relink, \
+pub const SUPPORTED_ENDPOINTS: &str = "POST /v1/chat/completions, POST /v1/embeddings, POST /v1/scan, POST /v1/sanitize, POST /v1/relink, \
      GET /v1/certificates/{id}, GET /v1/certificates/keys, GET /healthz, GET /metrics";
 
 /// The route of a path and the methods it allows.
@@ -59,6 +62,7 @@ fn route(path: &str) -> Option<(Route, &'static [Method], &'static str)> {
     const GET: &[Method] = &[Method::GET, Method::HEAD];
     Some(match path {
         "/v1/chat/completions" => (Route::ChatCompletions, POST, "POST"),
+        "/v1/embeddings" => (Route::Embeddings, POST, "POST"),
         "/v1/scan" => (Route::Scan, POST, "POST"),
         "/v1/sanitize" => (Route::Sanitize, POST, "POST"),
         "/v1/relink" => (Route::Relink, POST, "POST"),
@@ -104,6 +108,7 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body>
 async fn dispatch(state: &Arc<State>, route: Route, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     match route {
         Route::ChatCompletions => chat::chat_completions(state, req).await,
+        Route::Embeddings => embeddings::embeddings(state, req).await,
         Route::Scan => scan::scan(state, req).await,
         Route::Sanitize => sanitize::sanitize(state, req).await,
         Route::Relink => sanitize::relink(state, req).await,
