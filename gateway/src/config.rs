@@ -12,6 +12,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Deserialize;
 
+/// Default upstream of `/v1/messages` (Anthropic); requests go to its `/v1/messages`.
+pub const DEFAULT_ANTHROPIC_UPSTREAM: &str = "https://api.anthropic.com";
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default upstream base URL.
@@ -77,6 +79,9 @@ pub struct ServeArgs {
     /// Log filter (`info`, `debug`, `lucairn=debug` …) [default: info].
     #[arg(long, env = "LUCAIRN_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// Base URL of the Anthropic-compatible upstream of /v1/messages [default: https://api.anthropic.com].
+    #[arg(long, env = "LUCAIRN_ANTHROPIC_UPSTREAM", value_name = "URL")]
+    pub anthropic_upstream: Option<String>,
 }
 
 /// The configuration file. Every key is optional.
@@ -95,6 +100,7 @@ struct FileConfig {
     stream_idle_timeout: Option<f64>,
     allow_media: Option<bool>,
     log: Option<String>,
+    anthropic_upstream: Option<String>,
 }
 
 impl FileConfig {
@@ -129,6 +135,8 @@ pub struct Config {
     pub stream_idle_timeout: Duration,
     pub allow_media: bool,
     pub log: String,
+    /// Base URL of the upstream of `/v1/messages`, without trailing slash.
+    pub anthropic_upstream: String,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -219,6 +227,14 @@ impl Config {
             )?,
             allow_media: args.allow_media.or(file.allow_media).unwrap_or(false),
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_string()),
+            anthropic_upstream: check_base_url(
+                "anthropic_upstream",
+                &args
+                    .anthropic_upstream
+                    .clone()
+                    .or(file.anthropic_upstream)
+                    .unwrap_or_else(|| DEFAULT_ANTHROPIC_UPSTREAM.to_string()),
+            )?,
         })
     }
 }

@@ -7,6 +7,7 @@
 // The JSON walkers report "malformed" as `Err(())`: their callers own the error message.
 #![allow(clippy::result_unit_err)]
 
+pub mod anthropic;
 pub mod auth;
 pub mod cli;
 pub mod config;

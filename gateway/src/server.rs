@@ -38,6 +38,8 @@ pub struct State {
     pub store: Store,
     pub pipeline: Pipeline,
     pub upstream: Upstream,
+    /// The upstream of `/v1/messages` (Anthropic).
+    pub anthropic: Upstream,
     pub signer: Arc<SigningKey>,
     pub metrics: Metrics,
     /// Signs, chains and stores certificates.

@@ -4,6 +4,8 @@
 mod cli;
 /// Keys, first start, configuration, health, metrics, shutdown.
 mod gateway_admin;
+/// `/v1/messages` (Anthropic): sanitisation, tiers, errors, streamed events.
+mod gateway_anthropic;
 /// `/v1/embeddings`, and 404 for every other `/v1/*` path.
 mod gateway_embeddings;
 /// The bad-input table, authentication, revocation, upstream failures.

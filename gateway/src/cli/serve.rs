@@ -51,6 +51,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let signer = Arc::new(signer);
     let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
     let upstream = Upstream::new(&config.upstream, config.connect_timeout, config.upstream_timeout)?;
+    let anthropic = Upstream::new(&config.anthropic_upstream, config.connect_timeout, config.upstream_timeout)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         let listener =
@@ -70,6 +71,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             store,
             pipeline: Pipeline::new(engine, secrets),
             upstream,
+            anthropic,
             signer,
             metrics: Metrics::default(),
             ledger,

@@ -76,7 +76,7 @@ impl Text {
 }
 
 /// `mapping` with every value escaped as inside a JSON string literal.
-fn json_escaped(mapping: &Mapping) -> Option<Mapping> {
+pub fn json_escaped(mapping: &Mapping) -> Option<Mapping> {
     let mut v = serde_json::to_value(mapping).ok()?;
     for e in v.as_array_mut()? {
         let value = e.get("value")?.as_str()?;

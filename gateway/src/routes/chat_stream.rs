@@ -32,11 +32,12 @@ use crate::server::{Body, BoxError, State};
 use crate::upstream::StreamAnswer;
 
 /// Most bytes of one streamed answer.
-const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
 
 /// A response body fed by a channel; the sender sees when the client goes away.
-struct ChannelBody {
-    rx: mpsc::Receiver<Bytes>,
+#[derive(Debug)]
+pub struct ChannelBody {
+    pub rx: mpsc::Receiver<Bytes>,
 }
 
 impl hyper::body::Body for ChannelBody {

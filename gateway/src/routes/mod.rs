@@ -18,6 +18,7 @@ pub mod certificates;
 pub mod chat;
 pub mod chat_stream;
 pub mod embeddings;
+pub mod messages;
 pub mod sanitize;
 pub mod scan;
 
@@ -26,6 +27,7 @@ pub mod scan;
 enum Route {
     ChatCompletions,
     Embeddings,
+    Messages,
     Scan,
     Sanitize,
     Relink,
@@ -40,6 +42,7 @@ impl Route {
         match self {
             Route::ChatCompletions => "chat_completions",
             Route::Embeddings => "embeddings",
+            Route::Messages => "messages",
             Route::Scan => "scan",
             Route::Sanitize => "sanitize",
             Route::Relink => "relink",
@@ -53,7 +56,7 @@ impl Route {
 
 /// What the gateway serves, as error messages name it. Any other path answers 404:
 /// nothing is passed to the upstream unchecked.
-pub const SUPPORTED_ENDPOINTS: &str = "POST /v1/chat/completions, POST /v1/embeddings, POST /v1/scan, POST /v1/sanitize, POST /v1/relink, \
+pub const SUPPORTED_ENDPOINTS: &str = "POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings, POST /v1/scan, POST /v1/sanitize, POST /v1/relink, \
      GET /v1/certificates/{id}, GET /v1/certificates/keys, GET /healthz, GET /metrics";
 
 /// The route of a path and the methods it allows.
@@ -63,6 +66,7 @@ fn route(path: &str) -> Option<(Route, &'static [Method], &'static str)> {
     Some(match path {
         "/v1/chat/completions" => (Route::ChatCompletions, POST, "POST"),
         "/v1/embeddings" => (Route::Embeddings, POST, "POST"),
+        "/v1/messages" => (Route::Messages, POST, "POST"),
         "/v1/scan" => (Route::Scan, POST, "POST"),
         "/v1/sanitize" => (Route::Sanitize, POST, "POST"),
         "/v1/relink" => (Route::Relink, POST, "POST"),
@@ -85,6 +89,8 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body>
     let method = req.method().clone();
     let found = route(req.uri().path());
     let label = found.as_ref().map_or("unknown", |(r, _, _)| r.label());
+    // Anthropic's clients read Anthropic's error shape.
+    let anthropic = matches!(found, Some((Route::Messages, _, _)));
     let result = match found {
         None => Err(ApiError::NotFound { method: method.to_string(), path: short_path(req.uri().path()) }),
         Some((_, methods, allow)) if !methods.contains(&method) => {
@@ -96,7 +102,7 @@ pub async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body>
         if e.status().is_server_error() {
             tracing::error!(route = label, code = e.code(), "request failed");
         }
-        error_response(&e)
+        if anthropic { crate::anthropic::error_response(&e) } else { error_response(&e) }
     });
     let status = resp.status().as_u16();
     let took = start.elapsed();
@@ -109,6 +115,7 @@ async fn dispatch(state: &Arc<State>, route: Route, req: Request<Incoming>) -> R
     match route {
         Route::ChatCompletions => chat::chat_completions(state, req).await,
         Route::Embeddings => embeddings::embeddings(state, req).await,
+        Route::Messages => messages::messages(state, req).await,
         Route::Scan => scan::scan(state, req).await,
         Route::Sanitize => sanitize::sanitize(state, req).await,
         Route::Relink => sanitize::relink(state, req).await,
@@ -162,6 +169,11 @@ pub fn error_response(e: &ApiError) -> Response<Body> {
 pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecord, ApiError> {
     let value = headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingApiKey)?;
     let token = auth::bearer(value.as_bytes()).ok_or(ApiError::InvalidApiKey)?;
+    authenticate_token(state, token).await
+}
+
+/// Checks a presented gateway key (`lcr_...`) against the store.
+pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord, ApiError> {
     let id = auth::key_id(token).ok_or(ApiError::InvalidApiKey)?.to_string();
     let presented = auth::hash(token);
     // An indexed read on the reader connection takes microseconds: it runs inline.

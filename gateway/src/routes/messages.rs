@@ -1,0 +1,227 @@
+//! `POST /v1/messages` (Anthropic Messages API): authenticate, validate, sanitise,
+//! forward to the Anthropic upstream, check the answer (whole or streamed), certify.
+//!
+//! The gateway key comes in `x-api-key` (what the `anthropic` SDKs send with `api_key`)
+//! or `Authorization: Bearer`; the provider key in `X-Upstream-Key`, as for chat
+//! completions. The upstream receives the provider key as `x-api-key` and the client's
+//! `anthropic-version` (`2023-06-01` when it sends none) and `anthropic-beta`. Errors are
+//! answered in Anthropic's shape (`{"type": "error", "error": {"type", "message"}}`).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Request, Response};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use lucairn_core::{CertificateBuilder, OutputMode, rfc3339_utc};
+use tokio::sync::mpsc;
+
+use crate::anthropic::{self, request, response, stream::Rewriter};
+use crate::error::ApiError;
+use crate::openai::chat::Limits;
+use crate::openai::response::add_metadata;
+use crate::pipeline::{self, RequestScope};
+use crate::routes::certificates::{dsa_compliance, issue};
+use crate::routes::chat::{
+    CERTIFICATE_HEADER, answer_response, call_upstream, check_answer, count_request, forwarded, off_reactor,
+    provider_key, relink_mode, stream_certificate_id,
+};
+use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES};
+use crate::routes::{authenticate, authenticate_token, read_body};
+use crate::server::{Body, State};
+use crate::store::KeyRecord;
+use crate::upstream::{Reply, StreamAnswer};
+use crate::util;
+
+/// The gateway key: `x-api-key` (the SDKs' way), else `Authorization: Bearer`.
+async fn key(state: &State, headers: &http::HeaderMap) -> Result<KeyRecord, ApiError> {
+    match (headers.get(header::AUTHORIZATION), headers.get("x-api-key")) {
+        (None, Some(v)) => {
+            let token = v.to_str().map_err(|_| ApiError::InvalidApiKey)?.trim();
+            authenticate_token(state, token).await
+        }
+        _ => authenticate(state, headers).await,
+    }
+}
+
+fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, RequestScope, bool), ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::InvalidJson(format!("the request body is not UTF-8 (at byte {})", e.valid_up_to())))?;
+    let limits = Limits { max_depth: state.config.max_json_depth, allow_media: state.config.allow_media };
+    let req = request::parse(text, &limits)?;
+    let mut scope = state.pipeline.request(tenant);
+    let forward = request::sanitize(&mut scope, text, &req.texts, limits.max_depth)?;
+    Ok((forward, scope, req.stream))
+}
+
+pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
+    let key = key(state, req.headers()).await?;
+    let relink = relink_mode(&key, req.headers())?;
+    let provider_key = provider_key(req.headers())?;
+    let mut extra = forwarded(req.headers(), anthropic::FORWARDED_REQUEST_HEADERS);
+    if !extra.iter().any(|(k, _)| k == "anthropic-version") {
+        extra
+            .push((HeaderName::from_static("anthropic-version"), HeaderValue::from_static(anthropic::DEFAULT_VERSION)));
+    }
+    let body = read_body(req, state.config.max_body_bytes).await?;
+    let tenant = key.tenant.clone();
+    let (forward, mut scope, stream) = off_reactor(state, body, move |st, b| prepare(st, &tenant, b)).await?;
+    let request_counts = count_request(state, &scope);
+
+    let now = util::now_unix();
+    let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
+    cert.engine(state.pipeline.engine()).request(forward.as_bytes());
+    let auth = (HeaderName::from_static("x-api-key"), provider_key);
+    let send = state.anthropic.post_with("/v1/messages", auth, &extra, Bytes::from(forward), stream);
+    let reply = call_upstream(state, send).await?;
+    let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
+    let answer = match reply {
+        Reply::Full(a) => a,
+        Reply::Stream(s) => {
+            let url = stream_certificate_id(state, &mut cert)?;
+            return respond_stream(state, key.tenant, scope, mode, cert, now, &url, s);
+        }
+    };
+    let depth = state.config.max_json_depth;
+    let ok = answer.status.is_success();
+    let (text, edits) = if ok {
+        let text = std::str::from_utf8(&answer.body)
+            .map_err(|_| ApiError::UpstreamInvalid("the answer is not UTF-8"))?
+            .to_string();
+        let edits = response::check(&text, &mut scope, mode, depth)?;
+        (text, edits)
+    } else {
+        check_answer(&answer, &mut scope, mode, depth, &|_| false)?
+    };
+    for (kind, n) in &scope.answer_counts() {
+        state.metrics.findings(kind, "answer", *n);
+    }
+    cert.response(&answer.body).sanitized(&scope.finish());
+    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
+    let out = if ok {
+        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
+        add_metadata(&text, edits, &dsa).ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
+    } else {
+        edits.apply(&text)
+    };
+    Ok(answer_response(&answer, out, &cert_url))
+}
+
+/// How the upstream stream ended.
+enum End {
+    /// `message_stop`, or the upstream's own `error` event.
+    Done,
+    /// The client went away.
+    Gone,
+    /// Broken off, silent too long, unreadable or ended early: the error's code and message.
+    Failed(&'static str, &'static str),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn respond_stream(
+    state: &Arc<State>,
+    tenant: String,
+    scope: RequestScope,
+    mode: OutputMode,
+    cert: CertificateBuilder,
+    now: i64,
+    certificate_url: &str,
+    answer: StreamAnswer,
+) -> Result<Response<Body>, ApiError> {
+    let (tx, rx) = mpsc::channel::<Bytes>(64);
+    tokio::spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
+    let mut resp = Response::new(ChannelBody { rx }.boxed());
+    *resp.status_mut() = answer.status;
+    let headers = resp.headers_mut();
+    for (k, v) in &answer.headers {
+        headers.insert(k.clone(), v.clone());
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(certificate_url) {
+        headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
+    }
+    Ok(resp)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn drive(
+    state: Arc<State>,
+    tenant: String,
+    scope: RequestScope,
+    mode: OutputMode,
+    mut cert: CertificateBuilder,
+    now: i64,
+    mut body: Incoming,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let idle = state.config.stream_idle_timeout;
+    let mut rw = Rewriter::new(scope, mode, state.config.max_json_depth);
+    let mut raw: Vec<u8> = Vec::new();
+    let end = loop {
+        let next = tokio::select! {
+            biased;
+            _ = tx.closed() => break End::Gone,
+            r = tokio::time::timeout(idle, body.frame()) => r,
+        };
+        let frame = match next {
+            Err(_) => break End::Failed("upstream_timeout", "the upstream stopped sending; the stream was cut off"),
+            Ok(None) => break End::Failed("upstream_stream_error", "the upstream stream ended before message_stop"),
+            Ok(Some(Err(_))) => break End::Failed("upstream_stream_error", "the upstream stream broke off"),
+            Ok(Some(Ok(f))) => f,
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        if raw.len() + data.len() > MAX_STREAM_BYTES {
+            break End::Failed("upstream_invalid_response", "the upstream stream is too long");
+        }
+        raw.extend_from_slice(&data);
+        match rw.push(&data) {
+            Ok(out) if out.is_empty() => {}
+            Ok(out) => {
+                if tx.send(Bytes::from(out)).await.is_err() {
+                    break End::Gone;
+                }
+            }
+            Err(_) => break End::Failed("upstream_invalid_response", "an upstream event is too long to check"),
+        }
+        if rw.done() {
+            break End::Done;
+        }
+    };
+    // Stops the upstream request if it is still running.
+    drop(body);
+    match &end {
+        End::Failed(code, _) => {
+            tracing::warn!(code, "streamed answer ended early");
+            state.metrics.upstream_error(if *code == "upstream_timeout" { "stream_idle" } else { "stream_broken" });
+        }
+        End::Gone => tracing::info!("client went away during a streamed answer"),
+        End::Done => {
+            if rw.upstream_error().is_some() {
+                state.metrics.upstream_error("stream_error_event");
+            }
+        }
+    }
+    let tail = rw.flush();
+    let records = rw.records();
+    for (kind, n) in &pipeline::counts(&records.output_findings) {
+        state.metrics.findings(kind, "answer", *n);
+    }
+    let request_counts = pipeline::counts(&records.findings);
+    cert.findings(records.findings).output_findings(records.output_findings).response(&raw);
+    let issued = issue(&state, &tenant, cert, now).await;
+    if matches!(end, End::Gone) {
+        return;
+    }
+    let failure = match end {
+        End::Failed(_, message) => Some(message),
+        _ => None,
+    };
+    let mut out = tail;
+    match issued.and_then(|(id, url)| dsa_compliance(&state, &id, &url, &request_counts)) {
+        Ok(dsa) => out.extend(rw.closing(Some(&dsa), failure)),
+        Err(e) => out.extend(rw.closing(None, Some(&e.to_string()))),
+    }
+    let _ = tx.send(Bytes::from(out)).await;
+}
