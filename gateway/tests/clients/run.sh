@@ -5,7 +5,9 @@
 # answer parses, carries metadata.dsa_compliance, and that the certificate URL serves a
 # certificate that verifies with the gateway's published key; the two SDKs do it again with
 # `stream: true` (the mock streams the answer cut at odd bytes) and check that the streamed
-# text equals the whole answer. The mock checks that the planted value never reached it.
+# text equals the whole answer. Then a full tool loop with the `openai` and the official
+# `anthropic` Python packages (tools.py), whole and streamed, for both tiers. The mock
+# records what it received; no planted value may be in it.
 #
 # Installs the client packages on first run into gateway/tests/clients/.deps (git-ignored;
 # LUCAIRN_CLIENT_DEPS moves it). Needs cargo, python3 (with venv), node >= 18 and npm.
@@ -33,10 +35,10 @@ fi
 
 # The official client packages, installed once.
 mkdir -p "$deps"
-if ! "$deps/venv/bin/python" -c "import openai" 2>/dev/null; then
-    step "installing the openai Python package"
+if ! "$deps/venv/bin/python" -c "import openai, anthropic" 2>/dev/null; then
+    step "installing the openai and anthropic Python packages"
     python3 -m venv "$deps/venv"
-    "$deps/venv/bin/pip" install -q --disable-pip-version-check openai
+    "$deps/venv/bin/pip" install -q --disable-pip-version-check openai anthropic
 fi
 if [ ! -f "$deps/node/node_modules/openai/package.json" ]; then
     step "installing the openai npm package"
@@ -71,6 +73,7 @@ mock_port="$(cat "$work/mock.port")"
 key="$("$bin" keys create --data-dir "$work/data" --tier developer --tenant clients)"
 pro_key="$("$bin" keys create --data-dir "$work/data" --tier pro --tenant clients)"
 "$bin" serve --data-dir "$work/data" --listen 127.0.0.1:0 --upstream "http://127.0.0.1:$mock_port/v1" \
+    --anthropic-upstream "http://127.0.0.1:$mock_port" \
     >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
 wait_for "$work/serve.out" 'listening on' || { cat "$work/serve.err" >&2; fail "the gateway did not start"; }
@@ -124,10 +127,27 @@ verify curl "$work/curl.cert.json"
 # The certificate URL itself verifies too.
 "$bin" verify "$(cat "$work/curl.cert.url")" --url "$base" >/dev/null || fail "curl: verify by URL"
 
+step "python tool loops: $("$deps/venv/bin/python" -c 'import anthropic; print("anthropic", anthropic.__version__)')"
+for tier in developer pro; do
+    k="$key"
+    [ "$tier" = pro ] && k="$pro_key"
+    "$deps/venv/bin/python" -W error "$here/tools.py" "$base" "$k" "$planted" "$tier" "$work/tools-$tier"
+    verify tools "$work/tools-$tier"-*.json
+done
+
 step "the upstream saw no planted value"
-[ "$(wc -l <"$work/upstream.jsonl")" -eq 9 ] || fail "expected 9 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
+[ "$(wc -l <"$work/upstream.jsonl")" -eq 25 ] || fail "expected 25 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
 if grep -q "planted" "$work/upstream.jsonl"; then fail "a planted value reached the upstream"; fi
 if grep -q -e "$key" -e "$pro_key" "$work/upstream.jsonl"; then fail "a gateway key reached the upstream"; fi
 grep -q '"authorization": "Bearer sk-test-provider"' "$work/upstream.jsonl" || fail "the provider key was not forwarded"
+python3 - "$work/upstream.jsonl" <<'PY' || fail "the Anthropic provider key or version was not forwarded as documented"
+import json, sys
+calls = [json.loads(line) for line in open(sys.argv[1])]
+messages = [c for c in calls if c["path"] == "/v1/messages"]
+assert len(messages) == 8, len(messages)
+for c in messages:
+    assert c["x_api_key"] == "sk-ant-test-provider" and c["authorization"] is None, c
+    assert c["anthropic_version"], c  # the SDK's own version, passed on
+PY
 
-echo "3 passed, 0 failed"
+echo "4 passed, 0 failed"
