@@ -65,7 +65,7 @@ mod sanitize;
 mod seal;
 pub use crate::cert::{
     CERTIFICATE_VERSION, CertError, Certificate, CertificateBuilder, ENGINE_VERSION, PublicKey, SigningKey,
-    VerifyError, key_id, rfc3339_utc, verify, verify_chain,
+    UpstreamError, VerifyError, key_id, rfc3339_utc, verify, verify_chain,
 };
 pub use crate::sanitize::stream::{OutputStream, StreamRelinker, StreamSanitizer};
 pub use crate::sanitize::{

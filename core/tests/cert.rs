@@ -1,8 +1,8 @@
 use std::path::PathBuf;
 
 use lucairn_core::{
-    Certificate, CertificateBuilder, FindingRecord, Location, PublicKey, Sanitizer, SigningKey, VerifyError, key_id,
-    verify, verify_chain,
+    Certificate, CertificateBuilder, FindingRecord, Location, PublicKey, Sanitizer, SigningKey, UpstreamError,
+    VerifyError, key_id, verify, verify_chain,
 };
 
 use crate::sanitize::engine;
@@ -171,6 +171,50 @@ fn typed_errors() {
     assert!(e.to_string().contains("issued_at"), "{e}");
     let e = builder().previous(Some("xyz".into())).sign(&v.key);
     assert!(e.is_err());
+}
+
+#[test]
+fn upstream_errors_are_recorded_and_old_certificates_still_verify() {
+    let v = vectors();
+    let keys = pubs(&[&v.key]);
+    // Without an upstream error the member is absent: the form (and so the signatures of
+    // certificates made before it existed) is unchanged.
+    let json = v.first.to_json();
+    assert!(!json.contains("upstream_error"));
+    assert_eq!(v.first.upstream_error, None);
+    // With one, it is signed like every other member.
+    for (status, kind) in [(Some(529), "http_status"), (None, "stream_broken")] {
+        let c = builder().upstream_error(status, kind).sign(&v.key).expect("sign");
+        let j = c.to_json();
+        let want = match status {
+            Some(s) => format!("\"upstream_error\":{{\"kind\":\"{kind}\",\"status\":{s}}}"),
+            None => format!("\"upstream_error\":{{\"kind\":\"{kind}\",\"status\":null}}"),
+        };
+        assert!(j.contains(&want), "{j}");
+        assert!(j.contains("\",\"upstream_error\":{") && j.ends_with(",\"version\":1}"), "sorted before version: {j}");
+        let back = verify(&j, &keys).expect("verifies");
+        assert_eq!(back.upstream_error, Some(UpstreamError { status, kind: kind.into() }));
+        // Removing or changing it breaks the signature.
+        let mut t: serde_json::Value = serde_json::from_str(&j).expect("json");
+        t.as_object_mut().expect("object").remove("upstream_error");
+        assert_eq!(verify(&t.to_string(), &keys), Err(VerifyError::BadSignature));
+        let mut t: serde_json::Value = serde_json::from_str(&j).expect("json");
+        t["upstream_error"]["kind"] = "timeout".into();
+        assert_eq!(verify(&t.to_string(), &keys), Err(VerifyError::BadSignature));
+    }
+    // Only codes and statuses: text is refused, by the builder and by verification.
+    for (status, kind) in [(None, "Connection refused by 10.0.0.1"), (Some(200), "http_status"), (None, "")] {
+        let e = builder().upstream_error(status, kind).sign(&v.key).expect_err("refused");
+        assert!(e.to_string().contains("upstream_error"), "{e}");
+    }
+    let c = builder().upstream_error(Some(500), "http_status").sign(&v.key).expect("sign");
+    let mut t: serde_json::Value = serde_json::from_str(&c.to_json()).expect("json");
+    t["upstream_error"]["message"] = "ana@example.org".into();
+    assert!(matches!(verify(&t.to_string(), &keys), Err(VerifyError::Malformed(_))));
+    // The committed vectors (made before this member existed) still verify.
+    let read = |n: &str| std::fs::read_to_string(dir().join(n)).expect("read");
+    assert!(verify(&read("certificate.json"), &keys).is_ok());
+    assert!(verify_chain(&[read("certificate.json"), read("certificate-2.json")], &keys).is_ok());
 }
 
 #[test]

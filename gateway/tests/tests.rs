@@ -16,5 +16,7 @@ mod gateway_proxy;
 mod gateway_sanitize;
 /// `stream: true`: checked chunks, the closing certificate event, failures, disconnects.
 mod gateway_stream;
+/// Certificates record upstream failures: error statuses, no answer, broken streams.
+mod gateway_upstream_errors;
 /// A gateway process, a recording mock upstream, a raw HTTP client.
 mod support;

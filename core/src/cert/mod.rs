@@ -177,8 +177,42 @@ pub struct Certificate {
     pub output_findings: Vec<FindingRecord>,
     /// Number of `findings` per kind.
     pub counts: BTreeMap<String, u64>,
+    /// What went wrong with the upstream, if anything: an error status, no answer, or a
+    /// streamed answer that broke off. Absent (not `null`) when nothing went wrong, so
+    /// certificates without it keep their canonical form and signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_error: Option<UpstreamError>,
     /// ed25519 signature of [`signing_bytes`](Certificate::signing_bytes), 128 lower-case hex digits.
     pub signature: String,
+}
+
+/// An upstream failure as a certificate records it: no message text, only a status and
+/// a short code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamError {
+    /// The HTTP status the upstream answered with (`400` to `599`), or `null` when the
+    /// failure is not an error status (no answer at all, a stream that broke off).
+    pub status: Option<u16>,
+    /// What failed, 1 to 64 characters from `a-z`, `0-9` and `_`: the gateway writes
+    /// `http_status`, `unreachable`, `timeout`, `invalid_response`, `stream_broken`,
+    /// `stream_idle_timeout`, `stream_invalid`, `stream_ended_early` and
+    /// `stream_error_event`.
+    pub kind: String,
+}
+
+impl UpstreamError {
+    fn check(&self) -> Result<(), String> {
+        let k = &self.kind;
+        if k.is_empty() || k.len() > 64 || !k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err("upstream_error.kind: must be 1 to 64 characters from a-z, 0-9 and _".into());
+        }
+        if self.status.is_some_and(|s| !(400..=599).contains(&s)) {
+            return Err("upstream_error.status: must be an HTTP error status (400 to 599) or null".into());
+        }
+        Ok(())
+    }
 }
 
 impl Certificate {
@@ -254,6 +288,16 @@ impl Certificate {
             o.extend_from_slice(b",\"signature\":");
             s(&self.signature, &mut o);
         }
+        if let Some(e) = &self.upstream_error {
+            o.extend_from_slice(b",\"upstream_error\":{\"kind\":");
+            s(&e.kind, &mut o);
+            o.extend_from_slice(b",\"status\":");
+            match e.status {
+                Some(st) => num(&mut o, u64::from(st)),
+                None => o.extend_from_slice(b"null"),
+            }
+            o.push(b'}');
+        }
         o.extend_from_slice(b",\"version\":");
         num(&mut o, u64::from(self.version));
         o.push(b'}');
@@ -324,6 +368,9 @@ impl Certificate {
         }
         if counts(&self.findings) != self.counts {
             return bad("counts", "do not match the findings");
+        }
+        if let Some(e) = &self.upstream_error {
+            e.check().map_err(VerifyError::Malformed)?;
         }
         if !is_hex(&self.signature, 128) {
             return bad("signature", "must be 128 lower-case hex digits");
@@ -419,6 +466,7 @@ pub struct CertificateBuilder {
     previous: Option<String>,
     findings: Vec<FindingRecord>,
     output_findings: Vec<FindingRecord>,
+    upstream_error: Option<UpstreamError>,
     id: Option<[u8; 16]>,
 }
 
@@ -494,6 +542,14 @@ impl CertificateBuilder {
         self
     }
 
+    /// Records that the upstream failed: with the HTTP error `status` it answered with
+    /// (`None`: no error status, as for a stream that broke off) and a short `kind` (see
+    /// [`UpstreamError::kind`]). No message text: messages can hold personal data.
+    pub fn upstream_error(&mut self, status: Option<u16>, kind: impl Into<String>) -> &mut CertificateBuilder {
+        self.upstream_error = Some(UpstreamError { status, kind: kind.into() });
+        self
+    }
+
     /// Uses this id instead of a random one (for test vectors).
     pub fn id(&mut self, id: [u8; 16]) -> &mut CertificateBuilder {
         self.id = Some(id);
@@ -524,6 +580,7 @@ impl CertificateBuilder {
             counts: counts(&self.findings),
             findings: self.findings.clone(),
             output_findings: self.output_findings.clone(),
+            upstream_error: self.upstream_error.clone(),
             signature: "0".repeat(128),
         };
         if let Err(VerifyError::Malformed(m)) = cert.check_format() {
@@ -655,9 +712,22 @@ mod tests {
             findings: vec![rec("A", "content"), rec("\u{e000}", "x\ty")],
             output_findings: vec![rec("B", "choices[0]")],
             counts: BTreeMap::from([("\u{e000}".into(), 1), ("\u{1f600}".into(), 2), ("A".into(), 3)]),
+            upstream_error: None,
             signature: "5".repeat(128),
         };
         assert_eq!(String::from_utf8(c.canonical(true)), String::from_utf8(generic(&c)));
+        for status in [Some(529), None] {
+            let mut e = c.clone();
+            e.upstream_error = Some(UpstreamError { status, kind: "stream_broken".into() });
+            assert_eq!(String::from_utf8(e.canonical(true)), String::from_utf8(generic(&e)));
+            assert_eq!(String::from_utf8(e.canonical(false)), {
+                let mut v = serde_json::to_value(&e).expect("value");
+                v.as_object_mut().expect("object").remove("signature");
+                let mut want = Vec::new();
+                canonical::write(&v, &mut want).expect("canonical");
+                String::from_utf8(want)
+            });
+        }
         c.response_digest = Some("6".repeat(64));
         c.previous = None;
         assert_eq!(c.canonical(true), generic(&c));

@@ -18,7 +18,7 @@ use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat_stream;
-use crate::routes::{authenticate, json_response, read_body};
+use crate::routes::{authenticate, error_response, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
 use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply};
@@ -121,6 +121,57 @@ where
     Ok(reply)
 }
 
+/// The certificate's record of an upstream call that failed without an answer
+/// ([`lucairn_core::UpstreamError::kind`]); `None` for errors that happen before
+/// anything is sent.
+pub fn failure_kind(e: &ApiError) -> Option<&'static str> {
+    match e {
+        ApiError::UpstreamTimeout => Some("timeout"),
+        ApiError::UpstreamUnreachable => Some("unreachable"),
+        ApiError::UpstreamInvalid(_) => Some("invalid_response"),
+        _ => None,
+    }
+}
+
+/// Records an upstream answer that is not a success in the certificate: an error status
+/// as `http_status`, anything else (a redirect) as `invalid_response`.
+pub fn record_status(cert: &mut CertificateBuilder, status: http::StatusCode) {
+    if status.is_client_error() || status.is_server_error() {
+        cert.upstream_error(Some(status.as_u16()), "http_status");
+    } else if !status.is_success() {
+        cert.upstream_error(None, "invalid_response");
+    }
+}
+
+/// The upstream call failed after the request was sent, or its answer cannot be checked:
+/// certifies what was sent (the request's records and the failure, no message text) and
+/// answers `e` in `shape` with the certificate header. An error that happened before
+/// anything was sent is returned as it is.
+#[allow(clippy::too_many_arguments)]
+pub async fn certify_failure(
+    state: &Arc<State>,
+    tenant: &str,
+    mut cert: CertificateBuilder,
+    now: i64,
+    scope: RequestScope,
+    e: ApiError,
+    shape: fn(&ApiError) -> Response<Body>,
+) -> Result<Response<Body>, ApiError> {
+    let Some(kind) = failure_kind(&e) else { return Err(e) };
+    cert.sanitized(&scope.finish()).upstream_error(None, kind);
+    match issue(state, tenant, cert, now).await {
+        Ok((_, url)) => {
+            tracing::warn!(code = e.code(), "upstream call failed; certified");
+            let mut r = shape(&e);
+            if let Ok(v) = HeaderValue::from_str(&url) {
+                r.headers_mut().insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
+            }
+            Ok(r)
+        }
+        Err(_) => Err(e),
+    }
+}
+
 /// A fixed certificate id for a streamed answer (its certificate is stored at the end
 /// of the stream, its URL goes in the response headers at once), and that URL.
 pub fn stream_certificate_id(state: &State, cert: &mut CertificateBuilder) -> Result<String, ApiError> {
@@ -167,7 +218,10 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
     let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
     cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let send = state.upstream.post("/chat/completions", &provider_key, &extra, Bytes::from(forward), stream);
-    let reply = call_upstream(state, send).await?;
+    let reply = match call_upstream(state, send).await {
+        Ok(r) => r,
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
+    };
     let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
     let answer = match reply {
         Reply::Full(a) => a,
@@ -178,12 +232,17 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
     };
 
     let max_depth = state.config.max_json_depth;
-    let (text, edits) = check_answer(&answer, &mut scope, mode, max_depth, &|_| false)?;
+    cert.response(&answer.body);
+    let (text, edits) = match check_answer(&answer, &mut scope, mode, max_depth, &|_| false) {
+        Ok(c) => c,
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
+    };
     for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);
     }
 
-    cert.response(&answer.body).sanitized(&scope.finish());
+    record_status(&mut cert, answer.status);
+    cert.sanitized(&scope.finish());
     let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
 
     let out = if answer.status.is_success() {

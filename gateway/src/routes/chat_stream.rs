@@ -146,6 +146,14 @@ async fn drive(
         End::Failed(code, _) => {
             tracing::warn!(code, "streamed answer ended early");
             state.metrics.upstream_error(if *code == "upstream_timeout" { "stream_idle" } else { "stream_broken" });
+            cert.upstream_error(
+                None,
+                match *code {
+                    "upstream_timeout" => "stream_idle_timeout",
+                    "upstream_stream_error" => "stream_broken",
+                    _ => "stream_invalid",
+                },
+            );
         }
         End::Gone => tracing::info!("client went away during a streamed answer"),
         End::Done | End::Ended => {}

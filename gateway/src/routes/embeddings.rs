@@ -23,9 +23,10 @@ use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    answer_response, call_upstream, check_answer, count_request, forwarded, off_reactor, provider_key,
+    answer_response, call_upstream, certify_failure, check_answer, count_request, forwarded, off_reactor, provider_key,
+    record_status,
 };
-use crate::routes::{authenticate, read_body};
+use crate::routes::{authenticate, error_response, read_body};
 use crate::server::{Body, State};
 use crate::upstream::{FORWARDED_REQUEST_HEADERS, Reply};
 use crate::util;
@@ -156,17 +157,26 @@ pub async fn embeddings(state: &Arc<State>, req: Request<Incoming>) -> Result<Re
     let mut cert = CertificateBuilder::new(state.public_url.clone(), rfc3339_utc(now));
     cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let send = state.upstream.post("/embeddings", &provider_key, &extra, Bytes::from(forward), false);
-    let answer = match call_upstream(state, send).await? {
-        Reply::Full(a) => a,
-        Reply::Stream(_) => return Err(ApiError::UpstreamInvalid("a stream to a request that asked for none")),
+    let answer = match call_upstream(state, send).await {
+        Ok(Reply::Full(a)) => a,
+        Ok(Reply::Stream(_)) => {
+            let e = ApiError::UpstreamInvalid("a stream to a request that asked for none");
+            return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await;
+        }
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
     };
     // Vectors hold no text; an error message might. Nothing is re-linked here.
     let depth = state.config.max_json_depth;
-    let (text, edits) = check_answer(&answer, &mut scope, OutputMode::Keep, depth, &is_embedding)?;
+    cert.response(&answer.body);
+    let (text, edits) = match check_answer(&answer, &mut scope, OutputMode::Keep, depth, &is_embedding) {
+        Ok(c) => c,
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
+    };
     for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);
     }
-    cert.response(&answer.body).sanitized(&scope.finish());
+    record_status(&mut cert, answer.status);
+    cert.sanitized(&scope.finish());
     let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
     let out = if answer.status.is_success() {
         let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;

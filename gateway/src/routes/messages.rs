@@ -24,8 +24,8 @@ use crate::openai::response::add_metadata;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    CERTIFICATE_HEADER, answer_response, call_upstream, check_answer, count_request, forwarded, off_reactor,
-    provider_key, relink_mode, stream_certificate_id,
+    CERTIFICATE_HEADER, answer_response, call_upstream, certify_failure, check_answer, count_request, forwarded,
+    off_reactor, provider_key, record_status, relink_mode, stream_certificate_id,
 };
 use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES};
 use crate::routes::{authenticate, authenticate_token, read_body};
@@ -74,7 +74,10 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
     cert.engine(state.pipeline.engine()).request(forward.as_bytes());
     let auth = (HeaderName::from_static("x-api-key"), provider_key);
     let send = state.anthropic.post_with("/v1/messages", auth, &extra, Bytes::from(forward), stream);
-    let reply = call_upstream(state, send).await?;
+    let reply = match call_upstream(state, send).await {
+        Ok(r) => r,
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, anthropic::error_response).await,
+    };
     let mode = if relink { OutputMode::Relink } else { OutputMode::Keep };
     let answer = match reply {
         Reply::Full(a) => a,
@@ -85,19 +88,23 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
     };
     let depth = state.config.max_json_depth;
     let ok = answer.status.is_success();
-    let (text, edits) = if ok {
-        let text = std::str::from_utf8(&answer.body)
-            .map_err(|_| ApiError::UpstreamInvalid("the answer is not UTF-8"))?
-            .to_string();
-        let edits = response::check(&text, &mut scope, mode, depth)?;
-        (text, edits)
+    cert.response(&answer.body);
+    let checked = if ok {
+        std::str::from_utf8(&answer.body)
+            .map_err(|_| ApiError::UpstreamInvalid("the answer is not UTF-8"))
+            .and_then(|text| Ok((text.to_string(), response::check(text, &mut scope, mode, depth)?)))
     } else {
-        check_answer(&answer, &mut scope, mode, depth, &|_| false)?
+        check_answer(&answer, &mut scope, mode, depth, &|_| false)
+    };
+    let (text, edits) = match checked {
+        Ok(c) => c,
+        Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, anthropic::error_response).await,
     };
     for (kind, n) in &scope.answer_counts() {
         state.metrics.findings(kind, "answer", *n);
     }
-    cert.response(&answer.body).sanitized(&scope.finish());
+    record_status(&mut cert, answer.status);
+    cert.sanitized(&scope.finish());
     let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
     let out = if ok {
         let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
@@ -114,8 +121,9 @@ enum End {
     Done,
     /// The client went away.
     Gone,
-    /// Broken off, silent too long, unreadable or ended early: the error's code and message.
-    Failed(&'static str, &'static str),
+    /// Broken off, silent too long, unreadable or ended early: the error's code and
+    /// message, and the certificate's kind of failure.
+    Failed(&'static str, &'static str, &'static str),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -166,14 +174,28 @@ async fn drive(
             r = tokio::time::timeout(idle, body.frame()) => r,
         };
         let frame = match next {
-            Err(_) => break End::Failed("upstream_timeout", "the upstream stopped sending; the stream was cut off"),
-            Ok(None) => break End::Failed("upstream_stream_error", "the upstream stream ended before message_stop"),
-            Ok(Some(Err(_))) => break End::Failed("upstream_stream_error", "the upstream stream broke off"),
+            Err(_) => {
+                break End::Failed(
+                    "upstream_timeout",
+                    "the upstream stopped sending; the stream was cut off",
+                    "stream_idle_timeout",
+                );
+            }
+            Ok(None) => {
+                break End::Failed(
+                    "upstream_stream_error",
+                    "the upstream stream ended before message_stop",
+                    "stream_ended_early",
+                );
+            }
+            Ok(Some(Err(_))) => {
+                break End::Failed("upstream_stream_error", "the upstream stream broke off", "stream_broken");
+            }
             Ok(Some(Ok(f))) => f,
         };
         let Ok(data) = frame.into_data() else { continue };
         if raw.len() + data.len() > MAX_STREAM_BYTES {
-            break End::Failed("upstream_invalid_response", "the upstream stream is too long");
+            break End::Failed("upstream_invalid_response", "the upstream stream is too long", "stream_invalid");
         }
         raw.extend_from_slice(&data);
         match rw.push(&data) {
@@ -183,7 +205,13 @@ async fn drive(
                     break End::Gone;
                 }
             }
-            Err(_) => break End::Failed("upstream_invalid_response", "an upstream event is too long to check"),
+            Err(_) => {
+                break End::Failed(
+                    "upstream_invalid_response",
+                    "an upstream event is too long to check",
+                    "stream_invalid",
+                );
+            }
         }
         if rw.done() {
             break End::Done;
@@ -192,14 +220,16 @@ async fn drive(
     // Stops the upstream request if it is still running.
     drop(body);
     match &end {
-        End::Failed(code, _) => {
+        End::Failed(code, _, kind) => {
             tracing::warn!(code, "streamed answer ended early");
             state.metrics.upstream_error(if *code == "upstream_timeout" { "stream_idle" } else { "stream_broken" });
+            cert.upstream_error(None, *kind);
         }
         End::Gone => tracing::info!("client went away during a streamed answer"),
         End::Done => {
             if rw.upstream_error().is_some() {
                 state.metrics.upstream_error("stream_error_event");
+                cert.upstream_error(None, "stream_error_event");
             }
         }
     }
@@ -215,7 +245,7 @@ async fn drive(
         return;
     }
     let failure = match end {
-        End::Failed(_, message) => Some(message),
+        End::Failed(_, message, _) => Some(message),
         _ => None,
     };
     let mut out = tail;
