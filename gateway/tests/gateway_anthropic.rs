@@ -365,3 +365,50 @@ fn streams_broken_off_end_with_an_error_event() {
     assert!(!evs.iter().any(|(n, _)| n == "message_stop"));
     assert!(!r.text().contains("planted"));
 }
+
+#[test]
+fn client_disconnects_cancel_the_upstream_stream() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
+
+    let dir = TempDir::new("anthropic-gone");
+    let mock = Mock::start(Arc::new(|_: &Recorded| {
+        let mut pieces = vec![sse(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        )];
+        for i in 0..400 {
+            pieces.push(sse(
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 0,
+                    "delta": {"type": "text_delta", "text": format!("word {i} ").repeat(20)}}),
+            ));
+        }
+        Reply::sse(pieces, Duration::from_millis(20), StreamEnd::Finish)
+    }));
+    let gw = start(&dir, &mock, &[]);
+    let key = create_key(dir.str(), "developer", "acme");
+    let body = json!({"model": "m", "max_tokens": 5, "stream": true, "messages": [{"role": "user", "content": "hi"}]})
+        .to_string();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", gw.port)).expect("connect");
+    let req = format!(
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: {key}\r\nX-Upstream-Key: {PROVIDER_KEY}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(5).any(|w| w == b"word ") {
+        let n = s.read(&mut buf).expect("read");
+        assert!(n > 0, "the stream ended early");
+        got.extend_from_slice(&buf[..n]);
+    }
+    drop(s);
+    let t = Instant::now();
+    while mock.aborted.load(Ordering::SeqCst) == 0 {
+        assert!(t.elapsed() < Duration::from_secs(5), "the upstream request was not cancelled");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -159,6 +159,10 @@ pub async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMap) -> R
             }
             html.push_str("</table>");
         }
+        if let Some(e) = &c.upstream_error {
+            let status = e.status.map_or_else(|| "no error status".to_string(), |s| format!("status {s}"));
+            let _ = write!(html, "<p class=\"bad\">The upstream failed: <code>{}</code> ({status}).</p>", esc(&e.kind));
+        }
         records(&mut html, "Replaced in the request", &c.findings, "Message");
         records(&mut html, "Replaced in the answer", &c.output_findings, "Choice");
         let _ = write!(
