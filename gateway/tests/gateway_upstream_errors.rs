@@ -57,6 +57,19 @@ fn chat_certificates_record_upstream_failures() {
     let c = certificate(&gw, &r);
     assert_eq!(c["upstream_error"], json!({"status": null, "kind": "stream_broken"}));
 
+    // A 2xx answer that cannot be checked is not passed on; the certificate says why.
+    mock.set(Arc::new(|_: &Recorded| Reply {
+        content_type: "text/html",
+        body: b"<html>boss@corp.example</html>".to_vec(),
+        ..Reply::json(200, &json!({}))
+    }));
+    let r = gw.chat(&key, &chat_body(false));
+    r.assert_error(502, "upstream_invalid_response");
+    assert!(!r.text().contains("boss"));
+    let c = certificate(&gw, &r);
+    assert_eq!(c["upstream_error"], json!({"status": null, "kind": "invalid_response"}));
+    assert!(c["response_digest"].is_string());
+
     // A success records nothing.
     mock.set(Arc::new(|_: &Recorded| Reply::json(200, &crate::support::completion("fine"))));
     let r = gw.chat(&key, &chat_body(false));

@@ -61,6 +61,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         tracing::info!(
             listen = %addr,
             upstream = upstream.base(),
+            anthropic_upstream = anthropic.base(),
             data_dir = %store.dir().display(),
             key_id = signer.key_id(),
             "lucairn gateway started"
