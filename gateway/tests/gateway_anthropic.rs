@@ -412,3 +412,17 @@ fn client_disconnects_cancel_the_upstream_stream() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn the_anthropic_upstream_must_be_an_http_url() {
+    let dir = TempDir::new("anthropic-cfg");
+    for bad in ["ftp://api.example", "https://api.example/?x=1", "not a url"] {
+        let o = crate::support::lucairn(
+            &["serve", "--data-dir", dir.str(), "--listen", "127.0.0.1:0", "--anthropic-upstream", bad],
+            &[],
+        );
+        assert!(!o.status.success(), "{bad} accepted");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("anthropic_upstream"), "{err}");
+    }
+}

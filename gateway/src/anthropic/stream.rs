@@ -491,6 +491,56 @@ mod tests {
     }
 
     #[test]
+    fn thinking_is_checked_and_signatures_pass() {
+        let p = Pipeline::new(Engine::default(), Secrets::from_master(&[3; 32]));
+        let mut r = Rewriter::new(p.request("acme"), OutputMode::Keep, 64);
+        let sig = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDYjlmYTc5MGMtNDhkOC00N2Q0LWE0YTEtN2IzNmQ4NTg1OTIwIjB";
+        let mut up = ev(
+            "content_block_start",
+            serde_json::json!({"type": "content_block_start", "index": 0,
+            "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
+        );
+        for t in ["The user is ", "boss@co", "rp.example", " and wants help."] {
+            up.push_str(&ev(
+                "content_block_delta",
+                serde_json::json!({"type": "content_block_delta", "index": 0,
+                "delta": {"type": "thinking_delta", "thinking": t}}),
+            ));
+        }
+        up.push_str(&ev(
+            "content_block_delta",
+            serde_json::json!({"type": "content_block_delta", "index": 0,
+            "delta": {"type": "signature_delta", "signature": sig}}),
+        ));
+        up.push_str(&ev("content_block_stop", serde_json::json!({"type": "content_block_stop", "index": 0})));
+        up.push_str(&ev("message_stop", serde_json::json!({"type": "message_stop"})));
+        let mut out = r.push(up.as_bytes()).expect("push");
+        out.extend(r.closing(Some("{}"), None));
+        let text = String::from_utf8(out.clone()).expect("utf-8");
+        assert!(!text.contains("boss@") && !text.contains("corp.example"), "{text}");
+        let mut p2 = sse::Parser::new(1 << 20);
+        let mut evs = Vec::new();
+        p2.push(&out, &mut evs).expect("parse");
+        let mut thinking = String::new();
+        let mut sigs = Vec::new();
+        for e in evs {
+            let v: Value = serde_json::from_str(&e.data).expect("json");
+            if let Some(t) = v["delta"]["thinking"].as_str() {
+                thinking.push_str(t);
+            }
+            if let Some(s) = v["delta"]["signature"].as_str() {
+                sigs.push(s.to_string());
+            }
+        }
+        assert!(
+            thinking.starts_with("The user is [EMAIL_ADDRESS_") && thinking.ends_with("] and wants help."),
+            "{thinking}"
+        );
+        assert_eq!(sigs, [sig]);
+        assert_eq!(r.records().output_findings[0].location, Location::new(0, "thinking"));
+    }
+
+    #[test]
     fn failures_close_with_an_error_event_carrying_the_certificate() {
         let p = Pipeline::new(Engine::default(), Secrets::from_master(&[3; 32]));
         let mut r = Rewriter::new(p.request("acme"), OutputMode::Keep, 64);
