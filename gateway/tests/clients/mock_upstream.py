@@ -5,15 +5,18 @@ message as the model saw it and adds an e-mail address of the model's own. With 
 in the request it plays a model in a tool loop: it asks for a `send_mail` call whose
 arguments hold the first placeholder it saw, and once it gets the tool's result it
 answers "Done: " and the result as it saw it. POST /v1/messages does the same tool loop
-in Anthropic's Messages format (whole or as Anthropic's events). Records each request
+in Anthropic's Messages format (whole or as Anthropic's events). POST /v1/embeddings
+answers one small vector per input. Records each request
 (path, auth headers, body), one JSON line per request, in RECORD. Writes the port it
 listens on to PORT_FILE once it is ready.
 
 Usage: python3 mock_upstream.py PORT_FILE RECORD
 """
 
+import base64
 import json
 import re
+import struct
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +39,8 @@ class Handler(BaseHTTPRequestHandler):
                                 "body": body.decode("utf-8")}).encode() + b"\n")
         if self.path == "/v1/messages":
             return self.messages(json.loads(body))
+        if self.path == "/v1/embeddings":
+            return self.embeddings(json.loads(body))
         if self.path != "/v1/chat/completions":
             return self.reply(404, {"error": {"message": "not found", "type": "invalid_request_error",
                                               "param": None, "code": None}})
@@ -180,6 +185,18 @@ class Handler(BaseHTTPRequestHandler):
                       "usage": {"output_tokens": 9}})
         sse += event({"type": "message_stop"})
         self.send_sse(sse)
+
+    def embeddings(self, req):
+        """One vector of three floats per input, as floats or base64 (what the SDK asks for)."""
+        inputs = req["input"] if isinstance(req["input"], list) else [req["input"]]
+        data = []
+        for i, _ in enumerate(inputs):
+            vec = [0.5, -0.25, float(i)]
+            if req.get("encoding_format") == "base64":
+                vec = base64.b64encode(struct.pack("<3f", *vec)).decode()
+            data.append({"object": "embedding", "index": i, "embedding": vec})
+        self.reply(200, {"object": "list", "data": data, "model": req["model"],
+                         "usage": {"prompt_tokens": 4, "total_tokens": 4}})
 
     def send_sse(self, sse):
         """Writes an event stream as chunks cut at odd bytes."""

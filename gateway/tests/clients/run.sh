@@ -136,7 +136,7 @@ for tier in developer pro; do
 done
 
 step "the upstream saw no planted value"
-[ "$(wc -l <"$work/upstream.jsonl")" -eq 25 ] || fail "expected 25 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
+[ "$(wc -l <"$work/upstream.jsonl")" -eq 27 ] || fail "expected 27 upstream calls, got $(wc -l <"$work/upstream.jsonl")"
 if grep -q "planted" "$work/upstream.jsonl"; then fail "a planted value reached the upstream"; fi
 if grep -q -e "$key" -e "$pro_key" "$work/upstream.jsonl"; then fail "a gateway key reached the upstream"; fi
 grep -q '"authorization": "Bearer sk-test-provider"' "$work/upstream.jsonl" || fail "the provider key was not forwarded"

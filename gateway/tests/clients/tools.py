@@ -1,5 +1,5 @@
 """A full tool loop through the gateway with the official `openai` and `anthropic` SDKs,
-whole and streamed.
+whole and streamed; then embeddings with the `openai` SDK.
 
 The model (the mock upstream) asks for a `send_mail` call whose arguments hold the
 placeholder of the address the user wrote. The caller's function receives the real
@@ -155,4 +155,11 @@ for stream in (False, True):
     assert meta["findings"] == {"EMAIL_ADDRESS": 4 if pro else 2}, meta
     save(meta["certificate_url"], f"anthropic-{'stream' if stream else 'whole'}-2")
 
-print(f"python tool loops ({tier}): openai and anthropic, whole and streamed: ok")
+# Embeddings through the same client: the SDK asks for base64 vectors and decodes them.
+emb = client.embeddings.create(model="text-embedding-3-small", input=[f"Ticket from {planted}", "no data here"])
+assert [round(x, 3) for x in emb.data[1].embedding] == [0.5, -0.25, 1.0], emb.data[1].embedding
+meta = emb.model_extra["metadata"]["dsa_compliance"]
+assert meta["findings"] == {"EMAIL_ADDRESS": 1}, meta
+save(meta["certificate_url"], "embeddings")
+
+print(f"python tool loops ({tier}): openai and anthropic, whole and streamed, and embeddings: ok")
