@@ -57,6 +57,16 @@ fn chat_certificates_record_upstream_failures() {
     let c = certificate(&gw, &r);
     assert_eq!(c["upstream_error"], json!({"status": null, "kind": "stream_broken"}));
 
+    // An error object in the stream (OpenAI's way of failing mid-stream).
+    mock.set(Arc::new(|_: &Recorded| {
+        let err =
+            b"data: {\"error\": {\"message\": \"overloaded, ask ops@corp.example\", \"type\": \"server_error\"}}\n\n";
+        Reply::sse(vec![sse_chunk("Hello"), err.to_vec()], Duration::ZERO, StreamEnd::Finish)
+    }));
+    let r = gw.chat(&key, &chat_body(true));
+    assert!(r.text().contains("overloaded, ask [EMAIL_ADDRESS_"), "{}", r.text());
+    assert_eq!(certificate(&gw, &r)["upstream_error"], json!({"status": null, "kind": "stream_error_event"}));
+
     // A 2xx answer that cannot be checked is not passed on; the certificate says why.
     mock.set(Arc::new(|_: &Recorded| Reply {
         content_type: "text/html",

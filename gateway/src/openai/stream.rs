@@ -107,6 +107,8 @@ pub struct Rewriter {
     /// `(name, raw JSON)` of the [`TEMPLATE`] members of the latest chunk.
     template: Vec<(&'static str, String)>,
     done: bool,
+    /// The upstream sent an error object (`{"error": ...}`) in the stream.
+    error: bool,
 }
 
 /// The certificate's records of a stream.
@@ -128,6 +130,7 @@ impl Rewriter {
             records: Vec::new(),
             template: Vec::new(),
             done: false,
+            error: false,
         }
     }
 
@@ -135,6 +138,11 @@ impl Rewriter {
     /// on: the caller sends its own closing events, then `[DONE]`.
     pub fn done(&self) -> bool {
         self.done
+    }
+
+    /// True once the upstream sent an error object (`{"error": ...}`) in the stream.
+    pub fn upstream_error(&self) -> bool {
+        self.error
     }
 
     /// Adds bytes of the upstream stream; returns the bytes to send to the client now.
@@ -268,6 +276,7 @@ impl Rewriter {
             return;
         };
         let v: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
+        self.error |= v.get("error").is_some_and(|e| !e.is_null());
         if v.is_object() {
             let template: Vec<(&'static str, String)> =
                 TEMPLATE.iter().filter_map(|k| v.get(*k).map(|x| (*k, x.to_string()))).collect();

@@ -156,7 +156,12 @@ async fn drive(
             );
         }
         End::Gone => tracing::info!("client went away during a streamed answer"),
-        End::Done | End::Ended => {}
+        End::Done | End::Ended => {
+            if rw.upstream_error() {
+                state.metrics.upstream_error("stream_error_event");
+                cert.upstream_error(None, "stream_error_event");
+            }
+        }
     }
     let tail = rw.flush();
     let records = rw.records();
