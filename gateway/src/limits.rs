@@ -79,13 +79,19 @@ pub struct Limits {
     body_read_timeout: Duration,
 }
 
-/// Why a request is refused.
+/// As many requests as allowed are in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// As many requests as allowed are in flight.
-    Busy { max: usize },
-    /// The key has used its rate; a token is back after `retry_after`.
-    Rate { per_minute: u32, retry_after: Duration },
+pub struct Busy {
+    /// The limit.
+    pub max: usize,
+}
+
+/// The key has used its rate; a token is back after `retry_after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimited {
+    /// The configured rate.
+    pub per_minute: u32,
+    pub retry_after: Duration,
 }
 
 /// When the body of a request must have arrived; put in the request's extensions by the
@@ -108,8 +114,8 @@ impl Limits {
 
     /// A place among the requests in flight, held until the permit is dropped; `Err`
     /// when all are taken.
-    pub fn start(&self) -> Result<OwnedSemaphorePermit, Refusal> {
-        self.in_flight.clone().try_acquire_owned().map_err(|_| Refusal::Busy { max: self.max_in_flight })
+    pub fn start(&self) -> Result<OwnedSemaphorePermit, Busy> {
+        self.in_flight.clone().try_acquire_owned().map_err(|_| Busy { max: self.max_in_flight })
     }
 
     /// Requests in flight now.
@@ -118,15 +124,15 @@ impl Limits {
     }
 
     /// Counts one request of the key `key_id` against its rate.
-    pub fn check_rate(&self, key_id: &str) -> Result<(), Refusal> {
+    pub fn check_rate(&self, key_id: &str) -> Result<(), RateLimited> {
         self.check_rate_at(key_id, Instant::now())
     }
 
-    fn check_rate_at(&self, key_id: &str, now: Instant) -> Result<(), Refusal> {
+    fn check_rate_at(&self, key_id: &str, now: Instant) -> Result<(), RateLimited> {
         match &self.rate {
             None => Ok(()),
             Some(r) => {
-                r.take(key_id, now).map_err(|retry_after| Refusal::Rate { per_minute: r.rate.per_minute, retry_after })
+                r.take(key_id, now).map_err(|retry_after| RateLimited { per_minute: r.rate.per_minute, retry_after })
             }
         }
     }
@@ -198,7 +204,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(l.check_rate_at("k", t0), Ok(()));
         }
-        let Err(Refusal::Rate { per_minute: 60, retry_after }) = l.check_rate_at("k", t0) else {
+        let Err(RateLimited { per_minute: 60, retry_after }) = l.check_rate_at("k", t0) else {
             panic!("the fourth request at once is refused")
         };
         assert_eq!(retry_after_secs(retry_after), 1);
@@ -219,7 +225,7 @@ mod tests {
         let l = limits(2, 1);
         let t0 = Instant::now();
         assert_eq!(l.check_rate_at("k", t0), Ok(()));
-        let Err(Refusal::Rate { retry_after, .. }) = l.check_rate_at("k", t0 + Duration::from_secs(10)) else {
+        let Err(RateLimited { retry_after, .. }) = l.check_rate_at("k", t0 + Duration::from_secs(10)) else {
             panic!("refused")
         };
         assert_eq!(retry_after_secs(retry_after), 20);
@@ -243,7 +249,7 @@ mod tests {
         let l = Limits::new(2, None, Duration::from_secs(1));
         let a = l.start().expect("first");
         let _b = l.start().expect("second");
-        assert_eq!(l.start().err(), Some(Refusal::Busy { max: 2 }));
+        assert_eq!(l.start().err(), Some(Busy { max: 2 }));
         assert_eq!(l.in_flight(), 2);
         drop(a);
         assert!(l.start().is_ok());

@@ -37,7 +37,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::ledger::Ledger;
-use crate::limits::{HeldBody, Limits, Refusal};
+use crate::limits::{Busy, HeldBody, Limits};
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::routes;
@@ -310,11 +310,8 @@ async fn respond(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
     } else {
         match state.limits.start() {
             Ok(p) => Some(p),
-            Err(refusal) => {
-                let e = match refusal {
-                    Refusal::Busy { max } => ApiError::Overloaded { max, retry_after: 1 },
-                    Refusal::Rate { .. } => ApiError::Internal,
-                };
+            Err(Busy { max }) => {
+                let e = ApiError::Overloaded { max, retry_after: 1 };
                 state.metrics.request("overloaded", e.status().as_u16(), Duration::ZERO);
                 tracing::debug!("request refused: too many in flight");
                 return routes::error_response(&e);

@@ -11,7 +11,7 @@ use hyper::body::Incoming;
 
 use crate::auth;
 use crate::error::ApiError;
-use crate::limits::{BodyDeadline, Refusal, retry_after_secs};
+use crate::limits::{BodyDeadline, RateLimited, retry_after_secs};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
 
@@ -170,13 +170,11 @@ pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecor
     if rec.revoked_at.is_some() {
         return Err(ApiError::RevokedApiKey);
     }
-    match state.limits.check_rate(&rec.id) {
-        Ok(()) => Ok(rec),
-        Err(Refusal::Rate { per_minute, retry_after }) => {
-            Err(ApiError::RateLimited { per_minute, retry_after: retry_after_secs(retry_after) })
-        }
-        Err(Refusal::Busy { .. }) => Err(ApiError::Internal),
-    }
+    state.limits.check_rate(&rec.id).map_err(|RateLimited { per_minute, retry_after }| ApiError::RateLimited {
+        per_minute,
+        retry_after: retry_after_secs(retry_after),
+    })?;
+    Ok(rec)
 }
 
 /// Reads a request body of at most `limit` bytes; a larger declared length is refused
