@@ -875,3 +875,30 @@ fn concurrent_requests_of_two_tenants_never_see_each_others_values() {
         assert!(!body.contains(".example"), "{body}");
     }
 }
+
+#[test]
+fn plain_http_serves_http2_with_prior_knowledge() {
+    use http_body_util::{BodyExt, Full};
+
+    let dir = TempDir::new("h2c");
+    let mock = echo_model();
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let port = gw.port;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .http2_only(true)
+            .build_http::<Full<bytes::Bytes>>();
+        let req = http::Request::post(format!("http://127.0.0.1:{port}/v1/chat/completions"))
+            .header("authorization", format!("Bearer {key}"))
+            .header("x-upstream-key", PROVIDER_KEY)
+            .body(Full::new(bytes::Bytes::from(chat_body("mail h2c@leak.example"))))
+            .expect("request");
+        let resp = client.request(req).await.expect("POST over h2c");
+        assert_eq!((resp.status(), resp.version()), (http::StatusCode::OK, http::Version::HTTP_2));
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("dsa_compliance") && !text.contains("h2c@leak"), "{text}");
+    });
+}
