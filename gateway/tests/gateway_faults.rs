@@ -207,7 +207,8 @@ fn a_stream_holds_its_place_until_it_ends_or_its_client_goes() {
     let gate = Gate::default();
     let mock = gated_stream(&gate);
     let key = create_key(dir.str(), "developer", "acme");
-    let gw = Gateway::start(&dir, &mock.url(), &["--max-concurrent-requests", "1"]);
+    // A header read timeout shorter than the stream: it bounds reading requests only.
+    let gw = Gateway::start(&dir, &mock.url(), &["--max-concurrent-requests", "1", "--header-read-timeout", "1"]);
     let scan = json!({"text": "x"}).to_string();
 
     // A stream in progress takes the only place.
@@ -221,6 +222,7 @@ fn a_stream_holds_its_place_until_it_ends_or_its_client_goes() {
         got.extend_from_slice(&buf[..n]);
     }
     try_request(gw.port, &post_bytes(&key, "/v1/scan", &scan)).expect("answer").assert_error(503, "overloaded");
+    thread::sleep(Duration::from_millis(2500));
     // Once it ends, the place is free.
     gate.open();
     let (rest, closed) = read_until_closed(&mut s, Duration::from_secs(20));
