@@ -707,6 +707,22 @@ fn tls_files_must_go_together_and_be_readable() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(msg), "{err}");
     }
+    // In the configuration file, the paths are relative to the file, as the others are.
+    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).expect("cert");
+    std::fs::write(dir.path().join("cert.pem"), ck.cert.pem()).expect("write");
+    std::fs::write(dir.path().join("key.pem"), ck.signing_key.serialize_pem()).expect("write");
+    let config = dir.path().join("lucairn.toml");
+    std::fs::write(
+        &config,
+        "tls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\nmax_concurrent_requests = 4\nrate_limit = 600\n\
+         rate_limit_burst = 10\nheader_read_timeout = 5\nbody_read_timeout = 5\nshutdown_grace = 2\n",
+    )
+    .expect("write config");
+    let mut gw = Gateway::start_with_env(&dir, None, &["--config", config.to_str().expect("path")], &[]);
+    let (got, _) = send_and_read(gw.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10));
+    assert!(!got.starts_with(b"HTTP/"), "plain HTTP on the TLS port: {}", String::from_utf8_lossy(&got));
+    gw.signal("TERM");
+    assert!(gw.wait_exit(Duration::from_secs(20)).is_some_and(|s| s.success()));
 }
 
 /// Sanitises `text` as a document of `key`'s tenant: the sanitised text and the token.
