@@ -72,11 +72,12 @@ fn is_hop_by_hop(name: &str, connection: &[String]) -> bool {
     HOP_BY_HOP.contains(&name) || connection.iter().any(|t| t == name)
 }
 
-/// The client's headers of [`FORWARDED_REQUEST_HEADERS`] that may go upstream: not the
-/// ones its `Connection` header names (those are for the gateway alone).
-pub fn forward_request_headers(client: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+/// The client's headers named in `names` (lower case; [`FORWARDED_REQUEST_HEADERS`] for
+/// OpenAI's API) that may go upstream: not hop-by-hop ones, nor those the client's
+/// `Connection` header names (those are for the gateway alone).
+pub fn forward_request_headers(client: &HeaderMap, names: &[&'static str]) -> Vec<(HeaderName, HeaderValue)> {
     let connection = connection_tokens(client);
-    FORWARDED_REQUEST_HEADERS
+    names
         .iter()
         .filter(|n| !is_hop_by_hop(n, &connection))
         .filter_map(|n| client.get(*n).map(|v| (HeaderName::from_static(n), v.clone())))
@@ -299,7 +300,7 @@ mod tests {
         ] {
             h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
         }
-        let got: Vec<(String, String)> = forward_request_headers(&h)
+        let got: Vec<(String, String)> = forward_request_headers(&h, FORWARDED_REQUEST_HEADERS)
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
             .collect();

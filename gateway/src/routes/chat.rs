@@ -20,7 +20,7 @@ use crate::routes::chat_stream;
 use crate::routes::{authenticate, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
-use crate::upstream::{Answer, Reply, forward_request_headers};
+use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply, forward_request_headers};
 use crate::util;
 
 /// Bodies larger than this are sanitised on the blocking pool, off the reactor.
@@ -65,7 +65,7 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
         Some(v) if !v.as_bytes().iter().all(u8::is_ascii_whitespace) => v.clone(),
         _ => return Err(ApiError::MissingUpstreamKey),
     };
-    let extra = forward_request_headers(req.headers());
+    let extra = forward_request_headers(req.headers(), FORWARDED_REQUEST_HEADERS);
     let body = read_body(req, state.config.max_body_bytes).await?;
 
     let (forward, mut scope, stream) = if body.len() > INLINE_LIMIT {
