@@ -156,6 +156,12 @@ pub fn error_response(e: &ApiError) -> Response<Body> {
 pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecord, ApiError> {
     let value = headers.get(header::AUTHORIZATION).ok_or(ApiError::MissingApiKey)?;
     let token = auth::bearer(value.as_bytes()).ok_or(ApiError::InvalidApiKey)?;
+    authenticate_token(state, token).await
+}
+
+/// Checks a presented gateway key (`lcr_...`) against the store, and counts the request
+/// against the key's rate.
+pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord, ApiError> {
     let id = auth::key_id(token).ok_or(ApiError::InvalidApiKey)?.to_string();
     let presented = auth::hash(token);
     // An indexed read on the reader connection takes microseconds: it runs inline.
