@@ -184,22 +184,36 @@ impl Upstream {
         body: Bytes,
         stream: bool,
     ) -> Result<Reply, ApiError> {
-        let uri = format!("{}{path}", self.base);
-        let mut auth = HeaderValue::from_bytes(&[b"Bearer ", provider_key.as_bytes()].concat())
+        let auth = HeaderValue::from_bytes(&[b"Bearer ", provider_key.as_bytes()].concat())
             .map_err(|_| ApiError::InvalidHeader { header: "x-upstream-key", message: "not a valid header value" })?;
+        self.post_with(path, (header::AUTHORIZATION, auth), extra, body, stream).await
+    }
+
+    /// [`post`](Upstream::post) with the provider key in the header `auth` (Anthropic's
+    /// `x-api-key`, say) instead of a bearer token. No extra header can replace it.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        auth: (HeaderName, HeaderValue),
+        extra: &[(HeaderName, HeaderValue)],
+        body: Bytes,
+        stream: bool,
+    ) -> Result<Reply, ApiError> {
+        let uri = format!("{}{path}", self.base);
+        let (auth_name, mut auth) = auth;
         auth.set_sensitive(true);
         let mut req = Request::builder()
             .method(Method::POST)
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, auth)
+            .header(auth_name.clone(), auth)
             .header(header::USER_AGENT, concat!("lucairn/", env!("CARGO_PKG_VERSION")))
             .body(Full::new(body))
             .map_err(|_| ApiError::Internal)?;
         let headers = req.headers_mut();
         for (k, v) in extra {
             let name = k.as_str();
-            if is_hop_by_hop(name, &[]) || GATEWAY_ONLY_REQUEST_HEADERS.contains(&name) {
+            if is_hop_by_hop(name, &[]) || GATEWAY_ONLY_REQUEST_HEADERS.contains(&name) || *k == auth_name {
                 tracing::debug!(header = name, "header not forwarded");
                 continue;
             }
