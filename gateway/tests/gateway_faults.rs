@@ -554,3 +554,58 @@ fn kill_9_under_load_loses_no_certificate_whose_answer_was_sent() {
     let o = lucairn(&["verify", &format!("{url}/v1/certificates/{last}"), "--url", &url], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// A request body that sends its first bytes, then nothing more.
+struct Stalled(bool);
+
+impl hyper::body::Body for Stalled {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<bytes::Bytes>, Self::Error>>> {
+        if self.0 {
+            return std::task::Poll::Pending;
+        }
+        self.0 = true;
+        std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(bytes::Bytes::from_static(b"{\"model\": ")))))
+    }
+}
+
+#[test]
+fn a_stalled_body_over_http2_is_408_and_the_connection_serves_on() {
+    let dir = TempDir::new("slow-h2");
+    let mock = Mock::echo();
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &["--body-read-timeout", "1"]);
+    let port = gw.port;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let (mut send, conn) = hyper::client::conn::http2::handshake(
+            hyper_util::rt::TokioExecutor::new(),
+            hyper_util::rt::TokioIo::new(stream),
+        )
+        .await
+        .expect("h2 handshake");
+        tokio::spawn(conn);
+        let req = http::Request::post(format!("http://127.0.0.1:{port}/v1/chat/completions"))
+            .header("authorization", format!("Bearer {key}"))
+            .header("x-upstream-key", PROVIDER_KEY)
+            .body(Stalled(false))
+            .expect("request");
+        let resp = send.send_request(req).await.expect("an answer");
+        assert_eq!((resp.status(), resp.version()), (http::StatusCode::REQUEST_TIMEOUT, http::Version::HTTP_2));
+        assert!(resp.headers().get("connection").is_none(), "no connection header in HTTP/2");
+        let body = http_body_util::BodyExt::collect(resp.into_body()).await.expect("body").to_bytes();
+        let v: Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(v["error"]["code"], "request_timeout");
+        // Only that stream failed: the connection carries the next request.
+        let req = http::Request::get(format!("http://127.0.0.1:{port}/healthz")).body(Stalled(true)).expect("request");
+        let resp = send.send_request(req).await.expect("the connection is still up");
+        assert_eq!(resp.status(), http::StatusCode::OK);
+    });
+    assert_eq!(mock.count(), 0);
+}
