@@ -12,6 +12,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Deserialize;
 
+use crate::limits::Rate;
+
 /// Default upstream of `/v1/messages` (Anthropic); requests go to its `/v1/messages`.
 pub const DEFAULT_ANTHROPIC_UPSTREAM: &str = "https://api.anthropic.com";
 /// Default listen address.
@@ -28,6 +30,17 @@ pub const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
 pub const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
 /// Default longest silence of a streamed upstream answer.
 pub const DEFAULT_STREAM_IDLE_TIMEOUT: f64 = 120.0;
+
+// Limits, timeouts of clients, shutdown and TLS of the server.
+/// Default most requests in flight at once.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 512;
+/// Default time a client has to send the head of a request (also the longest an idle
+/// HTTP/1 connection is kept open).
+pub const DEFAULT_HEADER_READ_TIMEOUT: f64 = 30.0;
+/// Default time a client has to send a request body, from the end of its head.
+pub const DEFAULT_BODY_READ_TIMEOUT: f64 = 60.0;
+/// Default time in-flight requests get to finish after SIGTERM or SIGINT.
+pub const DEFAULT_SHUTDOWN_GRACE: f64 = 30.0;
 
 /// Where the data directory and the configuration file are.
 #[derive(Debug, Args, Clone, Default)]
@@ -82,6 +95,32 @@ pub struct ServeArgs {
     /// Base URL of the Anthropic-compatible upstream of /v1/messages [default: https://api.anthropic.com].
     #[arg(long, env = "LUCAIRN_ANTHROPIC_UPSTREAM", value_name = "URL")]
     pub anthropic_upstream: Option<String>,
+
+    // Limits, timeouts of clients, shutdown and TLS of the server.
+    /// Most requests in flight at once; more are answered 503 [default: 512].
+    #[arg(long, env = "LUCAIRN_MAX_CONCURRENT_REQUESTS", value_name = "N")]
+    pub max_concurrent_requests: Option<usize>,
+    /// Requests per minute per API key, 0 for no limit; more are answered 429 [default: 0].
+    #[arg(long, env = "LUCAIRN_RATE_LIMIT", value_name = "PER_MINUTE")]
+    pub rate_limit: Option<u32>,
+    /// Requests a key may make at once before the per-minute rate applies [default: the rate].
+    #[arg(long, env = "LUCAIRN_RATE_LIMIT_BURST", value_name = "N")]
+    pub rate_limit_burst: Option<u32>,
+    /// Seconds a client has to send a request's head; idle connections close after it [default: 30].
+    #[arg(long, env = "LUCAIRN_HEADER_READ_TIMEOUT", value_name = "SECS")]
+    pub header_read_timeout: Option<f64>,
+    /// Seconds a client has to send a request body [default: 60].
+    #[arg(long, env = "LUCAIRN_BODY_READ_TIMEOUT", value_name = "SECS")]
+    pub body_read_timeout: Option<f64>,
+    /// Seconds requests in flight get to finish after SIGTERM or SIGINT [default: 30].
+    #[arg(long, env = "LUCAIRN_SHUTDOWN_GRACE", value_name = "SECS")]
+    pub shutdown_grace: Option<f64>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, env = "LUCAIRN_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "LUCAIRN_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The configuration file. Every key is optional.
@@ -101,6 +140,15 @@ struct FileConfig {
     allow_media: Option<bool>,
     log: Option<String>,
     anthropic_upstream: Option<String>,
+    // Limits, timeouts of clients, shutdown and TLS of the server.
+    max_concurrent_requests: Option<usize>,
+    rate_limit: Option<u32>,
+    rate_limit_burst: Option<u32>,
+    header_read_timeout: Option<f64>,
+    body_read_timeout: Option<f64>,
+    shutdown_grace: Option<f64>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -110,7 +158,7 @@ impl FileConfig {
         let mut c: FileConfig = toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
         // Relative paths in the file are relative to the file.
         let base = path.parent().unwrap_or(Path::new("."));
-        for p in [&mut c.data_dir, &mut c.policy].into_iter().flatten() {
+        for p in [&mut c.data_dir, &mut c.policy, &mut c.tls_cert, &mut c.tls_key].into_iter().flatten() {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
@@ -137,6 +185,16 @@ pub struct Config {
     pub log: String,
     /// Base URL of the upstream of `/v1/messages`, without trailing slash.
     pub anthropic_upstream: String,
+    // Limits, timeouts of clients, shutdown and TLS of the server.
+    /// Most requests in flight at once.
+    pub max_concurrent_requests: usize,
+    /// Requests per minute per API key and burst; `None`: no limit.
+    pub rate_limit: Option<Rate>,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
+    pub shutdown_grace: Duration,
+    /// Certificate chain and key files (PEM) for HTTPS; `None`: plain HTTP.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -205,7 +263,44 @@ impl Config {
         if !(2..=512).contains(&max_json_depth) {
             bail!("max_json_depth must be between 2 and 512, not {max_json_depth}");
         }
+        // Limits, timeouts of clients, shutdown and TLS of the server.
+        let max_concurrent_requests =
+            args.max_concurrent_requests.or(file.max_concurrent_requests).unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS);
+        if !(1..=1_000_000).contains(&max_concurrent_requests) {
+            bail!("max_concurrent_requests must be between 1 and 1000000, not {max_concurrent_requests}");
+        }
+        let rate_limit = match args.rate_limit.or(file.rate_limit).unwrap_or(0) {
+            0 => None,
+            per_minute => {
+                let burst = args.rate_limit_burst.or(file.rate_limit_burst).unwrap_or(per_minute);
+                if burst == 0 {
+                    bail!("rate_limit_burst must be at least 1");
+                }
+                Some(Rate { per_minute, burst })
+            }
+        };
+        let tls = match (args.tls_cert.clone().or(file.tls_cert), args.tls_key.clone().or(file.tls_key)) {
+            (Some(c), Some(k)) => Some((c, k)),
+            (None, None) => None,
+            _ => bail!("tls_cert and tls_key go together: give both or neither"),
+        };
+        let header_read_timeout = seconds(
+            "header_read_timeout",
+            args.header_read_timeout.or(file.header_read_timeout).unwrap_or(DEFAULT_HEADER_READ_TIMEOUT),
+        )?;
+        let body_read_timeout = seconds(
+            "body_read_timeout",
+            args.body_read_timeout.or(file.body_read_timeout).unwrap_or(DEFAULT_BODY_READ_TIMEOUT),
+        )?;
+        let shutdown_grace =
+            seconds("shutdown_grace", args.shutdown_grace.or(file.shutdown_grace).unwrap_or(DEFAULT_SHUTDOWN_GRACE))?;
         Ok(Config {
+            max_concurrent_requests,
+            rate_limit,
+            header_read_timeout,
+            body_read_timeout,
+            shutdown_grace,
+            tls,
             listen,
             upstream: check_base_url("upstream", &upstream)?,
             data_dir: args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir),

@@ -85,6 +85,15 @@ pub enum ApiError {
     /// Anything else that should not happen.
     #[error("internal error")]
     Internal,
+    /// The request body did not arrive within the body read timeout.
+    #[error("the request body was not received in time")]
+    RequestTimeout,
+    /// The API key has used its requests per minute.
+    #[error("rate limit reached for this API key ({per_minute} requests per minute); retry in {retry_after} s")]
+    RateLimited { per_minute: u32, retry_after: u64 },
+    /// As many requests as the gateway allows are in flight.
+    #[error("the gateway is at its limit of {max} requests in flight; retry in {retry_after} s")]
+    Overloaded { max: usize, retry_after: u64 },
 }
 
 impl ApiError {
@@ -110,6 +119,9 @@ impl ApiError {
             UpstreamUnreachable | UpstreamInvalid(_) => StatusCode::BAD_GATEWAY,
             UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             Sanitization | Storage | Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -141,6 +153,9 @@ impl ApiError {
             Sanitization => "sanitization_failed",
             Storage => "storage_error",
             Internal => "internal_error",
+            RequestTimeout => "request_timeout",
+            RateLimited { .. } => "rate_limit_exceeded",
+            Overloaded { .. } => "overloaded",
         }
     }
 
@@ -152,7 +167,9 @@ impl ApiError {
             RelinkNotAllowed(_) => "permission_error",
             NotFound { .. } | CertificateNotFound => "not_found_error",
             UpstreamUnreachable | UpstreamTimeout | UpstreamInvalid(_) => "upstream_error",
-            Sanitization | Storage | Internal => "server_error",
+            Sanitization | Storage | Internal | Overloaded { .. } => "server_error",
+            // As OpenAI names request-rate errors.
+            RateLimited { .. } => "requests",
             _ => "invalid_request_error",
         }
     }
@@ -174,6 +191,14 @@ impl ApiError {
     pub fn allow(&self) -> Option<&'static str> {
         match self {
             ApiError::MethodNotAllowed { allow, .. } => Some(allow),
+            _ => None,
+        }
+    }
+
+    /// Seconds for the `Retry-After` header of a 429 or 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after, .. } | ApiError::Overloaded { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod ledger;
+pub mod limits;
 pub mod metrics;
 pub mod openai;
 pub mod pipeline;

@@ -20,7 +20,7 @@ enum Command {
     /// Print the text with every finding replaced by `[KIND]`.
     Redact(cli::scan::RedactArgs),
     /// Run the OpenAI-compatible gateway.
-    Serve(config::ServeArgs),
+    Serve(Box<config::ServeArgs>),
     /// Create, list and revoke API keys.
     Keys(cli::keys::KeysArgs),
     /// Check a certificate's signature.

@@ -19,9 +19,70 @@ use crate::error::ApiError;
 /// Largest upstream answer read (bytes).
 const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
-/// Request headers of the client that are passed on to the upstream.
+/// Request headers of the client that are passed on to the upstream (see
+/// [`forward_request_headers`]); no other client header is.
 pub const FORWARDED_REQUEST_HEADERS: &[&str] =
     &["accept", "openai-organization", "openai-project", "openai-beta", "idempotency-key"];
+
+/// Headers that belong to one connection and never pass a proxy, in either direction
+/// (RFC 9110 section 7.6.1), beside the headers a `Connection` header names.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Headers of an upstream request that only the gateway sets: credentials, framing and
+/// the target. [`Upstream::post`] drops them from the extra headers it is given, so no
+/// client header can replace the provider key or change how the body is framed.
+const GATEWAY_ONLY_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "x-api-key",
+    "api-key",
+    "x-upstream-key",
+    "cookie",
+    "host",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "expect",
+    "user-agent",
+];
+
+/// The names listed by the `Connection` headers of `headers`, lower-cased.
+fn connection_tokens(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// True for a header that must not be passed on by a proxy.
+fn is_hop_by_hop(name: &str, connection: &[String]) -> bool {
+    HOP_BY_HOP.contains(&name) || connection.iter().any(|t| t == name)
+}
+
+/// The client's headers named in `names` (lower case; [`FORWARDED_REQUEST_HEADERS`] for
+/// OpenAI's API) that may go upstream: not hop-by-hop ones, nor those the client's
+/// `Connection` header names (those are for the gateway alone).
+pub fn forward_request_headers(client: &HeaderMap, names: &[&'static str]) -> Vec<(HeaderName, HeaderValue)> {
+    let connection = connection_tokens(client);
+    names
+        .iter()
+        .filter(|n| !is_hop_by_hop(n, &connection))
+        .filter_map(|n| client.get(*n).map(|v| (HeaderName::from_static(n), v.clone())))
+        .collect()
+}
 
 /// Response headers of the upstream that are passed back to the client.
 const FORWARDED_RESPONSE_HEADERS: &[&str] = &[
@@ -110,6 +171,11 @@ impl Upstream {
     /// the given extra headers, and reads the whole answer; with `stream`, a 2xx
     /// `text/event-stream` answer is returned unread once its headers arrive (the total
     /// timeout then bounds only the wait for the headers).
+    ///
+    /// Extra headers that are hop-by-hop, credentials or framing are dropped: the
+    /// `Authorization`, `Content-Type` and `Content-Length` (computed from `body`) sent
+    /// are the gateway's. Of the answer, only the headers a client may see are kept
+    /// (never hop-by-hop ones, nor those the upstream's `Connection` header names).
     pub async fn post(
         &self,
         path: &str,
@@ -124,7 +190,7 @@ impl Upstream {
     }
 
     /// [`post`](Upstream::post) with the provider key in the header `auth` (Anthropic's
-    /// `x-api-key`, say) instead of a bearer token.
+    /// `x-api-key`, say) instead of a bearer token. No extra header can replace it.
     pub async fn post_with(
         &self,
         path: &str,
@@ -140,32 +206,42 @@ impl Upstream {
             .method(Method::POST)
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/json")
-            .header(auth_name, auth)
+            .header(auth_name.clone(), auth)
             .header(header::USER_AGENT, concat!("lucairn/", env!("CARGO_PKG_VERSION")))
             .body(Full::new(body))
             .map_err(|_| ApiError::Internal)?;
         let headers = req.headers_mut();
         for (k, v) in extra {
+            let name = k.as_str();
+            if is_hop_by_hop(name, &[]) || GATEWAY_ONLY_REQUEST_HEADERS.contains(&name) || *k == auth_name {
+                tracing::debug!(header = name, "header not forwarded");
+                continue;
+            }
             headers.insert(k.clone(), v.clone());
         }
         let call = async {
             let resp = self.client.request(req).await.map_err(|e| {
+                let hyper_error = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<hyper::Error>());
                 if e.is_connect() {
                     tracing::warn!(error = %e, "upstream unreachable");
+                } else if hyper_error.is_some_and(hyper::Error::is_parse) {
+                    tracing::warn!(error = %e, "upstream answer is not HTTP");
+                    return ApiError::UpstreamInvalid("the answer is not valid HTTP");
                 } else {
                     tracing::warn!(error = %e, "upstream request failed");
                 }
                 ApiError::UpstreamUnreachable
             })?;
             let (parts, body) = resp.into_parts();
+            let connection = connection_tokens(&parts.headers);
             let mut headers = HeaderMap::new();
             for name in FORWARDED_RESPONSE_HEADERS {
-                if let Some(v) = parts.headers.get(*name) {
+                if let Some(v) = parts.headers.get(*name).filter(|_| !is_hop_by_hop(name, &connection)) {
                     headers.insert(HeaderName::from_static(name), v.clone());
                 }
             }
             for (k, v) in &parts.headers {
-                if k.as_str().starts_with("x-ratelimit-") {
+                if k.as_str().starts_with("x-ratelimit-") && !is_hop_by_hop(k.as_str(), &connection) {
                     headers.insert(k.clone(), v.clone());
                 }
             }
@@ -217,4 +293,37 @@ pub async fn get(url: &str, timeout: Duration) -> Result<Bytes, String> {
         Ok(body)
     };
     tokio::time::timeout(timeout, call).await.map_err(|_| format!("{url}: timed out"))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_allowed_end_to_end_headers_are_forwarded() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("accept", "application/json"),
+            ("openai-beta", "assistants=v2"),
+            ("idempotency-key", "k1"),
+            ("connection", "keep-alive, Idempotency-Key"),
+            ("keep-alive", "timeout=5"),
+            ("authorization", "Bearer lcr_live_x"),
+            ("x-api-key", "sk-other"),
+            ("te", "trailers"),
+        ] {
+            h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        let got: Vec<(String, String)> = forward_request_headers(&h, FORWARDED_REQUEST_HEADERS)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        // Idempotency-Key is named by Connection: it was meant for this hop only.
+        assert_eq!(
+            got,
+            [("accept".to_string(), "application/json".to_string()), ("openai-beta".into(), "assistants=v2".into())]
+        );
+        assert!(is_hop_by_hop("upgrade", &[]) && is_hop_by_hop("x-custom", &["x-custom".into()]));
+        assert!(!is_hop_by_hop("x-request-id", &["x-custom".into()]));
+    }
 }

@@ -105,7 +105,10 @@ impl Gateway {
         let port = loop {
             match lines.next() {
                 Some(Ok(line)) => {
-                    if let Some(addr) = line.strip_prefix("lucairn: listening on http://") {
+                    if let Some(addr) = line
+                        .strip_prefix("lucairn: listening on http://")
+                        .or_else(|| line.strip_prefix("lucairn: listening on https://"))
+                    {
                         break addr.rsplit(':').next().expect("port").parse().expect("port number");
                     }
                     banner.push(line);
@@ -149,6 +152,26 @@ impl Gateway {
 
     pub fn logs(&self) -> String {
         std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// Sends a signal (`"TERM"`, `"INT"`, `"KILL"`) without waiting.
+    pub fn signal(&self, sig: &str) {
+        let st = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status().expect("kill");
+        assert!(st.success());
+    }
+
+    /// Waits at most `limit` for the process to exit; `None` if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().expect("try_wait") {
+                return Some(st);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Sends SIGTERM and waits for the exit status.
@@ -565,4 +588,119 @@ pub fn unnumbered(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A mock upstream on 127.0.0.1 that hands each connection to `serve`: for faults a
+/// well-behaved server never makes (resets, truncated bodies, odd headers).
+pub struct RawMock {
+    pub port: u16,
+}
+
+impl RawMock {
+    pub fn start(serve: Arc<dyn Fn(TcpStream) + Send + Sync>) -> RawMock {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock");
+        let port = listener.local_addr().expect("addr").port();
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let serve = serve.clone();
+                thread::spawn(move || serve(conn));
+            }
+        });
+        RawMock { port }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/v1", self.port)
+    }
+}
+
+/// Reads one HTTP/1.1 request with a Content-Length body from `conn`: head and body.
+pub fn read_request(conn: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if conn.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).ok()?;
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    conn.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+/// Sends `bytes` on a fresh connection to `port` and reads until the server closes it
+/// (or `limit` passes); returns what was read and whether the server closed.
+pub fn send_and_read(port: u16, bytes: &[u8], limit: Duration) -> (Vec<u8>, bool) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.write_all(bytes).expect("write");
+    read_until_closed(&mut s, limit)
+}
+
+/// Reads from `s` until the peer closes (`true`) or `limit` passes (`false`).
+pub fn read_until_closed(s: &mut TcpStream, limit: Duration) -> (Vec<u8>, bool) {
+    let start = std::time::Instant::now();
+    s.set_read_timeout(Some(Duration::from_millis(100))).expect("timeout");
+    let mut out = Vec::new();
+    let mut buf = [0u8; 8192];
+    while start.elapsed() < limit {
+        match s.read(&mut buf) {
+            Ok(0) => return (out, true),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            // A reset is a close too.
+            Err(_) => return (out, true),
+        }
+    }
+    (out, false)
+}
+
+/// Parses every HTTP/1.1 response in `data` (bodies framed by Content-Length or chunked).
+pub fn parse_responses(mut data: &[u8]) -> Vec<Resp> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+        let Ok(head) = std::str::from_utf8(&data[..end]) else { break };
+        let mut lines = head.split("\r\n");
+        let Some(status) = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()) else { break };
+        let headers = lines
+            .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())))
+            .collect();
+        let mut r = Resp { status, headers, body: Vec::new() };
+        let rest = &data[end + 4..];
+        let len = r.header("content-length").and_then(|v| v.parse::<usize>().ok());
+        match len {
+            Some(n) if rest.len() >= n => {
+                r.body = rest[..n].to_vec();
+                data = &rest[n..];
+            }
+            _ => {
+                r.body = rest.to_vec();
+                if r.header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+                    r.body = dechunk(rest).unwrap_or_default();
+                }
+                data = &[];
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Every certificate of `tenant` stored in the data directory, oldest first.
+pub fn stored_certificates(dir: &Path, tenant: &str) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(dir.join("lucairn.db")).expect("open the database");
+    let mut st = db.prepare("SELECT id, json FROM certificates WHERE tenant = ?1 ORDER BY seq").expect("prepare");
+    st.query_map([tenant], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect()
+}
+
+/// The path of a certificate URL (`/v1/certificates/ID`).
+pub fn url_path(url: &str) -> String {
+    url.split_once("/v1/").map(|(_, p)| format!("/v1/{p}")).expect("a /v1/ URL")
 }

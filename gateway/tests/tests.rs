@@ -10,10 +10,15 @@ mod gateway_anthropic;
 mod gateway_embeddings;
 /// The bad-input table, authentication, revocation, upstream failures.
 mod gateway_errors;
+/// Limits, slow clients, disconnects, upstream faults, shutdown, kill -9 under load.
+mod gateway_faults;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;
 /// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.
 mod gateway_sanitize;
+/// Keys and values kept out of logs and storage, certificate ids, headers, smuggling,
+/// HTTPS, tenant isolation.
+mod gateway_security;
 /// `stream: true`: checked chunks, the closing certificate event, failures, disconnects.
 mod gateway_stream;
 /// Certificates record upstream failures: error statuses, no answer, broken streams.

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use crate::auth::Tier;
 use crate::config::{Config, ServeArgs};
 use crate::ledger::Ledger;
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::secrets::{self, Secrets};
@@ -52,12 +53,18 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
     let upstream = Upstream::new(&config.upstream, config.connect_timeout, config.upstream_timeout)?;
     let anthropic = Upstream::new(&config.anthropic_upstream, config.connect_timeout, config.upstream_timeout)?;
+    let tls = match &config.tls {
+        Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let limits = Limits::new(config.max_concurrent_requests, config.rate_limit, config.body_read_timeout);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
         let listener =
             TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("{scheme}://{addr}"));
         tracing::info!(
             listen = %addr,
             upstream = upstream.base(),
@@ -76,13 +83,14 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             signer,
             metrics: Metrics::default(),
             ledger,
+            limits,
         });
         {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "lucairn: listening on http://{addr}")?;
+            writeln!(out, "lucairn: listening on {scheme}://{addr}")?;
             out.flush()?;
         }
-        server::serve(state, listener).await;
+        server::serve(state, listener, tls).await;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

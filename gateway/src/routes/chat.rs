@@ -21,7 +21,7 @@ use crate::routes::chat_stream;
 use crate::routes::{authenticate, error_response, json_response, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
-use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply};
+use crate::upstream::{Answer, FORWARDED_REQUEST_HEADERS, Reply, forward_request_headers};
 use crate::util;
 
 /// Bodies larger than this are sanitised on the blocking pool, off the reactor.
@@ -65,11 +65,6 @@ pub fn provider_key(headers: &http::HeaderMap) -> Result<HeaderValue, ApiError> 
         Some(v) if !v.as_bytes().iter().all(u8::is_ascii_whitespace) => Ok(v.clone()),
         _ => Err(ApiError::MissingUpstreamKey),
     }
-}
-
-/// The headers among `names` the client sent, to pass on to the upstream.
-pub fn forwarded(headers: &http::HeaderMap, names: &[&'static str]) -> Vec<(HeaderName, HeaderValue)> {
-    names.iter().filter_map(|n| headers.get(*n).map(|v| (HeaderName::from_static(n), v.clone()))).collect()
 }
 
 /// Runs `f` (validation and sanitisation of `body`) inline for small bodies and on the
@@ -207,7 +202,7 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
     let key = authenticate(state, req.headers()).await?;
     let relink = relink_mode(&key, req.headers())?;
     let provider_key = provider_key(req.headers())?;
-    let extra = forwarded(req.headers(), FORWARDED_REQUEST_HEADERS);
+    let extra = forward_request_headers(req.headers(), FORWARDED_REQUEST_HEADERS);
     let body = read_body(req, state.config.max_body_bytes).await?;
 
     let tenant = key.tenant.clone();

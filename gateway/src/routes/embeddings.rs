@@ -23,7 +23,7 @@ use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    answer_response, call_upstream, certify_failure, check_answer, count_request, forwarded, off_reactor, provider_key,
+    answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
     record_status,
 };
 use crate::routes::{authenticate, error_response, read_body};
@@ -147,7 +147,7 @@ fn prepare(state: &State, tenant: &str, body: &Bytes) -> Result<(String, Request
 pub async fn embeddings(state: &Arc<State>, req: Request<Incoming>) -> Result<Response<Body>, ApiError> {
     let key = authenticate(state, req.headers()).await?;
     let provider_key = provider_key(req.headers())?;
-    let extra = forwarded(req.headers(), FORWARDED_REQUEST_HEADERS);
+    let extra = crate::upstream::forward_request_headers(req.headers(), FORWARDED_REQUEST_HEADERS);
     let body = read_body(req, state.config.max_body_bytes).await?;
     let tenant = key.tenant.clone();
     let (forward, mut scope) = off_reactor(state, body, move |st, b| prepare(st, &tenant, b)).await?;

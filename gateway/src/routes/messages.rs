@@ -24,8 +24,8 @@ use crate::openai::response::add_metadata;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    CERTIFICATE_HEADER, answer_response, call_upstream, certify_failure, check_answer, count_request, forwarded,
-    off_reactor, provider_key, record_status, relink_mode, stream_certificate_id,
+    CERTIFICATE_HEADER, answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor,
+    provider_key, record_status, relink_mode, stream_certificate_id,
 };
 use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES};
 use crate::routes::{authenticate, authenticate_token, read_body};
@@ -59,7 +59,7 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
     let key = key(state, req.headers()).await?;
     let relink = relink_mode(&key, req.headers())?;
     let provider_key = provider_key(req.headers())?;
-    let mut extra = forwarded(req.headers(), anthropic::FORWARDED_REQUEST_HEADERS);
+    let mut extra = crate::upstream::forward_request_headers(req.headers(), anthropic::FORWARDED_REQUEST_HEADERS);
     if !extra.iter().any(|(k, _)| k == "anthropic-version") {
         extra
             .push((HeaderName::from_static("anthropic-version"), HeaderValue::from_static(anthropic::DEFAULT_VERSION)));

@@ -11,6 +11,7 @@ use hyper::body::Incoming;
 
 use crate::auth;
 use crate::error::ApiError;
+use crate::limits::{BodyDeadline, RateLimited, retry_after_secs};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
 
@@ -162,6 +163,9 @@ pub fn error_response(e: &ApiError) -> Response<Body> {
     if e.status() == StatusCode::UNAUTHORIZED {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
+    if let Some(secs) = e.retry_after() {
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
     r
 }
 
@@ -172,7 +176,8 @@ pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecor
     authenticate_token(state, token).await
 }
 
-/// Checks a presented gateway key (`lcr_...`) against the store.
+/// Checks a presented gateway key (`lcr_...`) against the store, and counts the request
+/// against the key's rate.
 pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord, ApiError> {
     let id = auth::key_id(token).ok_or(ApiError::InvalidApiKey)?.to_string();
     let presented = auth::hash(token);
@@ -188,12 +193,18 @@ pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord,
     if rec.revoked_at.is_some() {
         return Err(ApiError::RevokedApiKey);
     }
+    state.limits.check_rate(&rec.id).map_err(|RateLimited { per_minute, retry_after }| ApiError::RateLimited {
+        per_minute,
+        retry_after: retry_after_secs(retry_after),
+    })?;
     Ok(rec)
 }
 
 /// Reads a request body of at most `limit` bytes; a larger declared length is refused
-/// before anything is read.
+/// before anything is read. A body that has not arrived by the request's
+/// [`BodyDeadline`] (set by the server) is refused with 408.
 pub async fn read_body(req: Request<Incoming>, limit: u64) -> Result<Bytes, ApiError> {
+    let deadline = req.extensions().get::<BodyDeadline>().copied();
     if let Some(len) = req.headers().get(header::CONTENT_LENGTH) {
         let len: u64 = len
             .to_str()
@@ -205,7 +216,12 @@ pub async fn read_body(req: Request<Incoming>, limit: u64) -> Result<Bytes, ApiE
         }
     }
     let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
-    match Limited::new(req.into_body(), limit_usize).collect().await {
+    let collect = Limited::new(req.into_body(), limit_usize).collect();
+    let collected = match deadline {
+        Some(BodyDeadline(at)) => tokio::time::timeout_at(at, collect).await.map_err(|_| ApiError::RequestTimeout)?,
+        None => collect.await,
+    };
+    match collected {
         Ok(b) => Ok(b.to_bytes()),
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(ApiError::TooLarge(limit)),
         Err(_) => Err(ApiError::InvalidJson("the request body could not be read".into())),
