@@ -411,21 +411,112 @@ pub struct Words<'t> {
     special: u64,
 }
 
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 const H8: u64 = 0x8080_8080_8080_8080;
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 const L8: u64 = 0x0101_0101_0101_0101;
 
 /// Bit 7 of each byte of `m`, gathered into 8 bits.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn gather(m: u64) -> u64 {
     ((m & H8).wrapping_mul(0x0002_0408_1020_4081)) >> 56
 }
 
 /// Bit 7 set in each ASCII byte of `x` that lies in `lo..=hi`.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     let ge = (x | H8).wrapping_sub(L8 * u64::from(lo));
     let gt = (x & !H8).wrapping_add(L8 * u64::from(0x7f - hi));
     ge & !gt & !x & H8
+}
+
+/// Bit masks of 64 bytes: letters, digits and non-ASCII bytes (`word`), ASCII upper-case
+/// and lower-case letters, ASCII digits, and bytes the masks cannot settle (non-ASCII bytes
+/// and `'`: `special`).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn masks(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+    // SAFETY: the function only exists when SSE2 is enabled for the whole build (it is
+    // part of the x86_64 baseline), which is all `masks_sse2` requires.
+    unsafe { masks_sse2(c) }
+}
+
+/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per class.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn masks_sse2(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_slli_epi16,
+    };
+    let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for k in 0..4 {
+        let lo = u64::from_le_bytes(eight(c, 16 * k));
+        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
+        let x = _mm_set_epi64x(hi as i64, lo as i64);
+        // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
+        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        let letter =
+            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
+        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
+        let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
+        let letter = m(letter);
+        // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
+        let small = m(_mm_slli_epi16::<2>(x));
+        let high = m(x);
+        let dg = m(dg);
+        let sh = 16 * k as u32;
+        word |= (letter | dg | high) << sh;
+        upper |= (letter & !small) << sh;
+        lower |= (letter & small) << sh;
+        digit |= dg << sh;
+        special |= (high | m(ap)) << sh;
+    }
+    (word, upper, lower, digit, special)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn eight(c: &[u8], i: usize) -> [u8; 8] {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&c[i..i + 8]);
+    w
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn masks(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+    masks_swar(c)
+}
+
+/// Portable version of [`masks`], eight bytes at a time.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+#[inline(always)]
+fn masks_swar(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+    let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    for k in 0..8 {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&c[8 * k..8 * k + 8]);
+        let x = u64::from_le_bytes(buf);
+        let up = in_range(x, b'A', b'Z');
+        let lo = in_range(x, b'a', b'z');
+        let dg = in_range(x, b'0', b'9');
+        let hi = x & H8;
+        let ap = {
+            let y = x ^ (L8 * 0x27);
+            !(((y & !H8).wrapping_add(!H8)) | y) & H8
+        };
+        let sh = 8 * k as u32;
+        word |= gather(up | lo | dg | hi) << sh;
+        upper |= gather(up) << sh;
+        lower |= gather(lo) << sh;
+        digit |= gather(dg) << sh;
+        special |= gather(hi | ap) << sh;
+    }
+    (word, upper, lower, digit, special)
 }
 
 impl<'t> Words<'t> {
@@ -441,32 +532,18 @@ impl<'t> Words<'t> {
     pub fn seek(&mut self, at: usize) {
         let b = self.text.as_bytes();
         self.base = at;
-        let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
-        for k in 0..8 {
-            let i = at + 8 * k;
-            if i >= b.len() {
-                break;
+        // The 64 bytes from `at`; bytes past the end of the text are zero: no class.
+        let (word, upper, lower, digit, special) = match b.get(at..at + 64) {
+            Some(chunk) => masks(chunk),
+            None => {
+                let mut buf = [0u8; 64];
+                let n = b.len().saturating_sub(at);
+                if n > 0 {
+                    buf[..n].copy_from_slice(&b[at..]);
+                }
+                masks(&buf)
             }
-            let mut buf = [0u8; 8];
-            let n = (b.len() - i).min(8);
-            buf[..n].copy_from_slice(&b[i..i + n]);
-            let x = u64::from_le_bytes(buf);
-            let up = in_range(x, b'A', b'Z');
-            let lo = in_range(x, b'a', b'z');
-            let dg = in_range(x, b'0', b'9');
-            let hi = x & H8;
-            let ap = {
-                let y = x ^ (L8 * 0x27);
-                !(((y & !H8).wrapping_add(!H8)) | y) & H8
-            };
-            // Bytes past the end of the text are zero: no class.
-            let sh = 8 * k as u32;
-            word |= gather(up | lo | dg | hi) << sh;
-            upper |= gather(up) << sh;
-            lower |= gather(lo) << sh;
-            digit |= gather(dg) << sh;
-            special |= gather(hi | ap) << sh;
-        }
+        };
         self.word = word;
         self.upper = upper;
         self.lower = lower;
@@ -524,6 +601,33 @@ impl<'t> Words<'t> {
                 Shape::Other
             };
             return Some(Tok { start, end: start + r as usize, shape, ascii: true });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn simd_and_portable_masks_agree() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut chunk = [0u8; 64];
+        for round in 0..20_000 {
+            for c in chunk.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Every byte value, with ASCII letters, digits and `'` more often.
+                let pick = |set: &[u8]| set[(state >> 8) as usize % set.len()];
+                *c = match state % 4 {
+                    0 => (state >> 8) as u8,
+                    1 => pick(b"AZaz09'@`[{/:\x7f\x80\xff"),
+                    _ => pick(b"aZ3' "),
+                };
+            }
+            assert_eq!(super::masks(&chunk), super::masks_swar(&chunk), "round {round}: {chunk:?}");
+        }
+        for v in 0..=255u8 {
+            assert_eq!(super::masks(&[v; 64]), super::masks_swar(&[v; 64]), "byte {v}");
         }
     }
 }
