@@ -197,9 +197,8 @@ pub(crate) struct Inner {
     /// Keyword anchors (secret prefixes, `://`, `BIC` ...) and their handlers.
     pub(crate) keywords: Option<AhoCorasick>,
     pub(crate) keyword_handlers: Vec<Handler>,
-    /// Context words of every kind; `context_kinds[pattern]` lists the kinds it supports.
-    pub(crate) context: AhoCorasick,
-    pub(crate) context_kinds: Vec<Vec<Kind>>,
+    /// Context words of every kind.
+    pub(crate) context: ContextWords,
     pub(crate) customs: Vec<Custom>,
     pub(crate) deny: Option<AhoCorasick>,
     pub(crate) deny_kinds: Vec<Kind>,
@@ -262,6 +261,98 @@ impl WordKeywords {
                 handler(s, at, at + word.len());
             }
         }
+    }
+}
+
+/// Context words by kind, matched ASCII-case-insensitively at word starts by
+/// [`Scanner::context_in`](crate::scan::Scanner::context_in).
+#[derive(Debug, Default)]
+pub(crate) struct ContextWords {
+    /// By kind: built-in kinds by index, then custom kinds.
+    by_kind: Vec<KindWords>,
+    /// Every word, each with a bit per built-in kind (by index, below 128) it is a context
+    /// word of.
+    pub(crate) all: KindWords<u128>,
+}
+
+/// Context words, each with a value `T`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KindWords<T = bool> {
+    /// A bit per first byte of the words (ASCII lower-cased).
+    first: [u64; 4],
+    /// The words, ASCII lower-cased and sorted.
+    words: Vec<(Box<[u8]>, T)>,
+    /// `words[at[c]..at[c + 1]]` start with byte `c` (filled by `seal`).
+    at: Vec<u32>,
+}
+
+impl<T: Copy + Default + std::ops::BitOrAssign> KindWords<T> {
+    fn add(&mut self, w: Box<[u8]>, value: T) {
+        let Some(&c) = w.first() else { return };
+        match self.words.binary_search_by(|(x, _)| x.cmp(&w)) {
+            Ok(at) => self.words[at].1 |= value,
+            Err(at) => self.words.insert(at, (w, value)),
+        }
+        self.first[usize::from(c >> 6)] |= 1 << (c & 63);
+    }
+
+    /// Fills the index by first byte, once every word is in.
+    fn seal(&mut self) {
+        self.at = (0..=256).map(|c| self.words.partition_point(|w| usize::from(w.0[0]) < c) as u32).collect();
+    }
+
+    /// True when some word starts with byte `c` (ASCII lower-cased).
+    #[inline(always)]
+    pub(crate) fn may_start(&self, c: u8) -> bool {
+        self.first[usize::from(c >> 6)] >> (c & 63) & 1 != 0
+    }
+
+    /// The words that start with byte `c` (ASCII lower-cased).
+    #[inline]
+    pub(crate) fn starting_with(&self, c: u8) -> &[(Box<[u8]>, T)] {
+        let c = usize::from(c);
+        match (self.at.get(c), self.at.get(c + 1)) {
+            (Some(&from), Some(&to)) => &self.words[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl ContextWords {
+    fn index(kind: Kind) -> usize {
+        match kind {
+            Kind::Custom(i) => Kind::BUILTIN.len() + usize::from(i),
+            k => k.builtin_index().unwrap_or(0),
+        }
+    }
+
+    /// Adds a word (trimmed; empty words are ignored) to a kind.
+    fn add(&mut self, word: &str, kind: Kind) {
+        let w = word.trim().to_ascii_lowercase().into_bytes().into_boxed_slice();
+        if w.is_empty() {
+            return;
+        }
+        let i = Self::index(kind);
+        if self.by_kind.len() <= i {
+            self.by_kind.resize(i + 1, KindWords::default());
+        }
+        let bit = kind.builtin_index().filter(|&i| i < 128).map_or(0, |i| 1u128 << i);
+        self.all.add(w.clone(), bit);
+        self.by_kind[i].add(w, true);
+    }
+
+    /// Fills the indexes, once every word is in.
+    fn seal(&mut self) {
+        self.all.seal();
+        for k in &mut self.by_kind {
+            k.seal();
+        }
+    }
+
+    /// The words of a kind, if it has any.
+    #[inline]
+    pub(crate) fn of(&self, kind: Kind) -> Option<&KindWords> {
+        self.by_kind.get(Self::index(kind)).filter(|k| !k.words.is_empty())
     }
 }
 
@@ -446,39 +537,20 @@ impl Inner {
         let keywords = if kw.is_empty() { None } else { Some(ac(&kw, false, MatchKind::LeftmostLongest)) };
 
         // Context words, built-in then custom.
-        let mut words: Vec<String> = Vec::new();
-        let mut context_kinds: Vec<Vec<Kind>> = Vec::new();
-        let mut add_word = |w: &str, k: Kind| {
-            let w = w.trim().to_ascii_lowercase();
-            if w.is_empty() {
-                return;
-            }
-            match words.iter().position(|x| *x == w) {
-                Some(i) => {
-                    if !context_kinds[i].contains(&k) {
-                        context_kinds[i].push(k)
-                    }
-                }
-                None => {
-                    words.push(w);
-                    context_kinds.push(vec![k]);
-                }
-            }
-        };
+        let mut context = ContextWords::default();
         for table in detectors::CONTEXT {
             for &(k, list) in *table {
                 for w in list {
-                    add_word(w, k);
+                    context.add(w, k);
                 }
             }
         }
         for (c, compiled) in policy.custom.iter().zip(&customs) {
             for w in &c.context {
-                add_word(w, compiled.kind);
+                context.add(w, compiled.kind);
             }
         }
-        let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-        let context = ac(&word_refs, true, MatchKind::Standard);
+        context.seal();
 
         Ok(Inner {
             word_keywords,
@@ -494,7 +566,6 @@ impl Inner {
             keywords,
             keyword_handlers,
             context,
-            context_kinds,
             customs,
             deny,
             deny_kinds,

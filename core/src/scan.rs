@@ -1,7 +1,8 @@
 //! The scan driver: one anchor pass, bounded windows, deterministic overlap resolution.
 
 use crate::detectors::{self, Family};
-use crate::engine::Inner;
+use crate::engine::{Inner, KindWords};
+use crate::token::Masks;
 use crate::{Finding, Kind, Span};
 
 /// How far before a candidate context words are looked for, in bytes.
@@ -76,27 +77,76 @@ impl<'a> Scanner<'a> {
             || self.context_in(kind, end, (end + CONTEXT_AFTER).min(self.b.len()))
     }
 
-    /// True when a context word of `kind` occurs as a word in `b[from..to]`.
+    /// True when a context word of `kind` occurs as a word in `b[from..to]`: it starts
+    /// `from..to` or follows a byte that is not an ASCII letter, digit or `_`, ends by `to`,
+    /// and a word of three bytes or less is not followed by an ASCII letter ("tel" is not
+    /// "telescope").
     pub(crate) fn context_in(&self, kind: Kind, from: usize, to: usize) -> bool {
-        if from >= to {
-            return false;
+        let Some(words) = self.eng.context.of(kind) else { return false };
+        let mut found = false;
+        self.context_words(words, from, to, |_| {
+            found = true;
+            true
+        });
+        found
+    }
+
+    /// The built-in kinds (bits by index, below 128) with a context word as a word in
+    /// `b[from..to]` (see [`context_in`](Scanner::context_in)).
+    pub(crate) fn context_kinds_in(&self, from: usize, to: usize) -> u128 {
+        let mut kinds = 0u128;
+        self.context_words(&self.eng.context.all, from, to, |k| {
+            kinds |= k;
+            false
+        });
+        kinds
+    }
+
+    /// Calls `found` with the value of each word of `words` that occurs as a word in
+    /// `b[from..to]`, until it returns true.
+    #[inline]
+    fn context_words<T: Copy + Default + std::ops::BitOrAssign>(
+        &self,
+        words: &KindWords<T>,
+        from: usize,
+        to: usize,
+        mut found: impl FnMut(T) -> bool,
+    ) {
+        let b = self.b;
+        let to = to.min(b.len());
+        // Word starts 64 bytes at a time: bytes whose previous byte is no word byte.
+        let mut base = from;
+        let mut prev_word = from > 0 && from < to && is_word_byte(b[from - 1]);
+        while base < to {
+            let m = Masks::at(b, base);
+            let word = m.upper | m.lower | m.digit | m.under;
+            let mut starts = !((word << 1) | u64::from(prev_word));
+            if to - base < 64 {
+                starts &= (1u64 << (to - base)) - 1;
+            }
+            prev_word = word >> 63 != 0;
+            while starts != 0 {
+                let s = base + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let c = b[s].to_ascii_lowercase();
+                if !words.may_start(c) {
+                    continue;
+                }
+                for (w, value) in words.starting_with(c) {
+                    let e = s + w.len();
+                    if e > to || !b[s..e].eq_ignore_ascii_case(w) {
+                        continue;
+                    }
+                    if w.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
+                        continue;
+                    }
+                    if found(*value) {
+                        return;
+                    }
+                }
+            }
+            base += 64;
         }
-        let hay = &self.b[from..to];
-        for m in self.eng.context.find_overlapping_iter(hay) {
-            let (s, e) = (from + m.start(), from + m.end());
-            if !self.eng.context_kinds[m.pattern().as_usize()].contains(&kind) {
-                continue;
-            }
-            if s > 0 && is_word_byte(self.b[s - 1]) {
-                continue;
-            }
-            // Short words must end at a word boundary too ("tel" is not "telescope").
-            if e - s <= 3 && e < self.b.len() && self.b[e].is_ascii_alphabetic() {
-                continue;
-            }
-            return true;
-        }
-        false
     }
 
     /// The character before byte offset `i`, if any.

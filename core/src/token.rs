@@ -432,12 +432,45 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     ge & !gt & !x & H8
 }
 
-/// Bit masks of 64 bytes: letters, digits and non-ASCII bytes (`word`), ASCII upper-case
-/// and lower-case letters, ASCII digits, and bytes the masks cannot settle (non-ASCII bytes
-/// and `'`: `special`).
+/// Bit masks of 64 bytes, bit `i` for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Masks {
+    /// ASCII letters and digits and non-ASCII bytes: what tokens are made of.
+    pub word: u64,
+    /// ASCII upper-case letters.
+    pub upper: u64,
+    /// ASCII lower-case letters.
+    pub lower: u64,
+    /// ASCII digits.
+    pub digit: u64,
+    /// What the masks cannot settle: non-ASCII bytes and `'`.
+    pub special: u64,
+    /// `_`.
+    pub under: u64,
+}
+
+impl Masks {
+    /// The masks of the 64 bytes from `at`; bytes past the end of `b` count as zero bytes
+    /// (no class).
+    #[inline(always)]
+    pub fn at(b: &[u8], at: usize) -> Masks {
+        match b.get(at..at + 64) {
+            Some(chunk) => masks(chunk),
+            None => {
+                let mut buf = [0u8; 64];
+                let n = b.len().saturating_sub(at);
+                if n > 0 {
+                    buf[..n].copy_from_slice(&b[at..]);
+                }
+                masks(&buf)
+            }
+        }
+    }
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn masks(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+fn masks(c: &[u8]) -> Masks {
     // SAFETY: the function only exists when SSE2 is enabled for the whole build (it is
     // part of the x86_64 baseline), which is all `masks_sse2` requires.
     unsafe { masks_sse2(c) }
@@ -446,12 +479,13 @@ fn masks(c: &[u8]) -> (u64, u64, u64, u64, u64) {
 /// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per class.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn masks_sse2(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+#[inline]
+fn masks_sse2(c: &[u8]) -> Masks {
     use std::arch::x86_64::{
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8, _mm_slli_epi16,
     };
-    let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0 };
     for k in 0..4 {
         let lo = u64::from_le_bytes(eight(c, 16 * k));
         let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
@@ -462,6 +496,7 @@ fn masks_sse2(c: &[u8]) -> (u64, u64, u64, u64, u64) {
             _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
         let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
+        let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
         let letter = m(letter);
         // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
@@ -469,13 +504,14 @@ fn masks_sse2(c: &[u8]) -> (u64, u64, u64, u64, u64) {
         let high = m(x);
         let dg = m(dg);
         let sh = 16 * k as u32;
-        word |= (letter | dg | high) << sh;
-        upper |= (letter & !small) << sh;
-        lower |= (letter & small) << sh;
-        digit |= dg << sh;
-        special |= (high | m(ap)) << sh;
+        r.word |= (letter | dg | high) << sh;
+        r.upper |= (letter & !small) << sh;
+        r.lower |= (letter & small) << sh;
+        r.digit |= dg << sh;
+        r.special |= (high | m(ap)) << sh;
+        r.under |= m(us) << sh;
     }
-    (word, upper, lower, digit, special)
+    r
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -488,15 +524,15 @@ fn eight(c: &[u8], i: usize) -> [u8; 8] {
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
-fn masks(c: &[u8]) -> (u64, u64, u64, u64, u64) {
+fn masks(c: &[u8]) -> Masks {
     masks_swar(c)
 }
 
 /// Portable version of [`masks`], eight bytes at a time.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
-fn masks_swar(c: &[u8]) -> (u64, u64, u64, u64, u64) {
-    let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
+fn masks_swar(c: &[u8]) -> Masks {
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -504,19 +540,18 @@ fn masks_swar(c: &[u8]) -> (u64, u64, u64, u64, u64) {
         let up = in_range(x, b'A', b'Z');
         let lo = in_range(x, b'a', b'z');
         let dg = in_range(x, b'0', b'9');
+        let us = in_range(x, b'_', b'_');
         let hi = x & H8;
-        let ap = {
-            let y = x ^ (L8 * 0x27);
-            !(((y & !H8).wrapping_add(!H8)) | y) & H8
-        };
+        let ap = in_range(x, b'\'', b'\'');
         let sh = 8 * k as u32;
-        word |= gather(up | lo | dg | hi) << sh;
-        upper |= gather(up) << sh;
-        lower |= gather(lo) << sh;
-        digit |= gather(dg) << sh;
-        special |= gather(hi | ap) << sh;
+        r.word |= gather(up | lo | dg | hi) << sh;
+        r.upper |= gather(up) << sh;
+        r.lower |= gather(lo) << sh;
+        r.digit |= gather(dg) << sh;
+        r.special |= gather(hi | ap) << sh;
+        r.under |= gather(us) << sh;
     }
-    (word, upper, lower, digit, special)
+    r
 }
 
 impl<'t> Words<'t> {
@@ -532,18 +567,7 @@ impl<'t> Words<'t> {
     pub fn seek(&mut self, at: usize) {
         let b = self.text.as_bytes();
         self.base = at;
-        // The 64 bytes from `at`; bytes past the end of the text are zero: no class.
-        let (word, upper, lower, digit, special) = match b.get(at..at + 64) {
-            Some(chunk) => masks(chunk),
-            None => {
-                let mut buf = [0u8; 64];
-                let n = b.len().saturating_sub(at);
-                if n > 0 {
-                    buf[..n].copy_from_slice(&b[at..]);
-                }
-                masks(&buf)
-            }
-        };
+        let Masks { word, upper, lower, digit, special, .. } = Masks::at(b, at);
         self.word = word;
         self.upper = upper;
         self.lower = lower;
