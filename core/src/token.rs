@@ -56,31 +56,84 @@ static TCLASS: [u8; 256] = {
     t
 };
 
+/// Class bits of a non-ASCII character.
+fn char_class(ch: char) -> u8 {
+    if ch.is_alphabetic() {
+        if ch.is_uppercase() {
+            T_UPPER
+        } else if ch.is_lowercase() {
+            T_LOWER
+        } else {
+            T_LOWER | T_UPPER
+        }
+    } else if ch.is_numeric() {
+        T_DIGIT
+    } else {
+        0
+    }
+}
+
+/// First and last characters with two bytes in UTF-8 (Latin, Greek, Cyrillic, ...).
+const TWO_FIRST: u32 = 0x80;
+const TWO_END: u32 = 0x800;
+
+/// Classes and lower-case forms of the characters with two UTF-8 bytes, computed once per
+/// process: most non-ASCII letters of European text, which would otherwise each cost a
+/// Unicode table search.
+struct TwoByte {
+    class: [u8; (TWO_END - TWO_FIRST) as usize],
+    /// The lower-case form when it is one character, else `'\0'`.
+    lower: [char; (TWO_END - TWO_FIRST) as usize],
+}
+
+fn two_byte() -> &'static TwoByte {
+    static TABLE: std::sync::OnceLock<Box<TwoByte>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new(TwoByte {
+            class: [0; (TWO_END - TWO_FIRST) as usize],
+            lower: ['\0'; (TWO_END - TWO_FIRST) as usize],
+        });
+        for cp in TWO_FIRST..TWO_END {
+            let i = (cp - TWO_FIRST) as usize;
+            if let Some(ch) = char::from_u32(cp) {
+                t.class[i] = char_class(ch);
+                let mut l = ch.to_lowercase();
+                if let (Some(one), None) = (l.next(), l.next()) {
+                    t.lower[i] = one;
+                }
+            }
+        }
+        t
+    })
+}
+
+/// The character with two UTF-8 bytes at `b[i..]`, if that is what is there.
+#[inline(always)]
+fn two_byte_at(b: &[u8], i: usize) -> Option<u32> {
+    let c = *b.get(i)?;
+    if !(0xc2..=0xdf).contains(&c) {
+        return None;
+    }
+    let c2 = *b.get(i + 1)?;
+    Some((u32::from(c & 0x1f) << 6) | u32::from(c2 & 0x3f))
+}
+
 /// Class bits of the character at `i` and its length; non-ASCII characters are decoded.
 #[inline(never)]
 fn class_at(text: &str, i: usize) -> (u8, usize, char) {
-    let c = text.as_bytes()[i];
+    let b = text.as_bytes();
+    let c = b[i];
     let k = TCLASS[usize::from(c)];
     if k != T_HIGH {
         return (k, 1, c as char);
     }
+    if let Some(cp) = two_byte_at(b, i) {
+        // `text` is UTF-8, so a two-byte lead is followed by its continuation byte.
+        let ch = char::from_u32(cp).unwrap_or('\0');
+        return (two_byte().class[(cp - TWO_FIRST) as usize], 2, ch);
+    }
     match text[i..].chars().next() {
-        Some(ch) => {
-            let k = if ch.is_alphabetic() {
-                if ch.is_uppercase() {
-                    T_UPPER
-                } else if ch.is_lowercase() {
-                    T_LOWER
-                } else {
-                    T_LOWER | T_UPPER
-                }
-            } else if ch.is_numeric() {
-                T_DIGIT
-            } else {
-                0
-            };
-            (k, ch.len_utf8(), ch)
-        }
+        Some(ch) => (char_class(ch), ch.len_utf8(), ch),
         None => (0, 1, '\0'),
     }
 }
@@ -88,6 +141,7 @@ fn class_at(text: &str, i: usize) -> (u8, usize, char) {
 const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
 
 /// The next token starting at or after byte `i` (a char boundary).
+#[inline]
 pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
     let b = text.as_bytes();
     let n = b.len();
@@ -108,6 +162,50 @@ pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
         }
         i += len;
     }
+    // The common case: ASCII letters and digits up to an ASCII byte other than `'`.
+    let first = TCLASS[usize::from(b[i])];
+    if first & T_WORD != 0 {
+        let mut rest = 0u8;
+        let mut j = i + 1;
+        while j < n {
+            let k = TCLASS[usize::from(b[j])];
+            if k & T_WORD == 0 {
+                break;
+            }
+            rest |= k;
+            j += 1;
+        }
+        if j >= n || (b[j] < 0x80 && b[j] != b'\'') {
+            return Some(Tok { start: i, end: j, shape: ascii_shape(first, rest, j - i), ascii: true });
+        }
+    }
+    token_at(text, i)
+}
+
+/// The shape of an ASCII token from the classes of its first byte and of the others.
+#[inline(always)]
+fn ascii_shape(first: u8, rest: u8, len: usize) -> Shape {
+    let all = first | rest;
+    if all & (T_LOWER | T_UPPER) == 0 {
+        Shape::Digit
+    } else if all & T_DIGIT != 0 {
+        Shape::Other
+    } else if first == T_UPPER && rest & T_LOWER != 0 {
+        Shape::Cap
+    } else if all & T_LOWER == 0 && len >= 2 {
+        Shape::Upper
+    } else if all & T_UPPER == 0 {
+        Shape::Lower
+    } else {
+        Shape::Other
+    }
+}
+
+/// The token that starts at byte `i` (a letter or digit), any script.
+#[inline(never)]
+fn token_at(text: &str, mut i: usize) -> Option<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
     let start = i;
     // ASCII letters and digits: the common case, one table lookup a byte.
     let mut seen = 0u8;
@@ -275,8 +373,15 @@ pub fn token_hash(tok: &str) -> u64 {
         } else if c.is_ascii() {
             put(c.to_ascii_lowercase(), &mut n);
         } else {
-            for l in c.to_lowercase() {
-                put(l, &mut n);
+            let cp = u32::from(c);
+            let one =
+                if (TWO_FIRST..TWO_END).contains(&cp) { two_byte().lower[(cp - TWO_FIRST) as usize] } else { '\0' };
+            if one != '\0' {
+                put(one, &mut n);
+            } else {
+                for l in c.to_lowercase() {
+                    put(l, &mut n);
+                }
             }
         }
     }
@@ -631,6 +736,69 @@ impl<'t> Words<'t> {
 
 #[cfg(test)]
 mod tests {
+    use super::{T_HIGH, TCLASS, Tok, class_at, next_token, token_at};
+
+    /// `next_token` without its ASCII fast path.
+    fn next_token_general(text: &str, mut i: usize) -> Option<Tok> {
+        let b = text.as_bytes();
+        loop {
+            while i < b.len() && TCLASS[usize::from(b[i])] == 0 {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            if TCLASS[usize::from(b[i])] != T_HIGH || class_at(text, i).0 != 0 {
+                return token_at(text, i);
+            }
+            i += class_at(text, i).1;
+        }
+    }
+
+    #[test]
+    fn two_byte_table_agrees_with_char() {
+        for cp in super::TWO_FIRST..super::TWO_END {
+            let Some(ch) = char::from_u32(cp) else { continue };
+            let s = ch.to_string();
+            assert_eq!(super::class_at(&s, 0), (super::char_class(ch), 2, ch), "{ch:?}");
+            let mut buf = String::new();
+            for l in ch.to_lowercase() {
+                buf.push(l);
+            }
+            let one = super::two_byte().lower[(cp - super::TWO_FIRST) as usize];
+            if one != '\0' {
+                assert_eq!(one.to_string(), buf, "{ch:?}");
+            } else {
+                assert_ne!(buf.chars().count(), 1, "{ch:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_gives_the_general_tokens() {
+        let pieces = [
+            "a", "Zed", "7", "09", " ", "-", ".", "'", "\u{2019}", "'s", "'S", "O'Brien", "é", "Ü", "ß", "😀", "中文",
+            "\n", "ANNA", "McDonald", "x1", "_", "@", "\u{a0}", "s", "É",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let (a, b) = (next_token(&text, i), next_token_general(&text, i));
+                let key = |t: Option<Tok>| t.map(|t| (t.start, t.end, t.shape, t.ascii));
+                assert_eq!(key(a), key(b), "{text:?} at {i}");
+            }
+        }
+    }
     #[test]
     fn simd_and_portable_masks_agree() {
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
