@@ -210,10 +210,16 @@ pub(crate) struct Inner {
 /// Keyword anchors that start with three ASCII letters ("passport", "BIC", "mot de
 /// passe"): matched at the start of a token, case-sensitively, by the word pass, with a
 /// bit set over the first three letters (case-folded) so most tokens cost one bit test.
-#[derive(Default)]
 pub(crate) struct WordKeywords {
+    /// Sorted by key (stable: keywords with one key keep their order).
     words: Vec<(usize, &'static str, Handler)>,
-    bits: Vec<u64>,
+    bits: Box<[u64; 1024]>,
+}
+
+impl Default for WordKeywords {
+    fn default() -> WordKeywords {
+        WordKeywords { words: Vec::new(), bits: Box::new([0; 1024]) }
+    }
 }
 
 impl std::fmt::Debug for WordKeywords {
@@ -230,34 +236,39 @@ impl WordKeywords {
             && !matches!(word, "AKIA" | "ASIA" | "AIza" | "xox" | "eyJ")
     }
 
+    /// A 16-bit key of three bytes, ignoring ASCII case.
     #[inline(always)]
-    pub(crate) fn key(b: &[u8]) -> usize {
-        let k = (u32::from(b[0] | 0x20) << 16) | (u32::from(b[1] | 0x20) << 8) | u32::from(b[2] | 0x20);
+    fn key(b0: u8, b1: u8, b2: u8) -> usize {
+        let k = u32::from_le_bytes([b0, b1, b2, 0]) | 0x0020_2020;
         (k.wrapping_mul(0x9e37_79b1) >> 16) as usize
     }
 
     fn add(&mut self, word: &'static str, handler: Handler) {
-        if self.bits.is_empty() {
-            self.bits = vec![0; 1024];
-        }
-        let k = Self::key(word.as_bytes());
+        let b = word.as_bytes();
+        let k = Self::key(b[0], b[1], b[2]);
         self.bits[k >> 6] |= 1 << (k & 63);
-        self.words.push((k, word, handler));
+        let at = self.words.partition_point(|w| w.0 <= k);
+        self.words.insert(at, (k, word, handler));
     }
 
-    /// Calls the handler of every keyword that `text[at..]` starts with.
+    /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the
+    /// length of the token there).
     #[inline(always)]
     pub(crate) fn at_token(&self, s: &mut crate::scan::Scanner<'_>, at: usize, len: usize) {
-        let b = &s.b[at..];
-        if len < 3 || self.bits.is_empty() {
+        if len < 3 {
             return;
         }
-        let k = Self::key(b);
+        let Some(&[b0, b1, b2]) = s.b.get(at..at + 3) else { return };
+        let k = Self::key(b0, b1, b2);
         if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
             return;
         }
-        for &(key, word, handler) in &self.words {
-            if key == k && b.starts_with(word.as_bytes()) {
+        let from = self.words.partition_point(|w| w.0 < k);
+        for &(key, word, handler) in &self.words[from..] {
+            if key != k {
+                break;
+            }
+            if s.b[at..].starts_with(word.as_bytes()) {
                 handler(s, at, at + word.len());
             }
         }
