@@ -10,21 +10,6 @@ pub(crate) const CONTEXT_BEFORE: usize = 64;
 /// How far after a candidate context words are looked for, in bytes.
 pub(crate) const CONTEXT_AFTER: usize = 32;
 
-const C_NONE: u8 = 0;
-const C_DIGIT: u8 = 1;
-const C_AT: u8 = 2;
-
-static CLASS: [u8; 256] = {
-    let mut t = [C_NONE; 256];
-    let mut d = b'0';
-    while d <= b'9' {
-        t[d as usize] = C_DIGIT;
-        d += 1;
-    }
-    t[b'@' as usize] = C_AT;
-    t
-};
-
 /// State of one scan, handed to detectors.
 pub(crate) struct Scanner<'a> {
     pub(crate) text: &'a str,
@@ -186,28 +171,6 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-#[inline(always)]
-fn word(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
-/// True when one of the 8 bytes of `w` may be an ASCII digit or `@` (exact for ASCII;
-/// bytes >= 0x80 never match).
-#[inline(always)]
-fn has_anchor(w: u64) -> bool {
-    // A byte x is a digit when (x ^ 0x30) < 10, and '@' when (x ^ 0x40) == 0.
-    let d = w ^ (LO * 0x30);
-    let digit = d.wrapping_sub(LO * 10) & !d & HI;
-    let a = w ^ (LO * 0x40);
-    let at = a.wrapping_sub(LO) & !a & HI;
-    (digit | at) != 0
-}
-
 pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut s = Scanner { text, b, eng, out, resume: [0; Family::COUNT] };
@@ -217,32 +180,33 @@ pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
         (eng.keyword_handlers[m.pattern().as_usize()])(&mut s, m.start(), m.end());
     }
 
-    // 2. Byte anchors: runs of digits and `@`.
+    // 2. Byte anchors: runs of digits and `@`, found 64 bytes at a time.
     let n = b.len();
-    let mut i = 0;
-    while i < n {
-        // Skip 16 bytes at a time while none is an anchor (most of any text).
-        while i + 16 <= n && !has_anchor(word(b, i)) && !has_anchor(word(b, i + 8)) {
-            i += 16;
-        }
-        if i >= n {
-            break;
-        }
-        match CLASS[usize::from(b[i])] {
-            C_NONE => i += 1,
-            C_DIGIT => {
-                let mut j = i + 1;
-                while j < n && b[j].is_ascii_digit() {
-                    j += 1;
-                }
-                detectors::at_digits(&mut s, i, j);
-                i = j;
-            }
-            _ => {
+    let mut base = 0;
+    'chunks: while base < n {
+        let m = Masks::at(b, base);
+        // Bytes past the end of the text are zero: no anchor.
+        let mut anchors = m.digit | m.at_sign;
+        while anchors != 0 {
+            let i = base + anchors.trailing_zeros() as usize;
+            if b[i] == b'@' {
                 detectors::email::at_sign(&mut s, i);
-                i += 1;
+                anchors &= anchors - 1;
+                continue;
             }
+            let mut j = i + 1;
+            while j < n && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            detectors::at_digits(&mut s, i, j);
+            if j - base >= 64 {
+                // The run went past this chunk: go on from its end.
+                base = j;
+                continue 'chunks;
+            }
+            anchors &= !((1u64 << (j - base)) - 1);
         }
+        base += 64;
     }
 
     // 3. Words: names, places, medical terms.

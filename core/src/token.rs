@@ -552,6 +552,8 @@ pub struct Masks {
     pub special: u64,
     /// `_`.
     pub under: u64,
+    /// `@`.
+    pub at_sign: u64,
 }
 
 impl Masks {
@@ -590,7 +592,7 @@ fn masks_sse2(c: &[u8]) -> Masks {
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8, _mm_slli_epi16,
     };
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0, at_sign: 0 };
     for k in 0..4 {
         let lo = u64::from_le_bytes(eight(c, 16 * k));
         let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
@@ -602,6 +604,7 @@ fn masks_sse2(c: &[u8]) -> Masks {
         let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
         let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
+        let at = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x40));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
         let letter = m(letter);
         // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
@@ -615,6 +618,7 @@ fn masks_sse2(c: &[u8]) -> Masks {
         r.digit |= dg << sh;
         r.special |= (high | m(ap)) << sh;
         r.under |= m(us) << sh;
+        r.at_sign |= m(at) << sh;
     }
     r
 }
@@ -637,7 +641,7 @@ fn masks(c: &[u8]) -> Masks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn masks_swar(c: &[u8]) -> Masks {
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0, at_sign: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -646,6 +650,7 @@ fn masks_swar(c: &[u8]) -> Masks {
         let lo = in_range(x, b'a', b'z');
         let dg = in_range(x, b'0', b'9');
         let us = in_range(x, b'_', b'_');
+        let at = in_range(x, b'@', b'@');
         let hi = x & H8;
         let ap = in_range(x, b'\'', b'\'');
         let sh = 8 * k as u32;
@@ -655,6 +660,7 @@ fn masks_swar(c: &[u8]) -> Masks {
         r.digit |= gather(dg) << sh;
         r.special |= gather(hi | ap) << sh;
         r.under |= gather(us) << sh;
+        r.at_sign |= gather(at) << sh;
     }
     r
 }
