@@ -701,15 +701,13 @@ impl<'t> Words<'t> {
             let s = self.word.trailing_zeros();
             let r = (!(self.word >> s)).trailing_zeros();
             let start = self.base + s as usize;
-            // The run and the byte after it, as a mask.
-            let run = if r >= 64 { u64::MAX } else { ((1u64 << r) - 1) << s };
-            let around = if s + r >= 64 { u64::MAX } else { run | (1u64 << (s + r)) };
-            if s + r >= 64 && s > 0 {
-                // The token runs past this chunk: start the chunk at the token.
-                self.seek(start);
-                continue;
+            if s + r >= 64 {
+                return self.straddling(start, s);
             }
-            if s + r >= 64 || self.special & around != 0 {
+            // The run and the byte after it, as masks.
+            let run = ((1u64 << r) - 1) << s;
+            let around = run | (1u64 << (s + r));
+            if self.special & around != 0 {
                 let t = next_token(self.text, start)?;
                 let e = t.end - self.base;
                 if e < 64 {
@@ -722,21 +720,69 @@ impl<'t> Words<'t> {
             self.word &= !run;
             let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
             let first_upper = self.upper & (1u64 << s) != 0;
-            let shape = if up | lo == 0 {
-                Shape::Digit
-            } else if dg != 0 {
-                Shape::Other
-            } else if first_upper && lo != 0 {
-                Shape::Cap
-            } else if lo == 0 && r >= 2 {
-                Shape::Upper
-            } else if up == 0 {
-                Shape::Lower
-            } else {
-                Shape::Other
-            };
+            let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
             return Some(Tok { start, end: start + r as usize, shape, ascii: true });
         }
+    }
+
+    /// The token at `start` (bit `s` of this chunk), whose letters reach the end of the
+    /// chunk: it goes on in the next chunk, which becomes the current one.
+    #[inline(never)]
+    fn straddling(&mut self, start: usize, s: u32) -> Option<Tok> {
+        let b = self.text.as_bytes();
+        let next = self.base + 64;
+        let n = Masks::at(b, next);
+        let r2 = n.word.trailing_ones();
+        let here = u64::MAX << s;
+        let (run2, around2) = if r2 < 64 { ((1u64 << r2) - 1, (1u64 << r2) - 1 | 1u64 << r2) } else { (0, 0) };
+        if r2 >= 64 || self.special & here != 0 || n.special & around2 != 0 {
+            let t = next_token(self.text, start)?;
+            if t.end < next {
+                self.word &= !((1u64 << (t.end - self.base)) - 1);
+            } else if t.end - next < 64 {
+                self.adopt(next, n, !((1u64 << (t.end - next)) - 1));
+            } else {
+                self.seek(t.end);
+            }
+            return Some(t);
+        }
+        let up = self.upper & here != 0 || n.upper & run2 != 0;
+        let lo = self.lower & here != 0 || n.lower & run2 != 0;
+        let dg = self.digit & here != 0 || n.digit & run2 != 0;
+        let first_upper = self.upper & (1u64 << s) != 0;
+        let end = next + r2 as usize;
+        let shape = mask_shape(up, lo, dg, first_upper, end - start);
+        self.adopt(next, n, !run2);
+        Some(Tok { start, end, shape, ascii: true })
+    }
+
+    /// Makes the chunk at `base` with masks `m` current, keeping the word bits in `keep`.
+    #[inline(always)]
+    fn adopt(&mut self, base: usize, m: Masks, keep: u64) {
+        self.base = base;
+        self.word = m.word & keep;
+        self.upper = m.upper;
+        self.lower = m.lower;
+        self.digit = m.digit;
+        self.special = m.special;
+    }
+}
+
+/// The shape of an ASCII token from what its letters are.
+#[inline(always)]
+fn mask_shape(up: bool, lo: bool, dg: bool, first_upper: bool, len: usize) -> Shape {
+    if !up && !lo {
+        Shape::Digit
+    } else if dg {
+        Shape::Other
+    } else if first_upper && lo {
+        Shape::Cap
+    } else if !lo && len >= 2 {
+        Shape::Upper
+    } else if !up {
+        Shape::Lower
+    } else {
+        Shape::Other
     }
 }
 
