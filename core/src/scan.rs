@@ -2,7 +2,7 @@
 
 use crate::detectors::{self, Family};
 use crate::engine::{Inner, KindWords};
-use crate::token::Masks;
+use crate::token::ScanMasks;
 use crate::{Finding, Kind, Span};
 
 /// How far before a candidate context words are looked for, in bytes.
@@ -103,8 +103,7 @@ impl<'a> Scanner<'a> {
         let mut base = from;
         let mut prev_word = from > 0 && from < to && is_word_byte(b[from - 1]);
         while base < to {
-            let m = Masks::at(b, base);
-            let word = m.upper | m.lower | m.digit | m.under;
+            let word = ScanMasks::at(b, base).word;
             let mut starts = !((word << 1) | u64::from(prev_word));
             if to - base < 64 {
                 starts &= (1u64 << (to - base)) - 1;
@@ -184,9 +183,8 @@ pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     let n = b.len();
     let mut base = 0;
     'chunks: while base < n {
-        let m = Masks::at(b, base);
         // Bytes past the end of the text are zero: no anchor.
-        let mut anchors = m.digit | m.at_sign;
+        let mut anchors = ScanMasks::at(b, base).anchor;
         while anchors != 0 {
             let i = base + anchors.trailing_zeros() as usize;
             if b[i] == b'@' {

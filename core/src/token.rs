@@ -550,10 +550,6 @@ pub struct Masks {
     pub digit: u64,
     /// What the masks cannot settle: non-ASCII bytes and `'`.
     pub special: u64,
-    /// `_`.
-    pub under: u64,
-    /// `@`.
-    pub at_sign: u64,
 }
 
 impl Masks {
@@ -592,7 +588,7 @@ fn masks_sse2(c: &[u8]) -> Masks {
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8, _mm_slli_epi16,
     };
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0, at_sign: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
     for k in 0..4 {
         let lo = u64::from_le_bytes(eight(c, 16 * k));
         let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
@@ -603,8 +599,6 @@ fn masks_sse2(c: &[u8]) -> Masks {
             _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
         let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
-        let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
-        let at = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x40));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
         let letter = m(letter);
         // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
@@ -617,8 +611,6 @@ fn masks_sse2(c: &[u8]) -> Masks {
         r.lower |= (letter & small) << sh;
         r.digit |= dg << sh;
         r.special |= (high | m(ap)) << sh;
-        r.under |= m(us) << sh;
-        r.at_sign |= m(at) << sh;
     }
     r
 }
@@ -641,7 +633,7 @@ fn masks(c: &[u8]) -> Masks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn masks_swar(c: &[u8]) -> Masks {
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0, under: 0, at_sign: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -649,8 +641,6 @@ fn masks_swar(c: &[u8]) -> Masks {
         let up = in_range(x, b'A', b'Z');
         let lo = in_range(x, b'a', b'z');
         let dg = in_range(x, b'0', b'9');
-        let us = in_range(x, b'_', b'_');
-        let at = in_range(x, b'@', b'@');
         let hi = x & H8;
         let ap = in_range(x, b'\'', b'\'');
         let sh = 8 * k as u32;
@@ -659,8 +649,90 @@ fn masks_swar(c: &[u8]) -> Masks {
         r.lower |= gather(lo) << sh;
         r.digit |= gather(dg) << sh;
         r.special |= gather(hi | ap) << sh;
-        r.under |= gather(us) << sh;
-        r.at_sign |= gather(at) << sh;
+    }
+    r
+}
+
+/// Two masks of 64 bytes for the scanner, bit `i` for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanMasks {
+    /// ASCII digits and `@`: where the byte anchors are.
+    pub anchor: u64,
+    /// ASCII letters, digits and `_`: bytes that continue a word.
+    pub word: u64,
+}
+
+impl ScanMasks {
+    /// The masks of the 64 bytes from `at`; bytes past the end of `b` count as zero bytes.
+    #[inline(always)]
+    pub fn at(b: &[u8], at: usize) -> ScanMasks {
+        match b.get(at..at + 64) {
+            Some(chunk) => scan_masks(chunk),
+            None => {
+                let mut buf = [0u8; 64];
+                let n = b.len().saturating_sub(at);
+                if n > 0 {
+                    buf[..n].copy_from_slice(&b[at..]);
+                }
+                scan_masks(&buf)
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn scan_masks(c: &[u8]) -> ScanMasks {
+    // SAFETY: as for `masks`: SSE2 is enabled for the whole build.
+    unsafe { scan_masks_sse2(c) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn scan_masks_sse2(c: &[u8]) -> ScanMasks {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8,
+    };
+    let mut r = ScanMasks { anchor: 0, word: 0 };
+    for k in 0..4 {
+        let lo = u64::from_le_bytes(eight(c, 16 * k));
+        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
+        let x = _mm_set_epi64x(hi as i64, lo as i64);
+        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        let letter =
+            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
+        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let at = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x40));
+        let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
+        let sh = 16 * k as u32;
+        r.anchor |= u64::from(_mm_movemask_epi8(_mm_or_si128(dg, at)) as u16) << sh;
+        r.word |= u64::from(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, dg), us)) as u16) << sh;
+    }
+    r
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn scan_masks(c: &[u8]) -> ScanMasks {
+    scan_masks_swar(c)
+}
+
+/// Portable version of [`scan_masks`].
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+#[inline(always)]
+fn scan_masks_swar(c: &[u8]) -> ScanMasks {
+    let mut r = ScanMasks { anchor: 0, word: 0 };
+    for k in 0..8 {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&c[8 * k..8 * k + 8]);
+        let x = u64::from_le_bytes(buf);
+        let dg = in_range(x, b'0', b'9');
+        let letters = in_range(x, b'A', b'Z') | in_range(x, b'a', b'z');
+        let sh = 8 * k as u32;
+        r.anchor |= gather(dg | in_range(x, b'@', b'@')) << sh;
+        r.word |= gather(letters | dg | in_range(x, b'_', b'_')) << sh;
     }
     r
 }
@@ -864,14 +936,20 @@ mod tests {
                 let pick = |set: &[u8]| set[(state >> 8) as usize % set.len()];
                 *c = match state % 4 {
                     0 => (state >> 8) as u8,
-                    1 => pick(b"AZaz09'@`[{/:\x7f\x80\xff"),
+                    1 => pick(b"AZaz09'@`[{/:_^\x7f\x80\xff"),
                     _ => pick(b"aZ3' "),
                 };
             }
             assert_eq!(super::masks(&chunk), super::masks_swar(&chunk), "round {round}: {chunk:?}");
+            assert_eq!(super::scan_masks(&chunk), super::scan_masks_swar(&chunk), "round {round}: {chunk:?}");
         }
         for v in 0..=255u8 {
             assert_eq!(super::masks(&[v; 64]), super::masks_swar(&[v; 64]), "byte {v}");
+            assert_eq!(super::scan_masks(&[v; 64]), super::scan_masks_swar(&[v; 64]), "byte {v}");
+            let want = |ok: bool| if ok { u64::MAX } else { 0 };
+            let m = super::scan_masks(&[v; 64]);
+            assert_eq!(m.anchor, want(v.is_ascii_digit() || v == b'@'), "byte {v}");
+            assert_eq!(m.word, want(v.is_ascii_alphanumeric() || v == b'_'), "byte {v}");
         }
     }
 }
