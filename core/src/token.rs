@@ -813,7 +813,7 @@ impl<'t> Words<'t> {
         let n = Masks::at(b, next);
         let r2 = n.word.trailing_ones();
         let here = u64::MAX << s;
-        let (run2, around2) = if r2 < 64 { ((1u64 << r2) - 1, (1u64 << r2) - 1 | 1u64 << r2) } else { (0, 0) };
+        let (run2, around2) = if r2 < 64 { ((1u64 << r2) - 1, ((1u64 << r2) - 1) | (1u64 << r2)) } else { (0, 0) };
         if r2 >= 64 || self.special & here != 0 || n.special & around2 != 0 {
             let t = next_token(self.text, start)?;
             if t.end < next {
