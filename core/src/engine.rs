@@ -284,6 +284,9 @@ pub(crate) struct ContextWords {
     /// Every word, each with a bit per built-in kind (by index, below 128) it is a context
     /// word of.
     pub(crate) all: KindWords<u128>,
+    /// True when every word starts with an ASCII letter, digit or `_` or a non-ASCII
+    /// byte, so that only such bytes need to be tried.
+    pub(crate) word_initial: bool,
 }
 
 /// Context words, each with a value `T`.
@@ -354,6 +357,8 @@ impl ContextWords {
 
     /// Fills the indexes, once every word is in.
     fn seal(&mut self) {
+        self.word_initial =
+            self.all.words.iter().all(|(w, _)| w[0].is_ascii_alphanumeric() || w[0] == b'_' || w[0] >= 0x80);
         self.all.seal();
         for k in &mut self.by_kind {
             k.seal();

@@ -99,12 +99,17 @@ impl<'a> Scanner<'a> {
     ) {
         let b = self.b;
         let to = to.min(b.len());
+        let initial = self.eng.context.word_initial;
         // Word starts 64 bytes at a time: bytes whose previous byte is no word byte.
         let mut base = from;
         let mut prev_word = from > 0 && from < to && is_word_byte(b[from - 1]);
         while base < to {
-            let word = ScanMasks::at(b, base).word;
+            let m = ScanMasks::at(b, base);
+            let word = m.word;
             let mut starts = !((word << 1) | u64::from(prev_word));
+            if initial {
+                starts &= word | m.high;
+            }
             if to - base < 64 {
                 starts &= (1u64 << (to - base)) - 1;
             }

@@ -667,6 +667,8 @@ pub struct ScanMasks {
     pub anchor: u64,
     /// ASCII letters, digits and `_`: bytes that continue a word.
     pub word: u64,
+    /// Non-ASCII bytes.
+    pub high: u64,
 }
 
 impl ScanMasks {
@@ -702,7 +704,7 @@ fn scan_masks_sse2(c: &[u8]) -> ScanMasks {
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8,
     };
-    let mut r = ScanMasks { anchor: 0, word: 0 };
+    let mut r = ScanMasks { anchor: 0, word: 0, high: 0 };
     for k in 0..4 {
         let lo = u64::from_le_bytes(eight(c, 16 * k));
         let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
@@ -716,6 +718,7 @@ fn scan_masks_sse2(c: &[u8]) -> ScanMasks {
         let sh = 16 * k as u32;
         r.anchor |= u64::from(_mm_movemask_epi8(_mm_or_si128(dg, at)) as u16) << sh;
         r.word |= u64::from(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, dg), us)) as u16) << sh;
+        r.high |= u64::from(_mm_movemask_epi8(x) as u16) << sh;
     }
     r
 }
@@ -730,7 +733,7 @@ fn scan_masks(c: &[u8]) -> ScanMasks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn scan_masks_swar(c: &[u8]) -> ScanMasks {
-    let mut r = ScanMasks { anchor: 0, word: 0 };
+    let mut r = ScanMasks { anchor: 0, word: 0, high: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -740,6 +743,7 @@ fn scan_masks_swar(c: &[u8]) -> ScanMasks {
         let sh = 8 * k as u32;
         r.anchor |= gather(dg | in_range(x, b'@', b'@')) << sh;
         r.word |= gather(letters | dg | in_range(x, b'_', b'_')) << sh;
+        r.high |= gather(x & H8) << sh;
     }
     r
 }
@@ -974,6 +978,7 @@ mod tests {
             let m = super::scan_masks(&[v; 64]);
             assert_eq!(m.anchor, want(v.is_ascii_digit() || v == b'@'), "byte {v}");
             assert_eq!(m.word, want(v.is_ascii_alphanumeric() || v == b'_'), "byte {v}");
+            assert_eq!(m.high, want(v >= 0x80), "byte {v}");
         }
     }
 }
