@@ -197,9 +197,8 @@ pub(crate) struct Inner {
     /// Keyword anchors (secret prefixes, `://`, `BIC` ...) and their handlers.
     pub(crate) keywords: Option<AhoCorasick>,
     pub(crate) keyword_handlers: Vec<Handler>,
-    /// Context words of every kind; `context_kinds[pattern]` lists the kinds it supports.
-    pub(crate) context: AhoCorasick,
-    pub(crate) context_kinds: Vec<Vec<Kind>>,
+    /// Context words of every kind.
+    pub(crate) context: ContextWords,
     pub(crate) customs: Vec<Custom>,
     pub(crate) deny: Option<AhoCorasick>,
     pub(crate) deny_kinds: Vec<Kind>,
@@ -211,10 +210,16 @@ pub(crate) struct Inner {
 /// Keyword anchors that start with three ASCII letters ("passport", "BIC", "mot de
 /// passe"): matched at the start of a token, case-sensitively, by the word pass, with a
 /// bit set over the first three letters (case-folded) so most tokens cost one bit test.
-#[derive(Default)]
 pub(crate) struct WordKeywords {
+    /// Sorted by key (stable: keywords with one key keep their order).
     words: Vec<(usize, &'static str, Handler)>,
-    bits: Vec<u64>,
+    bits: Box<[u64; 1024]>,
+}
+
+impl Default for WordKeywords {
+    fn default() -> WordKeywords {
+        WordKeywords { words: Vec::new(), bits: Box::new([0; 1024]) }
+    }
 }
 
 impl std::fmt::Debug for WordKeywords {
@@ -231,37 +236,139 @@ impl WordKeywords {
             && !matches!(word, "AKIA" | "ASIA" | "AIza" | "xox" | "eyJ")
     }
 
+    /// A 16-bit key of three bytes, ignoring ASCII case.
     #[inline(always)]
-    pub(crate) fn key(b: &[u8]) -> usize {
-        let k = (u32::from(b[0] | 0x20) << 16) | (u32::from(b[1] | 0x20) << 8) | u32::from(b[2] | 0x20);
+    fn key(b0: u8, b1: u8, b2: u8) -> usize {
+        let k = u32::from_le_bytes([b0, b1, b2, 0]) | 0x0020_2020;
         (k.wrapping_mul(0x9e37_79b1) >> 16) as usize
     }
 
     fn add(&mut self, word: &'static str, handler: Handler) {
-        if self.bits.is_empty() {
-            self.bits = vec![0; 1024];
-        }
-        let k = Self::key(word.as_bytes());
+        let b = word.as_bytes();
+        let k = Self::key(b[0], b[1], b[2]);
         self.bits[k >> 6] |= 1 << (k & 63);
-        self.words.push((k, word, handler));
+        let at = self.words.partition_point(|w| w.0 <= k);
+        self.words.insert(at, (k, word, handler));
     }
 
-    /// Calls the handler of every keyword that `text[at..]` starts with.
+    /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the
+    /// length of the token there).
     #[inline(always)]
     pub(crate) fn at_token(&self, s: &mut crate::scan::Scanner<'_>, at: usize, len: usize) {
-        let b = &s.b[at..];
-        if len < 3 || self.bits.is_empty() {
+        if len < 3 {
             return;
         }
-        let k = Self::key(b);
+        let Some(&[b0, b1, b2]) = s.b.get(at..at + 3) else { return };
+        let k = Self::key(b0, b1, b2);
         if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
             return;
         }
-        for &(key, word, handler) in &self.words {
-            if key == k && b.starts_with(word.as_bytes()) {
+        let from = self.words.partition_point(|w| w.0 < k);
+        for &(key, word, handler) in &self.words[from..] {
+            if key != k {
+                break;
+            }
+            if s.b[at..].starts_with(word.as_bytes()) {
                 handler(s, at, at + word.len());
             }
         }
+    }
+}
+
+/// Context words by kind, matched ASCII-case-insensitively at word starts by
+/// [`Scanner::context_in`](crate::scan::Scanner::context_in).
+#[derive(Debug, Default)]
+pub(crate) struct ContextWords {
+    /// By kind: built-in kinds by index, then custom kinds.
+    by_kind: Vec<KindWords>,
+    /// Every word, each with a bit per built-in kind (by index, below 128) it is a context
+    /// word of.
+    pub(crate) all: KindWords<u128>,
+    /// True when every word starts with an ASCII letter, digit or `_` or a non-ASCII
+    /// byte, so that only such bytes need to be tried.
+    pub(crate) word_initial: bool,
+}
+
+/// Context words, each with a value `T`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KindWords<T = bool> {
+    /// A bit per first byte of the words (ASCII lower-cased).
+    first: [u64; 4],
+    /// The words, ASCII lower-cased and sorted.
+    words: Vec<(Box<[u8]>, T)>,
+    /// `words[at[c]..at[c + 1]]` start with byte `c` (filled by `seal`).
+    at: Vec<u32>,
+}
+
+impl<T: Copy + Default + std::ops::BitOrAssign> KindWords<T> {
+    fn add(&mut self, w: Box<[u8]>, value: T) {
+        let Some(&c) = w.first() else { return };
+        match self.words.binary_search_by(|(x, _)| x.cmp(&w)) {
+            Ok(at) => self.words[at].1 |= value,
+            Err(at) => self.words.insert(at, (w, value)),
+        }
+        self.first[usize::from(c >> 6)] |= 1 << (c & 63);
+    }
+
+    /// Fills the index by first byte, once every word is in.
+    fn seal(&mut self) {
+        self.at = (0..=256).map(|c| self.words.partition_point(|w| usize::from(w.0[0]) < c) as u32).collect();
+    }
+
+    /// True when some word starts with byte `c` (ASCII lower-cased).
+    #[inline(always)]
+    pub(crate) fn may_start(&self, c: u8) -> bool {
+        self.first[usize::from(c >> 6)] >> (c & 63) & 1 != 0
+    }
+
+    /// The words that start with byte `c` (ASCII lower-cased).
+    #[inline]
+    pub(crate) fn starting_with(&self, c: u8) -> &[(Box<[u8]>, T)] {
+        let c = usize::from(c);
+        match (self.at.get(c), self.at.get(c + 1)) {
+            (Some(&from), Some(&to)) => &self.words[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl ContextWords {
+    fn index(kind: Kind) -> usize {
+        match kind {
+            Kind::Custom(i) => Kind::BUILTIN.len() + usize::from(i),
+            k => k.builtin_index().unwrap_or(0),
+        }
+    }
+
+    /// Adds a word (trimmed; empty words are ignored) to a kind.
+    fn add(&mut self, word: &str, kind: Kind) {
+        let w = word.trim().to_ascii_lowercase().into_bytes().into_boxed_slice();
+        if w.is_empty() {
+            return;
+        }
+        let i = Self::index(kind);
+        if self.by_kind.len() <= i {
+            self.by_kind.resize(i + 1, KindWords::default());
+        }
+        let bit = kind.builtin_index().filter(|&i| i < 128).map_or(0, |i| 1u128 << i);
+        self.all.add(w.clone(), bit);
+        self.by_kind[i].add(w, true);
+    }
+
+    /// Fills the indexes, once every word is in.
+    fn seal(&mut self) {
+        self.word_initial =
+            self.all.words.iter().all(|(w, _)| w[0].is_ascii_alphanumeric() || w[0] == b'_' || w[0] >= 0x80);
+        self.all.seal();
+        for k in &mut self.by_kind {
+            k.seal();
+        }
+    }
+
+    /// The words of a kind, if it has any.
+    #[inline]
+    pub(crate) fn of(&self, kind: Kind) -> Option<&KindWords> {
+        self.by_kind.get(Self::index(kind)).filter(|k| !k.words.is_empty())
     }
 }
 
@@ -446,39 +553,20 @@ impl Inner {
         let keywords = if kw.is_empty() { None } else { Some(ac(&kw, false, MatchKind::LeftmostLongest)) };
 
         // Context words, built-in then custom.
-        let mut words: Vec<String> = Vec::new();
-        let mut context_kinds: Vec<Vec<Kind>> = Vec::new();
-        let mut add_word = |w: &str, k: Kind| {
-            let w = w.trim().to_ascii_lowercase();
-            if w.is_empty() {
-                return;
-            }
-            match words.iter().position(|x| *x == w) {
-                Some(i) => {
-                    if !context_kinds[i].contains(&k) {
-                        context_kinds[i].push(k)
-                    }
-                }
-                None => {
-                    words.push(w);
-                    context_kinds.push(vec![k]);
-                }
-            }
-        };
+        let mut context = ContextWords::default();
         for table in detectors::CONTEXT {
             for &(k, list) in *table {
                 for w in list {
-                    add_word(w, k);
+                    context.add(w, k);
                 }
             }
         }
         for (c, compiled) in policy.custom.iter().zip(&customs) {
             for w in &c.context {
-                add_word(w, compiled.kind);
+                context.add(w, compiled.kind);
             }
         }
-        let word_refs: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
-        let context = ac(&word_refs, true, MatchKind::Standard);
+        context.seal();
 
         Ok(Inner {
             word_keywords,
@@ -494,7 +582,6 @@ impl Inner {
             keywords,
             keyword_handlers,
             context,
-            context_kinds,
             customs,
             deny,
             deny_kinds,

@@ -143,6 +143,9 @@ mod tests {
             "_",
             "@",
             "\u{a0}",
+            "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789abcdefghij",
+            "Wortzusammensetzungsbeispielé",
+            "\u{2014}",
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..4000 {

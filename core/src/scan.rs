@@ -1,28 +1,14 @@
 //! The scan driver: one anchor pass, bounded windows, deterministic overlap resolution.
 
 use crate::detectors::{self, Family};
-use crate::engine::Inner;
+use crate::engine::{Inner, KindWords};
+use crate::token::ScanMasks;
 use crate::{Finding, Kind, Span};
 
 /// How far before a candidate context words are looked for, in bytes.
 pub(crate) const CONTEXT_BEFORE: usize = 64;
 /// How far after a candidate context words are looked for, in bytes.
 pub(crate) const CONTEXT_AFTER: usize = 32;
-
-const C_NONE: u8 = 0;
-const C_DIGIT: u8 = 1;
-const C_AT: u8 = 2;
-
-static CLASS: [u8; 256] = {
-    let mut t = [C_NONE; 256];
-    let mut d = b'0';
-    while d <= b'9' {
-        t[d as usize] = C_DIGIT;
-        d += 1;
-    }
-    t[b'@' as usize] = C_AT;
-    t
-};
 
 /// State of one scan, handed to detectors.
 pub(crate) struct Scanner<'a> {
@@ -76,27 +62,80 @@ impl<'a> Scanner<'a> {
             || self.context_in(kind, end, (end + CONTEXT_AFTER).min(self.b.len()))
     }
 
-    /// True when a context word of `kind` occurs as a word in `b[from..to]`.
+    /// True when a context word of `kind` occurs as a word in `b[from..to]`: it starts
+    /// `from..to` or follows a byte that is not an ASCII letter, digit or `_`, ends by `to`,
+    /// and a word of three bytes or less is not followed by an ASCII letter ("tel" is not
+    /// "telescope").
     pub(crate) fn context_in(&self, kind: Kind, from: usize, to: usize) -> bool {
-        if from >= to {
-            return false;
+        let Some(words) = self.eng.context.of(kind) else { return false };
+        let mut found = false;
+        self.context_words(words, from, to, |_| {
+            found = true;
+            true
+        });
+        found
+    }
+
+    /// The built-in kinds (bits by index, below 128) with a context word as a word in
+    /// `b[from..to]` (see [`context_in`](Scanner::context_in)).
+    pub(crate) fn context_kinds_in(&self, from: usize, to: usize) -> u128 {
+        let mut kinds = 0u128;
+        self.context_words(&self.eng.context.all, from, to, |k| {
+            kinds |= k;
+            false
+        });
+        kinds
+    }
+
+    /// Calls `found` with the value of each word of `words` that occurs as a word in
+    /// `b[from..to]`, until it returns true.
+    #[inline]
+    fn context_words<T: Copy + Default + std::ops::BitOrAssign>(
+        &self,
+        words: &KindWords<T>,
+        from: usize,
+        to: usize,
+        mut found: impl FnMut(T) -> bool,
+    ) {
+        let b = self.b;
+        let to = to.min(b.len());
+        let initial = self.eng.context.word_initial;
+        // Word starts 64 bytes at a time: bytes whose previous byte is no word byte.
+        let mut base = from;
+        let mut prev_word = from > 0 && from < to && is_word_byte(b[from - 1]);
+        while base < to {
+            let m = ScanMasks::at(b, base);
+            let word = m.word;
+            let mut starts = !((word << 1) | u64::from(prev_word));
+            if initial {
+                starts &= word | m.high;
+            }
+            if to - base < 64 {
+                starts &= (1u64 << (to - base)) - 1;
+            }
+            prev_word = word >> 63 != 0;
+            while starts != 0 {
+                let s = base + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let c = b[s].to_ascii_lowercase();
+                if !words.may_start(c) {
+                    continue;
+                }
+                for (w, value) in words.starting_with(c) {
+                    let e = s + w.len();
+                    if e > to || !b[s..e].eq_ignore_ascii_case(w) {
+                        continue;
+                    }
+                    if w.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
+                        continue;
+                    }
+                    if found(*value) {
+                        return;
+                    }
+                }
+            }
+            base += 64;
         }
-        let hay = &self.b[from..to];
-        for m in self.eng.context.find_overlapping_iter(hay) {
-            let (s, e) = (from + m.start(), from + m.end());
-            if !self.eng.context_kinds[m.pattern().as_usize()].contains(&kind) {
-                continue;
-            }
-            if s > 0 && is_word_byte(self.b[s - 1]) {
-                continue;
-            }
-            // Short words must end at a word boundary too ("tel" is not "telescope").
-            if e - s <= 3 && e < self.b.len() && self.b[e].is_ascii_alphabetic() {
-                continue;
-            }
-            return true;
-        }
-        false
     }
 
     /// The character before byte offset `i`, if any.
@@ -136,28 +175,6 @@ pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-#[inline(always)]
-fn word(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
-/// True when one of the 8 bytes of `w` may be an ASCII digit or `@` (exact for ASCII;
-/// bytes >= 0x80 never match).
-#[inline(always)]
-fn has_anchor(w: u64) -> bool {
-    // A byte x is a digit when (x ^ 0x30) < 10, and '@' when (x ^ 0x40) == 0.
-    let d = w ^ (LO * 0x30);
-    let digit = d.wrapping_sub(LO * 10) & !d & HI;
-    let a = w ^ (LO * 0x40);
-    let at = a.wrapping_sub(LO) & !a & HI;
-    (digit | at) != 0
-}
-
 pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut s = Scanner { text, b, eng, out, resume: [0; Family::COUNT] };
@@ -167,32 +184,32 @@ pub(crate) fn run(eng: &Inner, text: &str, out: &mut Vec<Finding>) {
         (eng.keyword_handlers[m.pattern().as_usize()])(&mut s, m.start(), m.end());
     }
 
-    // 2. Byte anchors: runs of digits and `@`.
+    // 2. Byte anchors: runs of digits and `@`, found 64 bytes at a time.
     let n = b.len();
-    let mut i = 0;
-    while i < n {
-        // Skip 16 bytes at a time while none is an anchor (most of any text).
-        while i + 16 <= n && !has_anchor(word(b, i)) && !has_anchor(word(b, i + 8)) {
-            i += 16;
-        }
-        if i >= n {
-            break;
-        }
-        match CLASS[usize::from(b[i])] {
-            C_NONE => i += 1,
-            C_DIGIT => {
-                let mut j = i + 1;
-                while j < n && b[j].is_ascii_digit() {
-                    j += 1;
-                }
-                detectors::at_digits(&mut s, i, j);
-                i = j;
-            }
-            _ => {
+    let mut base = 0;
+    'chunks: while base < n {
+        // Bytes past the end of the text are zero: no anchor.
+        let mut anchors = ScanMasks::at(b, base).anchor;
+        while anchors != 0 {
+            let i = base + anchors.trailing_zeros() as usize;
+            if b[i] == b'@' {
                 detectors::email::at_sign(&mut s, i);
-                i += 1;
+                anchors &= anchors - 1;
+                continue;
             }
+            let mut j = i + 1;
+            while j < n && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            detectors::at_digits(&mut s, i, j);
+            if j - base >= 64 {
+                // The run went past this chunk: go on from its end.
+                base = j;
+                continue 'chunks;
+            }
+            anchors &= !((1u64 << (j - base)) - 1);
         }
+        base += 64;
     }
 
     // 3. Words: names, places, medical terms.

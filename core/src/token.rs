@@ -56,31 +56,84 @@ static TCLASS: [u8; 256] = {
     t
 };
 
+/// Class bits of a non-ASCII character.
+fn char_class(ch: char) -> u8 {
+    if ch.is_alphabetic() {
+        if ch.is_uppercase() {
+            T_UPPER
+        } else if ch.is_lowercase() {
+            T_LOWER
+        } else {
+            T_LOWER | T_UPPER
+        }
+    } else if ch.is_numeric() {
+        T_DIGIT
+    } else {
+        0
+    }
+}
+
+/// First and last characters with two bytes in UTF-8 (Latin, Greek, Cyrillic, ...).
+const TWO_FIRST: u32 = 0x80;
+const TWO_END: u32 = 0x800;
+
+/// Classes and lower-case forms of the characters with two UTF-8 bytes, computed once per
+/// process: most non-ASCII letters of European text, which would otherwise each cost a
+/// Unicode table search.
+struct TwoByte {
+    class: [u8; (TWO_END - TWO_FIRST) as usize],
+    /// The lower-case form when it is one character, else `'\0'`.
+    lower: [char; (TWO_END - TWO_FIRST) as usize],
+}
+
+fn two_byte() -> &'static TwoByte {
+    static TABLE: std::sync::OnceLock<Box<TwoByte>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new(TwoByte {
+            class: [0; (TWO_END - TWO_FIRST) as usize],
+            lower: ['\0'; (TWO_END - TWO_FIRST) as usize],
+        });
+        for cp in TWO_FIRST..TWO_END {
+            let i = (cp - TWO_FIRST) as usize;
+            if let Some(ch) = char::from_u32(cp) {
+                t.class[i] = char_class(ch);
+                let mut l = ch.to_lowercase();
+                if let (Some(one), None) = (l.next(), l.next()) {
+                    t.lower[i] = one;
+                }
+            }
+        }
+        t
+    })
+}
+
+/// The character with two UTF-8 bytes at `b[i..]`, if that is what is there.
+#[inline(always)]
+fn two_byte_at(b: &[u8], i: usize) -> Option<u32> {
+    let c = *b.get(i)?;
+    if !(0xc2..=0xdf).contains(&c) {
+        return None;
+    }
+    let c2 = *b.get(i + 1)?;
+    Some((u32::from(c & 0x1f) << 6) | u32::from(c2 & 0x3f))
+}
+
 /// Class bits of the character at `i` and its length; non-ASCII characters are decoded.
 #[inline(never)]
 fn class_at(text: &str, i: usize) -> (u8, usize, char) {
-    let c = text.as_bytes()[i];
+    let b = text.as_bytes();
+    let c = b[i];
     let k = TCLASS[usize::from(c)];
     if k != T_HIGH {
         return (k, 1, c as char);
     }
+    if let Some(cp) = two_byte_at(b, i) {
+        // `text` is UTF-8, so a two-byte lead is followed by its continuation byte.
+        let ch = char::from_u32(cp).unwrap_or('\0');
+        return (two_byte().class[(cp - TWO_FIRST) as usize], 2, ch);
+    }
     match text[i..].chars().next() {
-        Some(ch) => {
-            let k = if ch.is_alphabetic() {
-                if ch.is_uppercase() {
-                    T_UPPER
-                } else if ch.is_lowercase() {
-                    T_LOWER
-                } else {
-                    T_LOWER | T_UPPER
-                }
-            } else if ch.is_numeric() {
-                T_DIGIT
-            } else {
-                0
-            };
-            (k, ch.len_utf8(), ch)
-        }
+        Some(ch) => (char_class(ch), ch.len_utf8(), ch),
         None => (0, 1, '\0'),
     }
 }
@@ -88,6 +141,7 @@ fn class_at(text: &str, i: usize) -> (u8, usize, char) {
 const T_WORD: u8 = T_LOWER | T_UPPER | T_DIGIT;
 
 /// The next token starting at or after byte `i` (a char boundary).
+#[inline]
 pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
     let b = text.as_bytes();
     let n = b.len();
@@ -108,6 +162,50 @@ pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
         }
         i += len;
     }
+    // The common case: ASCII letters and digits up to an ASCII byte other than `'`.
+    let first = TCLASS[usize::from(b[i])];
+    if first & T_WORD != 0 {
+        let mut rest = 0u8;
+        let mut j = i + 1;
+        while j < n {
+            let k = TCLASS[usize::from(b[j])];
+            if k & T_WORD == 0 {
+                break;
+            }
+            rest |= k;
+            j += 1;
+        }
+        if j >= n || (b[j] < 0x80 && b[j] != b'\'') {
+            return Some(Tok { start: i, end: j, shape: ascii_shape(first, rest, j - i), ascii: true });
+        }
+    }
+    token_at(text, i)
+}
+
+/// The shape of an ASCII token from the classes of its first byte and of the others.
+#[inline(always)]
+fn ascii_shape(first: u8, rest: u8, len: usize) -> Shape {
+    let all = first | rest;
+    if all & (T_LOWER | T_UPPER) == 0 {
+        Shape::Digit
+    } else if all & T_DIGIT != 0 {
+        Shape::Other
+    } else if first == T_UPPER && rest & T_LOWER != 0 {
+        Shape::Cap
+    } else if all & T_LOWER == 0 && len >= 2 {
+        Shape::Upper
+    } else if all & T_UPPER == 0 {
+        Shape::Lower
+    } else {
+        Shape::Other
+    }
+}
+
+/// The token that starts at byte `i` (a letter or digit), any script.
+#[inline(never)]
+fn token_at(text: &str, mut i: usize) -> Option<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
     let start = i;
     // ASCII letters and digits: the common case, one table lookup a byte.
     let mut seen = 0u8;
@@ -223,6 +321,13 @@ fn hash_lower_ascii(b: &[u8]) -> u64 {
 pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     let mut h = SEED ^ (len as u64);
+    // Most words: one read of eight bytes (the same steps as below, without the loop).
+    if (1..=8).contains(&len) && start + 8 <= b.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[start..start + 8]);
+        let mask = u64::MAX >> (64 - 8 * len as u32);
+        return mix((h.rotate_left(5) ^ ((u64::from_le_bytes(w) | LOWER) & mask)).wrapping_mul(K));
+    }
     let mut i = start;
     while i + 8 <= end {
         let mut w = [0u8; 8];
@@ -275,8 +380,15 @@ pub fn token_hash(tok: &str) -> u64 {
         } else if c.is_ascii() {
             put(c.to_ascii_lowercase(), &mut n);
         } else {
-            for l in c.to_lowercase() {
-                put(l, &mut n);
+            let cp = u32::from(c);
+            let one =
+                if (TWO_FIRST..TWO_END).contains(&cp) { two_byte().lower[(cp - TWO_FIRST) as usize] } else { '\0' };
+            if one != '\0' {
+                put(one, &mut n);
+            } else {
+                for l in c.to_lowercase() {
+                    put(l, &mut n);
+                }
             }
         }
     }
@@ -411,21 +523,229 @@ pub struct Words<'t> {
     special: u64,
 }
 
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 const H8: u64 = 0x8080_8080_8080_8080;
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 const L8: u64 = 0x0101_0101_0101_0101;
 
 /// Bit 7 of each byte of `m`, gathered into 8 bits.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn gather(m: u64) -> u64 {
     ((m & H8).wrapping_mul(0x0002_0408_1020_4081)) >> 56
 }
 
 /// Bit 7 set in each ASCII byte of `x` that lies in `lo..=hi`.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     let ge = (x | H8).wrapping_sub(L8 * u64::from(lo));
     let gt = (x & !H8).wrapping_add(L8 * u64::from(0x7f - hi));
     ge & !gt & !x & H8
+}
+
+/// Bit masks of 64 bytes, bit `i` for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Masks {
+    /// ASCII letters and digits and non-ASCII bytes: what tokens are made of.
+    pub word: u64,
+    /// ASCII upper-case letters.
+    pub upper: u64,
+    /// ASCII lower-case letters.
+    pub lower: u64,
+    /// ASCII digits.
+    pub digit: u64,
+    /// What the masks cannot settle: non-ASCII bytes and `'`.
+    pub special: u64,
+}
+
+impl Masks {
+    /// The masks of the 64 bytes from `at`; bytes past the end of `b` count as zero bytes
+    /// (no class).
+    #[inline(always)]
+    pub fn at(b: &[u8], at: usize) -> Masks {
+        match b.get(at..at + 64) {
+            Some(chunk) => masks(chunk),
+            None => {
+                let mut buf = [0u8; 64];
+                let n = b.len().saturating_sub(at);
+                if n > 0 {
+                    buf[..n].copy_from_slice(&b[at..]);
+                }
+                masks(&buf)
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn masks(c: &[u8]) -> Masks {
+    // SAFETY: the function only exists when SSE2 is enabled for the whole build (it is
+    // part of the x86_64 baseline), which is all `masks_sse2` requires.
+    unsafe { masks_sse2(c) }
+}
+
+/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per class.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn masks_sse2(c: &[u8]) -> Masks {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_slli_epi16,
+    };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    for k in 0..4 {
+        let lo = u64::from_le_bytes(eight(c, 16 * k));
+        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
+        let x = _mm_set_epi64x(hi as i64, lo as i64);
+        // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
+        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        let letter =
+            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
+        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
+        let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
+        let letter = m(letter);
+        // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
+        let small = m(_mm_slli_epi16::<2>(x));
+        let high = m(x);
+        let dg = m(dg);
+        let sh = 16 * k as u32;
+        r.word |= (letter | dg | high) << sh;
+        r.upper |= (letter & !small) << sh;
+        r.lower |= (letter & small) << sh;
+        r.digit |= dg << sh;
+        r.special |= (high | m(ap)) << sh;
+    }
+    r
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn eight(c: &[u8], i: usize) -> [u8; 8] {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&c[i..i + 8]);
+    w
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn masks(c: &[u8]) -> Masks {
+    masks_swar(c)
+}
+
+/// Portable version of [`masks`], eight bytes at a time.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+#[inline(always)]
+fn masks_swar(c: &[u8]) -> Masks {
+    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    for k in 0..8 {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&c[8 * k..8 * k + 8]);
+        let x = u64::from_le_bytes(buf);
+        let up = in_range(x, b'A', b'Z');
+        let lo = in_range(x, b'a', b'z');
+        let dg = in_range(x, b'0', b'9');
+        let hi = x & H8;
+        let ap = in_range(x, b'\'', b'\'');
+        let sh = 8 * k as u32;
+        r.word |= gather(up | lo | dg | hi) << sh;
+        r.upper |= gather(up) << sh;
+        r.lower |= gather(lo) << sh;
+        r.digit |= gather(dg) << sh;
+        r.special |= gather(hi | ap) << sh;
+    }
+    r
+}
+
+/// Two masks of 64 bytes for the scanner, bit `i` for byte `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanMasks {
+    /// ASCII digits and `@`: where the byte anchors are.
+    pub anchor: u64,
+    /// ASCII letters, digits and `_`: bytes that continue a word.
+    pub word: u64,
+    /// Non-ASCII bytes.
+    pub high: u64,
+}
+
+impl ScanMasks {
+    /// The masks of the 64 bytes from `at`; bytes past the end of `b` count as zero bytes.
+    #[inline(always)]
+    pub fn at(b: &[u8], at: usize) -> ScanMasks {
+        match b.get(at..at + 64) {
+            Some(chunk) => scan_masks(chunk),
+            None => {
+                let mut buf = [0u8; 64];
+                let n = b.len().saturating_sub(at);
+                if n > 0 {
+                    buf[..n].copy_from_slice(&b[at..]);
+                }
+                scan_masks(&buf)
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn scan_masks(c: &[u8]) -> ScanMasks {
+    // SAFETY: as for `masks`: SSE2 is enabled for the whole build.
+    unsafe { scan_masks_sse2(c) }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn scan_masks_sse2(c: &[u8]) -> ScanMasks {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8,
+    };
+    let mut r = ScanMasks { anchor: 0, word: 0, high: 0 };
+    for k in 0..4 {
+        let lo = u64::from_le_bytes(eight(c, 16 * k));
+        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
+        let x = _mm_set_epi64x(hi as i64, lo as i64);
+        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        let letter =
+            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
+        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let at = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x40));
+        let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
+        let sh = 16 * k as u32;
+        r.anchor |= u64::from(_mm_movemask_epi8(_mm_or_si128(dg, at)) as u16) << sh;
+        r.word |= u64::from(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, dg), us)) as u16) << sh;
+        r.high |= u64::from(_mm_movemask_epi8(x) as u16) << sh;
+    }
+    r
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn scan_masks(c: &[u8]) -> ScanMasks {
+    scan_masks_swar(c)
+}
+
+/// Portable version of [`scan_masks`].
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
+#[inline(always)]
+fn scan_masks_swar(c: &[u8]) -> ScanMasks {
+    let mut r = ScanMasks { anchor: 0, word: 0, high: 0 };
+    for k in 0..8 {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&c[8 * k..8 * k + 8]);
+        let x = u64::from_le_bytes(buf);
+        let dg = in_range(x, b'0', b'9');
+        let letters = in_range(x, b'A', b'Z') | in_range(x, b'a', b'z');
+        let sh = 8 * k as u32;
+        r.anchor |= gather(dg | in_range(x, b'@', b'@')) << sh;
+        r.word |= gather(letters | dg | in_range(x, b'_', b'_')) << sh;
+        r.high |= gather(x & H8) << sh;
+    }
+    r
 }
 
 impl<'t> Words<'t> {
@@ -441,32 +761,7 @@ impl<'t> Words<'t> {
     pub fn seek(&mut self, at: usize) {
         let b = self.text.as_bytes();
         self.base = at;
-        let (mut word, mut upper, mut lower, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64, 0u64);
-        for k in 0..8 {
-            let i = at + 8 * k;
-            if i >= b.len() {
-                break;
-            }
-            let mut buf = [0u8; 8];
-            let n = (b.len() - i).min(8);
-            buf[..n].copy_from_slice(&b[i..i + n]);
-            let x = u64::from_le_bytes(buf);
-            let up = in_range(x, b'A', b'Z');
-            let lo = in_range(x, b'a', b'z');
-            let dg = in_range(x, b'0', b'9');
-            let hi = x & H8;
-            let ap = {
-                let y = x ^ (L8 * 0x27);
-                !(((y & !H8).wrapping_add(!H8)) | y) & H8
-            };
-            // Bytes past the end of the text are zero: no class.
-            let sh = 8 * k as u32;
-            word |= gather(up | lo | dg | hi) << sh;
-            upper |= gather(up) << sh;
-            lower |= gather(lo) << sh;
-            digit |= gather(dg) << sh;
-            special |= gather(hi | ap) << sh;
-        }
+        let Masks { word, upper, lower, digit, special, .. } = Masks::at(b, at);
         self.word = word;
         self.upper = upper;
         self.lower = lower;
@@ -489,15 +784,13 @@ impl<'t> Words<'t> {
             let s = self.word.trailing_zeros();
             let r = (!(self.word >> s)).trailing_zeros();
             let start = self.base + s as usize;
-            // The run and the byte after it, as a mask.
-            let run = if r >= 64 { u64::MAX } else { ((1u64 << r) - 1) << s };
-            let around = if s + r >= 64 { u64::MAX } else { run | (1u64 << (s + r)) };
-            if s + r >= 64 && s > 0 {
-                // The token runs past this chunk: start the chunk at the token.
-                self.seek(start);
-                continue;
+            if s + r >= 64 {
+                return self.straddling(start, s);
             }
-            if s + r >= 64 || self.special & around != 0 {
+            // The run and the byte after it, as masks.
+            let run = ((1u64 << r) - 1) << s;
+            let around = run | (1u64 << (s + r));
+            if self.special & around != 0 {
                 let t = next_token(self.text, start)?;
                 let e = t.end - self.base;
                 if e < 64 {
@@ -510,20 +803,182 @@ impl<'t> Words<'t> {
             self.word &= !run;
             let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
             let first_upper = self.upper & (1u64 << s) != 0;
-            let shape = if up | lo == 0 {
-                Shape::Digit
-            } else if dg != 0 {
-                Shape::Other
-            } else if first_upper && lo != 0 {
-                Shape::Cap
-            } else if lo == 0 && r >= 2 {
-                Shape::Upper
-            } else if up == 0 {
-                Shape::Lower
-            } else {
-                Shape::Other
-            };
+            let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
             return Some(Tok { start, end: start + r as usize, shape, ascii: true });
+        }
+    }
+
+    /// The token at `start` (bit `s` of this chunk), whose letters reach the end of the
+    /// chunk: it goes on in the next chunk, which becomes the current one.
+    #[inline(never)]
+    fn straddling(&mut self, start: usize, s: u32) -> Option<Tok> {
+        let b = self.text.as_bytes();
+        let next = self.base + 64;
+        let n = Masks::at(b, next);
+        let r2 = n.word.trailing_ones();
+        let here = u64::MAX << s;
+        let (run2, around2) = if r2 < 64 { ((1u64 << r2) - 1, ((1u64 << r2) - 1) | (1u64 << r2)) } else { (0, 0) };
+        if r2 >= 64 || self.special & here != 0 || n.special & around2 != 0 {
+            let t = next_token(self.text, start)?;
+            if t.end < next {
+                self.word &= !((1u64 << (t.end - self.base)) - 1);
+            } else if t.end - next < 64 {
+                self.adopt(next, n, !((1u64 << (t.end - next)) - 1));
+            } else {
+                self.seek(t.end);
+            }
+            return Some(t);
+        }
+        let up = self.upper & here != 0 || n.upper & run2 != 0;
+        let lo = self.lower & here != 0 || n.lower & run2 != 0;
+        let dg = self.digit & here != 0 || n.digit & run2 != 0;
+        let first_upper = self.upper & (1u64 << s) != 0;
+        let end = next + r2 as usize;
+        let shape = mask_shape(up, lo, dg, first_upper, end - start);
+        self.adopt(next, n, !run2);
+        Some(Tok { start, end, shape, ascii: true })
+    }
+
+    /// Makes the chunk at `base` with masks `m` current, keeping the word bits in `keep`.
+    #[inline(always)]
+    fn adopt(&mut self, base: usize, m: Masks, keep: u64) {
+        self.base = base;
+        self.word = m.word & keep;
+        self.upper = m.upper;
+        self.lower = m.lower;
+        self.digit = m.digit;
+        self.special = m.special;
+    }
+}
+
+/// The shape of an ASCII token from what its letters are.
+#[inline(always)]
+fn mask_shape(up: bool, lo: bool, dg: bool, first_upper: bool, len: usize) -> Shape {
+    if !up && !lo {
+        Shape::Digit
+    } else if dg {
+        Shape::Other
+    } else if first_upper && lo {
+        Shape::Cap
+    } else if !lo && len >= 2 {
+        Shape::Upper
+    } else if !up {
+        Shape::Lower
+    } else {
+        Shape::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{T_HIGH, TCLASS, Tok, class_at, next_token, token_at};
+
+    /// `next_token` without its ASCII fast path.
+    fn next_token_general(text: &str, mut i: usize) -> Option<Tok> {
+        let b = text.as_bytes();
+        loop {
+            while i < b.len() && TCLASS[usize::from(b[i])] == 0 {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            if TCLASS[usize::from(b[i])] != T_HIGH || class_at(text, i).0 != 0 {
+                return token_at(text, i);
+            }
+            i += class_at(text, i).1;
+        }
+    }
+
+    #[test]
+    fn short_word_hash_is_the_general_hash() {
+        let text = b"Anna x MAY-be O'Brien 12345678 abcdefghi zZ tail";
+        for start in 0..text.len() {
+            for end in start + 1..=(start + 9).min(text.len()) {
+                // A copy with nothing after the word cannot take the eight-byte read.
+                let alone = &text[start..end];
+                assert_eq!(
+                    super::hash_lower_ascii_at(text, start, end),
+                    super::hash_lower_ascii_at(alone, 0, alone.len()),
+                    "{:?}",
+                    std::str::from_utf8(alone)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn two_byte_table_agrees_with_char() {
+        for cp in super::TWO_FIRST..super::TWO_END {
+            let Some(ch) = char::from_u32(cp) else { continue };
+            let s = ch.to_string();
+            assert_eq!(super::class_at(&s, 0), (super::char_class(ch), 2, ch), "{ch:?}");
+            let mut buf = String::new();
+            for l in ch.to_lowercase() {
+                buf.push(l);
+            }
+            let one = super::two_byte().lower[(cp - super::TWO_FIRST) as usize];
+            if one != '\0' {
+                assert_eq!(one.to_string(), buf, "{ch:?}");
+            } else {
+                assert_ne!(buf.chars().count(), 1, "{ch:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_gives_the_general_tokens() {
+        let pieces = [
+            "a", "Zed", "7", "09", " ", "-", ".", "'", "\u{2019}", "'s", "'S", "O'Brien", "é", "Ü", "ß", "😀", "中文",
+            "\n", "ANNA", "McDonald", "x1", "_", "@", "\u{a0}", "s", "É",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let (a, b) = (next_token(&text, i), next_token_general(&text, i));
+                let key = |t: Option<Tok>| t.map(|t| (t.start, t.end, t.shape, t.ascii));
+                assert_eq!(key(a), key(b), "{text:?} at {i}");
+            }
+        }
+    }
+    #[test]
+    fn simd_and_portable_masks_agree() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut chunk = [0u8; 64];
+        for round in 0..20_000 {
+            for c in chunk.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Every byte value, with ASCII letters, digits and `'` more often.
+                let pick = |set: &[u8]| set[(state >> 8) as usize % set.len()];
+                *c = match state % 4 {
+                    0 => (state >> 8) as u8,
+                    1 => pick(b"AZaz09'@`[{/:_^\x7f\x80\xff"),
+                    _ => pick(b"aZ3' "),
+                };
+            }
+            assert_eq!(super::masks(&chunk), super::masks_swar(&chunk), "round {round}: {chunk:?}");
+            assert_eq!(super::scan_masks(&chunk), super::scan_masks_swar(&chunk), "round {round}: {chunk:?}");
+        }
+        for v in 0..=255u8 {
+            assert_eq!(super::masks(&[v; 64]), super::masks_swar(&[v; 64]), "byte {v}");
+            assert_eq!(super::scan_masks(&[v; 64]), super::scan_masks_swar(&[v; 64]), "byte {v}");
+            let want = |ok: bool| if ok { u64::MAX } else { 0 };
+            let m = super::scan_masks(&[v; 64]);
+            assert_eq!(m.anchor, want(v.is_ascii_digit() || v == b'@'), "byte {v}");
+            assert_eq!(m.word, want(v.is_ascii_alphanumeric() || v == b'_'), "byte {v}");
+            assert_eq!(m.high, want(v >= 0x80), "byte {v}");
         }
     }
 }

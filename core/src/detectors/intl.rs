@@ -38,7 +38,7 @@
 use crate::Kind;
 use crate::detectors::region::Group;
 use crate::detectors::{Family, apac, de, eu, partial_date, uk, us, world};
-use crate::scan::{CONTEXT_AFTER, CONTEXT_BEFORE, Scanner, is_word_byte};
+use crate::scan::{CONTEXT_AFTER, CONTEXT_BEFORE, Scanner};
 
 /// Longest stretch of ASCII letters and digits looked at on each side of a digit run.
 pub(crate) const MAX_TOKEN: usize = 24;
@@ -256,26 +256,7 @@ impl Context {
 /// The built-in kinds with a context word as a word in `b[from..to]` (see
 /// [`Scanner::context_in`]).
 fn context_kinds(s: &Scanner<'_>, from: usize, to: usize) -> u128 {
-    let b = s.b;
-    let mut kinds = 0u128;
-    if from >= to {
-        return kinds;
-    }
-    for m in s.eng.context.find_overlapping_iter(&b[from..to]) {
-        let (ms, me) = (from + m.start(), from + m.end());
-        if ms > 0 && is_word_byte(b[ms - 1]) {
-            continue;
-        }
-        if me - ms <= 3 && me < b.len() && b[me].is_ascii_alphabetic() {
-            continue;
-        }
-        for k in &s.eng.context_kinds[m.pattern().as_usize()] {
-            if let Some(i) = k.builtin_index().filter(|&i| i < 128) {
-                kinds |= 1u128 << i;
-            }
-        }
-    }
-    kinds
+    s.context_kinds_in(from, to)
 }
 
 /// True when `kind` is on and a candidate scoring at most `best` could be reported: lets a

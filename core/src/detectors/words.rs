@@ -255,15 +255,27 @@ fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) ->
     lex.get(h) & (flag::CONDITION | flag::MEDICATION)
 }
 
-/// The last tokens seen, newest first.
+/// The last three tokens seen (with hash and flags), in a ring: a push writes one entry.
 #[derive(Clone, Copy, Default)]
 struct Recent {
-    toks: [Option<(Tok, u64, u32)>; 3],
+    ring: [Option<(Tok, u64, u32)>; 4],
+    /// Where the newest entry is.
+    head: usize,
 }
 
 impl Recent {
+    #[inline(always)]
     fn push(&mut self, t: Tok, h: u64, f: u32) {
-        self.toks = [Some((t, h, f)), self.toks[0], self.toks[1]];
+        self.head = (self.head + 1) & 3;
+        self.ring[self.head] = Some((t, h, f));
+    }
+
+    /// The `i`-th last token (0 is the newest), `i < 3`.
+    #[inline(always)]
+    fn get(&self, i: usize) -> Option<(Tok, u64, u32)> {
+        debug_assert!(i < 3);
+        // The fourth slot holds the token pushed before these three: not one of them.
+        self.ring[(self.head.wrapping_sub(i)) & 3]
     }
 }
 
@@ -318,7 +330,7 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     if after_signature_marker(b, t.start) {
         return Lead::Closing;
     }
-    let Some((p1, _, f1)) = recent.toks[0] else { return Lead::None };
+    let Some((p1, _, f1)) = recent.get(0) else { return Lead::None };
 
     let s1 = sep(b, p1.end, t.start);
     let mut best = Lead::None;
@@ -344,13 +356,13 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     consider(f1, s1);
     // Two- and three-word phrases ("my name is", "Kind regards"), from the stored hashes;
     // only when the last word ends some phrase.
-    let Some(e1) = recent.toks[0] else { return best };
+    let Some(e1) = recent.get(0) else { return best };
     if !lex.phrase_last.may_contain(e1.1) {
         return best;
     }
     let mut toks = [e1; 3];
     for i in 1..3 {
-        let Some(e) = recent.toks[i] else { break };
+        let Some(e) = recent.get(i) else { break };
         let glue = &b[e.0.end..toks[i - 1].0.start];
         if !(sep(b, e.0.end, toks[i - 1].0.start) == Sep::Space || glue == b"." || glue == b"-") {
             break;
@@ -498,7 +510,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
                 let h = hash_tok(text, &t);
-                let prev = recent.toks[0].map_or(0, |e| e.1);
+                let prev = recent.get(0).map_or(0, |e| e.1);
                 let fl = if lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev) {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
                 } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
@@ -565,7 +577,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     text[t.start..t.end].chars().nth(1)?;
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
-    let (prev_h, prev_f) = recent.toks[0].map_or((0, 0), |e| (e.1, e.2));
+    let (prev_h, prev_f) = recent.get(0).map_or((0, 0), |e| (e.1, e.2));
     // An unknown capitalised word that is no word of any list may start an unknown name.
     let unknown = capitalised && fl & !(flag::SURNAME | flag::PREFIX) == 0;
     if fl & flag::GIVEN == 0
@@ -668,13 +680,13 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
     let ambiguous = ambiguous_word(cf, multi);
     // Context right before the city ("live in", "visited"), or anywhere near for a city
     // that is no other word.
-    let near = recent.toks[1].or(recent.toks[0]).map_or(t.start, |(p, _, _)| p.start);
+    let near = recent.get(1).or(recent.get(0)).map_or(t.start, |(p, _, _)| p.start);
     let context = if ambiguous_word(cf, multi) {
         s.context_in(Kind::Location, near, t.start)
     } else {
         s.context(Kind::Location, t.start, end)
     };
-    let after_preposition = recent.toks[0].is_some_and(|(p, _, _)| {
+    let after_preposition = recent.get(0).is_some_and(|(p, _, _)| {
         sep(b, p.end, t.start) == Sep::Space
             && matches!(
                 &text[p.start..p.end],
