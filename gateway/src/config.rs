@@ -12,6 +12,8 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Deserialize;
 
+use crate::store::Location;
+
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default upstream base URL.
@@ -37,6 +39,12 @@ pub struct StoreArgs {
     /// [default: $XDG_DATA_HOME/lucairn or ~/.local/share/lucairn].
     #[arg(long, env = "LUCAIRN_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    // PostgreSQL (several replicas sharing one store).
+    /// PostgreSQL URL (`postgres://USER@HOST/DB`): keep API keys and certificates there
+    /// instead of the SQLite file, so several gateways can share them; the secrets stay in
+    /// the data directory [default: SQLite in the data directory].
+    #[arg(long, env = "LUCAIRN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// Flags of `lucairn serve`.
@@ -95,6 +103,7 @@ struct FileConfig {
     stream_idle_timeout: Option<f64>,
     allow_media: Option<bool>,
     log: Option<String>,
+    database_url: Option<String>,
 }
 
 impl FileConfig {
@@ -129,6 +138,8 @@ pub struct Config {
     pub stream_idle_timeout: Duration,
     pub allow_media: bool,
     pub log: String,
+    /// Where keys and certificates are kept.
+    pub database: Location,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -174,6 +185,27 @@ impl StoreArgs {
         }
         Ok(FileConfig::load(self.config.as_deref())?.data_dir.unwrap_or_else(default_data_dir))
     }
+
+    /// The store these flags select: PostgreSQL when a database URL is given (flag,
+    /// environment or file), else SQLite in the data directory.
+    pub fn location(&self) -> Result<Location> {
+        let file = FileConfig::load(self.config.as_deref())?;
+        let dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        database_location(self.database_url.clone().or(file.database_url), dir)
+    }
+}
+
+/// PostgreSQL at `url` when there is one (checked, never echoed: it may hold a password),
+/// else SQLite in `dir`.
+fn database_location(url: Option<String>, dir: PathBuf) -> Result<Location> {
+    let Some(url) = url.filter(|u| !u.is_empty()) else { return Ok(Location::Sqlite(dir)) };
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        bail!("database_url must start with postgres:// or postgresql://");
+    }
+    if let Err(e) = url.parse::<tokio_postgres::Config>() {
+        bail!("database_url is not a valid PostgreSQL URL: {e}");
+    }
+    Ok(Location::Postgres(url))
 }
 
 impl Config {
@@ -197,10 +229,12 @@ impl Config {
         if !(2..=512).contains(&max_json_depth) {
             bail!("max_json_depth must be between 2 and 512, not {max_json_depth}");
         }
+        let data_dir = args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        let database = database_location(args.store.database_url.clone().or(file.database_url), data_dir.clone())?;
         Ok(Config {
             listen,
             upstream: check_base_url("upstream", &upstream)?,
-            data_dir: args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir),
+            data_dir,
             public_url,
             policy: args.policy.clone().or(file.policy),
             max_body_bytes,
@@ -219,6 +253,7 @@ impl Config {
             )?,
             allow_media: args.allow_media.or(file.allow_media).unwrap_or(false),
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_string()),
+            database,
         })
     }
 }
