@@ -191,7 +191,7 @@ impl StoreArgs {
     pub fn location(&self) -> Result<Location> {
         let file = FileConfig::load(self.config.as_deref())?;
         let dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
-        database_location(self.database_url.clone().or(file.database_url), dir)
+        database_location(self.database_url.clone().filter(|u| !u.is_empty()).or(file.database_url), dir)
     }
 }
 
@@ -230,7 +230,8 @@ impl Config {
             bail!("max_json_depth must be between 2 and 512, not {max_json_depth}");
         }
         let data_dir = args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
-        let database = database_location(args.store.database_url.clone().or(file.database_url), data_dir.clone())?;
+        let url = args.store.database_url.clone().filter(|u| !u.is_empty()).or(file.database_url);
+        let database = database_location(url, data_dir.clone())?;
         Ok(Config {
             listen,
             upstream: check_base_url("upstream", &upstream)?,

@@ -6,6 +6,8 @@ mod cli;
 mod gateway_admin;
 /// The bad-input table, authentication, revocation, upstream failures.
 mod gateway_errors;
+/// Several gateways sharing one PostgreSQL database (with `LUCAIRN_TEST_DATABASE_URL`).
+mod gateway_postgres;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;
 /// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.
