@@ -148,6 +148,14 @@ fn keys_made_and_revoked_with_the_command_reach_every_replica() {
         }
     }
 
+    // A database that cannot be reached is named in the error, without the password.
+    let down = format!("postgres://lucairn:pw-Hk27aQ@127.0.0.1:{}/lucairn", support::closed_port());
+    let o = lucairn(&["keys", "list", "--database-url", &down], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("cannot open the database (PostgreSQL lucairn@127.0.0.1:"), "{err}");
+    assert!(!err.contains("pw-Hk27aQ"), "{err}");
+
     let o = lucairn(&["keys", "revoke", "--database-url", &url, id], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string();

@@ -29,8 +29,9 @@ pub use sqlite::{DB_FILE, SqliteStore, create_private_dir};
 pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    // Not a `source`: the message already holds its causes.
     #[error("database: {}", postgres::message(.0))]
-    Postgres(#[from] tokio_postgres::Error),
+    Postgres(tokio_postgres::Error),
     #[error("database connection pool: {0}")]
     Pool(String),
     #[error("{0}")]
@@ -45,6 +46,12 @@ pub enum StoreError {
     Corrupt(&'static str),
     #[error("{0}")]
     Mismatch(String),
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        StoreError::Postgres(e)
+    }
 }
 
 /// One API key as stored (without the key itself).

@@ -108,16 +108,19 @@ pub fn redacted(url: &str) -> String {
     )
 }
 
-/// The text of an error: PostgreSQL's own message for errors the server reported (the
-/// client's `Display` says only "db error"), and what failed for the rest.
+/// The text of an error with its causes: PostgreSQL's own message for errors the server
+/// reported (the client's `Display` says only "db error" for those).
 pub fn message(e: &tokio_postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(d) => format!("{}: {}", d.severity(), d.message()),
-        None => match std::error::Error::source(e) {
-            Some(cause) => format!("{e}: {cause}"),
-            None => e.to_string(),
-        },
+    if let Some(d) = e.as_db_error() {
+        return format!("{}: {}", d.severity(), d.message());
     }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
 }
 
 fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
