@@ -14,7 +14,7 @@ use lucairn_core::{PublicKey, verify_chain};
 use serde_json::json;
 
 use crate::support::{
-    self, Gateway, Mock, PROVIDER_KEY, TEST_DATABASE_ENV, TempDir, create_key, database_url, lucairn, pg_execute,
+    self, Gateway, Mock, PROVIDER_KEY, TEST_DATABASE_ENV, TempDir, database_url, lucairn, pg_execute,
 };
 
 /// The test database server, or `None` after saying the test is skipped.
@@ -64,9 +64,40 @@ fn two_replicas_writing_at_once_extend_one_chain_per_tenant() {
     let key = published_key(&a);
     assert_eq!(key, published_key(&b));
 
+    two_writers(&dir, &[], (&a, &b), &key, |tenant| {
+        let stored = rows(&url, &format!("SELECT json FROM certificates WHERE tenant = '{tenant}' ORDER BY seq"));
+        stored.into_iter().map(|r| r[0].clone().expect("json")).collect()
+    });
+    for tenant in ["acme", "globex"] {
+        let head = rows(&url, &format!("SELECT digest FROM chain_heads WHERE tenant = '{tenant}'"));
+        let last =
+            rows(&url, &format!("SELECT digest FROM certificates WHERE tenant = '{tenant}' ORDER BY seq DESC LIMIT 1"));
+        assert_eq!(head[0][0], last[0][0], "the head is the newest certificate");
+    }
+    let total = rows(&url, "SELECT count(*) FROM certificates");
+    assert_eq!(total[0][0].as_deref(), Some("96"));
+}
+
+/// Eight clients, four per gateway, two per tenant on each, 12 requests each; then each
+/// tenant's certificates in the store's order (`chain_of(tenant)`) must be one chain that
+/// verifies with `key`, hold exactly the certificates the clients were given, written by
+/// both gateways, and be served alike by both. `env`: of `lucairn keys`.
+fn two_writers(
+    dir: &TempDir,
+    env: &[(&str, &str)],
+    (a, b): (&Gateway, &Gateway),
+    key: &PublicKey,
+    chain_of: impl Fn(&str) -> Vec<String>,
+) {
     let tenants = ["acme", "globex"];
-    let keys: Vec<String> = tenants.iter().map(|t| create_key(dir.str(), "developer", t)).collect();
-    // Eight clients, four per replica, two per tenant on each; 12 requests each.
+    let keys: Vec<String> = tenants
+        .iter()
+        .map(|t| {
+            let o = lucairn(&["keys", "create", "--data-dir", dir.str(), "--tenant", t], env);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).expect("utf-8").trim().to_string()
+        })
+        .collect();
     let ports = [a.port, b.port];
     let sent: Vec<(usize, String)> = std::thread::scope(|s| {
         let clients: Vec<_> = (0..8)
@@ -86,11 +117,8 @@ fn two_replicas_writing_at_once_extend_one_chain_per_tenant() {
     for (t, tenant) in tenants.iter().enumerate() {
         let expected: HashSet<&str> = sent.iter().filter(|(i, _)| *i == t).map(|(_, id)| id.as_str()).collect();
         assert_eq!(expected.len(), 48);
-        // In the database's order, the tenant's certificates are one chain that verifies
-        // with the replicas' key, and hold exactly the certificates the clients were given.
-        let stored = rows(&url, &format!("SELECT json FROM certificates WHERE tenant = '{tenant}' ORDER BY seq"));
-        let jsons: Vec<String> = stored.into_iter().map(|r| r[0].clone().expect("json")).collect();
-        let chain = verify_chain(&jsons, std::slice::from_ref(&key)).expect("the chain verifies");
+        let jsons = chain_of(tenant);
+        let chain = verify_chain(&jsons, std::slice::from_ref(key)).expect("the chain verifies");
         assert_eq!(chain.len(), 48);
         assert_eq!(chain[0].previous, None);
         let ids: HashSet<&str> = chain.iter().map(|c| c.id.as_str()).collect();
@@ -102,19 +130,35 @@ fn two_replicas_writing_at_once_extend_one_chain_per_tenant() {
         }
         assert_eq!(by_issuer.len(), 2, "{by_issuer:?}");
         assert!(by_issuer.values().all(|&n| n == 24), "{by_issuer:?}");
-        let head = rows(&url, &format!("SELECT digest FROM chain_heads WHERE tenant = '{tenant}'"));
-        assert_eq!(head[0][0].as_deref(), chain.last().map(|c| c.digest()).as_deref(), "the head is the newest");
         // Each certificate is served alike by both replicas, as stored.
         for (c, json) in chain.iter().zip(&jsons) {
-            for gw in [&a, &b] {
+            for gw in [a, b] {
                 let r = gw.request("GET", &format!("/v1/certificates/{}", c.id), &[], b"");
                 assert_eq!(r.status, 200);
                 assert_eq!(r.text(), *json);
             }
         }
     }
-    let total = rows(&url, "SELECT count(*) FROM certificates");
-    assert_eq!(total[0][0].as_deref(), Some("96"));
+}
+
+#[test]
+fn two_processes_on_one_sqlite_file_extend_one_chain_per_tenant() {
+    // The same on the default store: two gateways sharing one data directory.
+    let dir = TempDir::new("sqlite-two");
+    let mock = Mock::echo();
+    let sqlite = [("LUCAIRN_DATABASE_URL", "")];
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| Gateway::start_with_env(&dir, Some(&mock.url()), &[], &sqlite));
+        let b = s.spawn(|| Gateway::start_with_env(&dir, Some(&mock.url()), &[], &sqlite));
+        (a.join().expect("process a"), b.join().expect("process b"))
+    });
+    assert_eq!([a.first_key(), b.first_key()].into_iter().flatten().count(), 1);
+    let key = published_key(&a);
+    let db = rusqlite::Connection::open(dir.path().join("lucairn.db")).expect("open lucairn.db");
+    two_writers(&dir, &sqlite, (&a, &b), &key, |tenant| {
+        let mut st = db.prepare("SELECT json FROM certificates WHERE tenant = ?1 ORDER BY seq").expect("query");
+        st.query_map([tenant], |r| r.get(0)).expect("rows").map(|r| r.expect("json")).collect()
+    });
 }
 
 #[test]

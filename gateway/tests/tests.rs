@@ -6,7 +6,7 @@ mod cli;
 mod gateway_admin;
 /// The bad-input table, authentication, revocation, upstream failures.
 mod gateway_errors;
-/// Several gateways sharing one PostgreSQL database (with `LUCAIRN_TEST_DATABASE_URL`).
+/// Several gateways sharing one store: PostgreSQL (with `LUCAIRN_TEST_DATABASE_URL`), an SQLite file.
 mod gateway_postgres;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;

@@ -388,3 +388,18 @@ impl PgStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn urls_are_shown_without_password_or_options() {
+        let url = "postgres://lucairn:s3cret@db.internal:6432/ledger?application_name=s3cret";
+        assert_eq!(redacted(url), "lucairn@db.internal:6432/ledger");
+        assert_eq!(redacted("postgresql://postgres@%2Ftmp%2Fpg/postgres"), "postgres@/tmp/pg:5432/postgres");
+        assert_eq!(redacted("postgres://h1,h2:7/db"), "(default user)@h1:5432,h2:7/db");
+        assert_eq!(redacted("postgres://user:s3cret@"), "user@(default host)/(default database)");
+        assert_eq!(redacted("postgres://us:s3cret@h:notaport/db"), "(an invalid URL)");
+    }
+}

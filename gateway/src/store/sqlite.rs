@@ -75,13 +75,16 @@ impl SqliteStore {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             Ok(conn)
         };
-        let conn = open()?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let mut conn = open()?;
+        // Under the write lock, so that processes starting at once make the schema once.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         match version {
             0 => {
-                conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))?;
+                tx.execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))?;
+                tx.commit()?;
             }
-            SCHEMA_VERSION => {}
+            SCHEMA_VERSION => drop(tx),
             v => return Err(StoreError::TooNew(v)),
         }
         let read = open()?;
