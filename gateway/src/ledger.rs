@@ -55,7 +55,7 @@ impl std::fmt::Debug for Job {
 }
 
 impl Ledger {
-    /// Starts the writer on the current tokio runtime.
+    /// Starts the writer on the current tokio runtime (panics outside one).
     pub fn start(store: Store, signer: Arc<SigningKey>) -> Result<Ledger, StoreError> {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(run(store, signer, rx));

@@ -241,8 +241,9 @@ fn replicas_must_share_the_secrets() {
     let a = Gateway::start(&first, &mock.url(), &[]);
     let key = a.first_key().expect("first key");
 
-    // Another data directory makes other secrets: refused, with what to do.
+    // Another data directory (made at start) makes other secrets: refused, with what to do.
     let other = TempDir::new("secrets-b");
+    std::fs::remove_dir(other.path()).expect("an empty directory");
     let err = serve_fails(&["--data-dir", other.str(), "--database-url", &url, "--upstream", &mock.url()]);
     assert!(err.contains("copy signing.key and master.key"), "{err}");
 

@@ -15,7 +15,7 @@ use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::secrets::{self, Secrets};
 use crate::server::{self, State};
-use crate::store::Store;
+use crate::store::{Store, create_private_dir};
 use crate::upstream::Upstream;
 
 fn init_logging(filter: &str) -> Result<()> {
@@ -32,6 +32,9 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let store = rt
         .block_on(Store::open(&config.database))
         .with_context(|| format!("cannot open the database ({})", config.database.describe()))?;
+    // The secrets live in the data directory whichever database holds the rest.
+    create_private_dir(&config.data_dir)
+        .with_context(|| format!("cannot make the data directory {}", config.data_dir.display()))?;
     let signer = secrets::signing_key(&config.data_dir)?;
     let secrets = Secrets::load_or_create(&config.data_dir)?;
     rt.block_on(store.check_secrets(signer.key_id(), &secrets.fingerprint()))?;
