@@ -308,12 +308,11 @@ impl PgStore {
                 .await?;
         }
         let tx = client.transaction().await?;
-        let rows = tx
-            .query(
-                "SELECT tenant, digest FROM chain_heads WHERE tenant = ANY($1) ORDER BY tenant FOR UPDATE",
-                &[&names],
-            )
+        // Statements prepared once per connection: each saves a round trip per batch.
+        let lock = tx
+            .prepare_cached("SELECT tenant, digest FROM chain_heads WHERE tenant = ANY($1) ORDER BY tenant FOR UPDATE")
             .await?;
+        let rows = tx.query(&lock, &[&names]).await?;
         let mut heads: HashMap<String, Option<String>> = HashMap::with_capacity(rows.len());
         for row in &rows {
             heads.insert(row.try_get(0)?, row.try_get(1)?);
@@ -340,22 +339,25 @@ impl PgStore {
             let digests: Vec<&str> = stored.iter().map(|c| c.digest.as_str()).collect();
             let previous: Vec<Option<&str>> = stored.iter().map(|c| c.previous.as_deref()).collect();
             let jsons: Vec<&str> = stored.iter().map(|c| c.json.as_str()).collect();
-            tx.execute(
-                "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) \
-                 SELECT id, tenant, created_at, digest, previous, json \
-                 FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[]) \
-                 WITH ORDINALITY AS u(id, tenant, created_at, digest, previous, json, n) ORDER BY n",
-                &[&ids, &owners, &times, &digests, &previous, &jsons],
-            )
-            .await?;
+            let insert = tx
+                .prepare_cached(
+                    "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) \
+                     SELECT id, tenant, created_at, digest, previous, json \
+                     FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[]) \
+                     WITH ORDINALITY AS u(id, tenant, created_at, digest, previous, json, n) ORDER BY n",
+                )
+                .await?;
+            tx.execute(&insert, &[&ids, &owners, &times, &digests, &previous, &jsons]).await?;
             let (names, digests): (Vec<&str>, Vec<Option<&str>>) =
                 heads.iter().map(|(t, d)| (t.as_str(), d.as_deref())).unzip();
-            tx.execute(
-                "UPDATE chain_heads AS h SET digest = u.digest FROM unnest($1::text[], $2::text[]) AS u(tenant, digest) \
-                 WHERE h.tenant = u.tenant AND h.digest IS DISTINCT FROM u.digest",
-                &[&names, &digests],
-            )
-            .await?;
+            let update = tx
+                .prepare_cached(
+                    "UPDATE chain_heads AS h SET digest = u.digest \
+                     FROM unnest($1::text[], $2::text[]) AS u(tenant, digest) \
+                     WHERE h.tenant = u.tenant AND h.digest IS DISTINCT FROM u.digest",
+                )
+                .await?;
+            tx.execute(&update, &[&names, &digests]).await?;
         }
         tx.commit().await?;
         self.heads.lock().map_err(|_| StoreError::Poisoned)?.extend(new.into_iter().map(str::to_string));
