@@ -17,7 +17,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use deadpool_postgres::{Hook, HookError, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 
@@ -30,6 +30,11 @@ use crate::util;
 const POOL_SIZE: usize = 16;
 /// Longest wait for a connection, new or from the pool.
 const POOL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Set on each new connection: a gateway that stalls inside a transaction (a network
+/// partition, a stopped process) holds its tenants' chain heads, and so holds up their
+/// certificates on every replica, for at most this long before PostgreSQL ends its session.
+const SESSION: &str = "SET idle_in_transaction_session_timeout = '10s'";
 
 const SCHEMA_VERSION: i64 = 1;
 
@@ -154,6 +159,12 @@ impl PgStore {
             .runtime(Runtime::Tokio1)
             .wait_timeout(Some(POOL_TIMEOUT))
             .create_timeout(Some(POOL_TIMEOUT))
+            .post_create(Hook::async_fn(|client, _| {
+                Box::pin(async move {
+                    client.batch_execute(SESSION).await.map_err(HookError::Backend)?;
+                    Ok(())
+                })
+            }))
             .build()
             .map_err(|e| StoreError::Pool(e.to_string()))?;
         let store = PgStore { pool, heads: Arc::default(), shown: redacted(url).into() };
