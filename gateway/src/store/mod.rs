@@ -14,7 +14,7 @@
 //! an indexed read on a connection of its own that takes microseconds and runs inline.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::auth::{NewKey, Tier};
 
@@ -133,11 +133,6 @@ impl Store {
             }
             Location::Postgres(url) => Ok(Store::Postgres(PgStore::open(url).await?)),
         }
-    }
-
-    /// Opens the SQLite store in `dir`.
-    pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
-        Ok(Store::Sqlite(SqliteStore::open(dir)?))
     }
 
     /// Where the store is, for logs (no password).
