@@ -13,6 +13,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use crate::limits::Rate;
+use crate::store::Location;
 
 /// Default upstream of `/v1/messages` (Anthropic); requests go to its `/v1/messages`.
 pub const DEFAULT_ANTHROPIC_UPSTREAM: &str = "https://api.anthropic.com";
@@ -52,6 +53,12 @@ pub struct StoreArgs {
     /// [default: $XDG_DATA_HOME/lucairn or ~/.local/share/lucairn].
     #[arg(long, env = "LUCAIRN_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    // PostgreSQL (several replicas sharing one store).
+    /// PostgreSQL URL (`postgres://USER@HOST/DB`): keep API keys and certificates there
+    /// instead of the SQLite file, so several gateways can share them; the secrets stay in
+    /// the data directory [default: SQLite in the data directory].
+    #[arg(long, env = "LUCAIRN_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// Flags of `lucairn serve`.
@@ -149,6 +156,7 @@ struct FileConfig {
     shutdown_grace: Option<f64>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    database_url: Option<String>,
 }
 
 impl FileConfig {
@@ -195,6 +203,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Certificate chain and key files (PEM) for HTTPS; `None`: plain HTTP.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Where keys and certificates are kept.
+    pub database: Location,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -240,6 +250,27 @@ impl StoreArgs {
         }
         Ok(FileConfig::load(self.config.as_deref())?.data_dir.unwrap_or_else(default_data_dir))
     }
+
+    /// The store these flags select: PostgreSQL when a database URL is given (flag,
+    /// environment or file), else SQLite in the data directory.
+    pub fn location(&self) -> Result<Location> {
+        let file = FileConfig::load(self.config.as_deref())?;
+        let dir = self.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        database_location(self.database_url.clone().filter(|u| !u.is_empty()).or(file.database_url), dir)
+    }
+}
+
+/// PostgreSQL at `url` when there is one (checked, never echoed: it may hold a password),
+/// else SQLite in `dir`.
+fn database_location(url: Option<String>, dir: PathBuf) -> Result<Location> {
+    let Some(url) = url.filter(|u| !u.is_empty()) else { return Ok(Location::Sqlite(dir)) };
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        bail!("database_url must start with postgres:// or postgresql://");
+    }
+    if let Err(e) = url.parse::<tokio_postgres::Config>() {
+        bail!("database_url is not a valid PostgreSQL URL: {e}");
+    }
+    Ok(Location::Postgres(url))
 }
 
 impl Config {
@@ -294,6 +325,9 @@ impl Config {
         )?;
         let shutdown_grace =
             seconds("shutdown_grace", args.shutdown_grace.or(file.shutdown_grace).unwrap_or(DEFAULT_SHUTDOWN_GRACE))?;
+        let data_dir = args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        let url = args.store.database_url.clone().filter(|u| !u.is_empty()).or(file.database_url);
+        let database = database_location(url, data_dir.clone())?;
         Ok(Config {
             max_concurrent_requests,
             rate_limit,
@@ -303,7 +337,7 @@ impl Config {
             tls,
             listen,
             upstream: check_base_url("upstream", &upstream)?,
-            data_dir: args.store.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir),
+            data_dir,
             public_url,
             policy: args.policy.clone().or(file.policy),
             max_body_bytes,
@@ -330,6 +364,7 @@ impl Config {
                     .or(file.anthropic_upstream)
                     .unwrap_or_else(|| DEFAULT_ANTHROPIC_UPSTREAM.to_string()),
             )?,
+            database,
         })
     }
 }

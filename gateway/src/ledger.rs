@@ -1,12 +1,16 @@
-//! The certificate ledger: one thread signs certificates in arrival order, links each to
-//! the previous certificate of its tenant (each tenant's certificates form one chain, see
-//! [`lucairn_core::verify_chain`]), and stores them in batches, one transaction per
-//! batch.
+//! The certificate ledger: one task per process signs certificates in arrival order,
+//! links each to the previous certificate of its tenant (each tenant's certificates form
+//! one chain, see [`lucairn_core::verify_chain`]), and stores them in batches, one
+//! transaction per batch.
+//!
+//! The chain head is read in the transaction that stores the batch, under a lock
+//! ([`Store::append_chained`]), so gateways sharing one database (replicas on
+//! PostgreSQL) extend one chain per tenant between them, in the order the database
+//! commits their batches.
 //!
 //! A request waits until its certificate is committed, so every answer the gateway sends
 //! has its certificate in the database; under load, many requests share one commit.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use lucairn_core::{CertificateBuilder, SigningKey};
@@ -51,10 +55,10 @@ impl std::fmt::Debug for Job {
 }
 
 impl Ledger {
-    /// Starts the writer, continuing the chains stored in `store`.
+    /// Starts the writer on the current tokio runtime (panics outside one).
     pub fn start(store: Store, signer: Arc<SigningKey>) -> Result<Ledger, StoreError> {
         let (tx, rx) = mpsc::channel(QUEUE);
-        std::thread::Builder::new().name("lucairn-ledger".into()).spawn(move || run(store, signer, rx))?;
+        tokio::spawn(run(store, signer, rx));
         Ok(Ledger { tx })
     }
 
@@ -71,11 +75,9 @@ impl Ledger {
     }
 }
 
-fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Job>) {
-    // Digest of each tenant's newest stored certificate (`None`: the tenant has none).
-    let mut heads: HashMap<String, Option<String>> = HashMap::new();
+async fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.blocking_recv() {
+    while let Some(first) = rx.recv().await {
         jobs.push(first);
         while jobs.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -83,54 +85,39 @@ fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        // Heads as they will be once this batch is committed.
-        let mut next: HashMap<String, Option<String>> = HashMap::new();
-        let mut records = Vec::with_capacity(jobs.len());
+        let mut tenants = Vec::with_capacity(jobs.len());
+        let mut pending = Vec::with_capacity(jobs.len());
         let mut waiting = Vec::with_capacity(jobs.len());
-        for mut job in jobs.drain(..) {
-            let head = match next.get(&job.tenant).or_else(|| heads.get(&job.tenant)) {
-                Some(h) => h.clone(),
-                None => match store.last_certificate_digest(&job.tenant) {
-                    Ok(h) => {
-                        heads.insert(job.tenant.clone(), h.clone());
-                        h
-                    }
-                    Err(e) => {
-                        let _ = job.done.send(Err(LedgerError::Store(e.to_string())));
-                        continue;
-                    }
-                },
-            };
-            match job.cert.previous(head.clone()).sign(&signer) {
-                Ok(cert) => {
-                    let digest = cert.digest();
-                    next.insert(job.tenant.clone(), Some(digest.clone()));
-                    records.push(CertificateRecord {
-                        id: cert.id.clone(),
-                        tenant: std::mem::take(&mut job.tenant),
-                        created_at: job.created_at,
-                        digest,
-                        previous: head,
-                        json: cert.to_json(),
-                    });
-                    waiting.push((job.done, cert.id));
-                }
-                Err(e) => {
-                    let _ = job.done.send(Err(LedgerError::Sign(e.to_string())));
-                }
-            }
+        for job in jobs.drain(..) {
+            tenants.push(job.tenant.clone());
+            pending.push(Some((job.cert, job.tenant, job.created_at)));
+            waiting.push(job.done);
         }
-        match store.insert_certificates(&records) {
-            Ok(()) => {
-                heads.extend(next);
-                for (w, id) in waiting {
-                    let _ = w.send(Ok(id));
+        let signer = signer.clone();
+        // Called by the store, inside its transaction, with the head of the tenant's chain.
+        let link = move |i: usize, previous: Option<String>| -> Result<CertificateRecord, LedgerError> {
+            let (mut cert, tenant, created_at) =
+                pending.get_mut(i).and_then(Option::take).ok_or_else(|| LedgerError::Sign("no such job".into()))?;
+            let cert = cert.previous(previous.clone()).sign(&signer).map_err(|e| LedgerError::Sign(e.to_string()))?;
+            Ok(CertificateRecord {
+                id: cert.id.clone(),
+                tenant,
+                created_at,
+                digest: cert.digest(),
+                previous,
+                json: cert.to_json(),
+            })
+        };
+        match store.append_chained(tenants, link).await {
+            Ok(results) => {
+                for (w, r) in waiting.into_iter().zip(results) {
+                    let _ = w.send(r.map(|c| c.id));
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, count = records.len(), "storing certificates failed");
+                tracing::error!(error = %e, count = waiting.len(), "storing certificates failed");
                 let msg = e.to_string();
-                for (w, _) in waiting {
+                for w in waiting {
                     let _ = w.send(Err(LedgerError::Store(msg.clone())));
                 }
             }

@@ -31,6 +31,7 @@ pub const MASTER_KEY_FILE: &str = "master.key";
 
 const TENANT_CONTEXT: &str = "lucairn gateway tenant secret v1";
 const TOKEN_CONTEXT: &str = "lucairn gateway mapping token v1";
+const FINGERPRINT_CONTEXT: &str = "lucairn gateway master fingerprint v1";
 
 /// An error loading or making a secret.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,7 @@ pub fn existing_signing_key(dir: &Path) -> Result<SigningKey, KeyFileError> {
 pub struct Secrets {
     tenant_key: [u8; 32],
     token_key: [u8; 32],
+    fingerprint: [u8; 32],
 }
 
 impl std::fmt::Debug for Secrets {
@@ -128,6 +130,7 @@ impl Secrets {
         Secrets {
             tenant_key: blake3::derive_key(TENANT_CONTEXT, master),
             token_key: blake3::derive_key(TOKEN_CONTEXT, master),
+            fingerprint: blake3::derive_key(FINGERPRINT_CONTEXT, master),
         }
     }
 
@@ -139,6 +142,12 @@ impl Secrets {
     /// The key that seals re-link tokens.
     pub fn token_key(&self) -> &[u8; 32] {
         &self.token_key
+    }
+
+    /// A public fingerprint of the master secret (hex; derived one way, it reveals nothing
+    /// of the secret): gateways sharing a database check that they share the secret.
+    pub fn fingerprint(&self) -> String {
+        self.fingerprint.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 

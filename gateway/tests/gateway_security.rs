@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use crate::support::{
     Gateway, Mock, PROVIDER_KEY, RawMock, Recorded, Reply, Resp, StreamEnd, TempDir, all_strings, completion,
-    create_key, parse_responses, read_request, seen_text, send_and_read, stored_certificates, unnumbered, url_path,
+    create_key, database_url, parse_responses, pg_execute, read_request, seen_text, send_and_read, stored_certificates,
+    unnumbered, url_path,
 };
 
 fn chat_body(content: &str) -> String {
@@ -286,6 +287,33 @@ fn stored_data_holds_no_values_or_keys_and_api_keys_only_as_hashes() {
         files += 1;
         assert_holds_none(&name, &std::fs::read(&p).expect("read"), &secrets);
     }
+    let expected_columns = ["id", "hash", "tenant", "tier", "live", "relink", "created_at", "revoked_at"];
+    if let Some(url) = database_url(dir.path()) {
+        // On PostgreSQL the data directory holds the two key files; the database's rows,
+        // every table as text, hold no value or key either.
+        assert!(files >= 2, "the signing key and the master key");
+        for table in ["api_keys", "certificates", "chain_heads", "lucairn_meta"] {
+            let rows = pg_execute(&url, &format!("SELECT t::text FROM {table} t")).expect("dump a table");
+            let text: String = rows.into_iter().flatten().flatten().collect::<Vec<_>>().join("\n");
+            assert_holds_none(table, text.as_bytes(), &secrets);
+        }
+        for key in &corpus.api_keys {
+            let id = &key["lcr_live_".len().."lcr_live_".len() + 8];
+            let rows = pg_execute(&url, &format!("SELECT encode(hash, 'hex') FROM api_keys WHERE id = '{id}'"))
+                .expect("the key's row");
+            let want = blake3::derive_key("lucairn 2025 api key hash v1", key.as_bytes());
+            let want: String = want.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(rows, [[Some(want)]]);
+        }
+        let columns = pg_execute(
+            &url,
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys' ORDER BY ordinal_position",
+        )
+        .expect("columns");
+        let columns: Vec<String> = columns.into_iter().flatten().flatten().collect();
+        assert_eq!(columns, expected_columns);
+        return;
+    }
     assert!(files >= 3, "the database, the signing key and the master key");
     // The database keeps, per key, its id and the hash of the whole key.
     let db = rusqlite::Connection::open(dir.path().join("lucairn.db")).expect("db");
@@ -302,7 +330,7 @@ fn stored_data_holds_no_values_or_keys_and_api_keys_only_as_hashes() {
         .expect("query")
         .map(|r| r.expect("row"))
         .collect();
-    assert_eq!(columns, ["id", "hash", "tenant", "tier", "live", "relink", "created_at", "revoked_at"]);
+    assert_eq!(columns, expected_columns);
 }
 
 #[test]

@@ -39,6 +39,7 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        drop_database(&self.0);
     }
 }
 
@@ -46,6 +47,14 @@ impl Drop for TempDir {
 pub fn lucairn(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut c = Command::new(BIN);
     c.args(args).stdin(Stdio::null());
+    // On PostgreSQL, the commands that open the store use the data directory's database.
+    if matches!(args.first(), Some(&"keys" | &"serve")) {
+        let dir = args.windows(2).find(|w| w[0] == "--data-dir").map(|w| w[1]);
+        let dir = dir.or_else(|| envs.iter().find(|(k, _)| *k == "LUCAIRN_DATA_DIR").map(|(_, v)| *v));
+        if let Some(url) = dir.and_then(|d| database_url(Path::new(d))) {
+            c.env("LUCAIRN_DATABASE_URL", url);
+        }
+    }
     for (k, v) in envs {
         c.env(k, v);
     }
@@ -94,6 +103,9 @@ impl Gateway {
             if k.starts_with("LUCAIRN_") {
                 c.env_remove(k);
             }
+        }
+        if let Some(url) = database_url(dir.path()) {
+            c.env("LUCAIRN_DATABASE_URL", url);
         }
         for (k, v) in envs {
             c.env(k, v);
@@ -693,8 +705,19 @@ pub fn parse_responses(mut data: &[u8]) -> Vec<Resp> {
     out
 }
 
-/// Every certificate of `tenant` stored in the data directory, oldest first.
+/// Every certificate of `tenant` stored for the data directory `dir` (in its SQLite file,
+/// or in its PostgreSQL database when the suite runs on PostgreSQL), oldest first.
 pub fn stored_certificates(dir: &Path, tenant: &str) -> Vec<(String, String)> {
+    if let Some(url) = database_url(dir) {
+        assert!(tenant.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "a plain tenant name");
+        let rows =
+            pg_execute(&url, &format!("SELECT id, json FROM certificates WHERE tenant = '{tenant}' ORDER BY seq"))
+                .expect("query the certificates");
+        return rows
+            .into_iter()
+            .map(|r| (r[0].clone().expect("an id"), r[1].clone().expect("a certificate")))
+            .collect();
+    }
     let db = rusqlite::Connection::open(dir.join("lucairn.db")).expect("open the database");
     let mut st = db.prepare("SELECT id, json FROM certificates WHERE tenant = ?1 ORDER BY seq").expect("prepare");
     st.query_map([tenant], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect()
@@ -703,4 +726,95 @@ pub fn stored_certificates(dir: &Path, tenant: &str) -> Vec<(String, String)> {
 /// The path of a certificate URL (`/v1/certificates/ID`).
 pub fn url_path(url: &str) -> String {
     url.split_once("/v1/").map(|(_, p)| format!("/v1/{p}")).expect("a /v1/ URL")
+}
+
+/// The variable naming a PostgreSQL server (a URL whose database the test user may create
+/// databases from). When it is set, every gateway and `lucairn keys` of the suite keeps
+/// its keys and certificates in PostgreSQL, in a database of its data directory's own;
+/// otherwise in SQLite.
+pub const TEST_DATABASE_ENV: &str = "LUCAIRN_TEST_DATABASE_URL";
+
+/// The PostgreSQL server the suite runs against, or `None` (SQLite).
+pub fn test_database_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_ENV).ok().filter(|v| !v.is_empty())
+}
+
+/// Databases made for test directories, dropped with them.
+static DATABASES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// On PostgreSQL: the URL of the database of the data directory `dir`, made on first use
+/// and dropped with the [`TempDir`]. `None` on SQLite.
+pub fn database_url(dir: &Path) -> Option<String> {
+    let base = test_database_url()?;
+    let name = database_name(dir);
+    let mut made = DATABASES.lock().expect("lock");
+    if !made.contains(&name) {
+        // (Left over by an earlier run that was killed.)
+        let _ = pg_execute(&base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        pg_execute(&base, &format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("cannot make a test database on {TEST_DATABASE_ENV}: {e}"));
+        made.push(name.clone());
+    }
+    Some(with_database(&base, &name))
+}
+
+fn drop_database(dir: &Path) {
+    let Some(base) = test_database_url() else { return };
+    let name = database_name(dir);
+    let Ok(mut made) = DATABASES.lock() else { return };
+    if let Some(i) = made.iter().position(|n| *n == name) {
+        made.swap_remove(i);
+        let _ = pg_execute(&base, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
+
+/// `lt_` and the directory's name in lower case, `_` for anything else: a plain SQL name.
+fn database_name(dir: &Path) -> String {
+    let leaf = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let leaf = leaf.strip_prefix("lucairn-test-").unwrap_or(&leaf);
+    let mut name: String =
+        leaf.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if name.len() > 60 {
+        name = name.split_off(name.len() - 60);
+    }
+    format!("lt_{name}")
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = main.find("://").map_or(0, |i| i + 3);
+    let base = match main[scheme_end..].find('/') {
+        Some(i) => &main[..scheme_end + i],
+        None => main,
+    };
+    format!("{base}/{name}{query}")
+}
+
+/// Runs SQL (any number of statements, in one implicit transaction) on the database at
+/// `url`; returns the rows of the last statement that returned rows, each value as text.
+pub fn pg_execute(url: &str, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let message = |e: tokio_postgres::Error| e.as_db_error().map_or(e.to_string(), |d| d.message().to_string());
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.map_err(message)?;
+        let driver = tokio::spawn(conn);
+        let r = client.simple_query(sql).await.map_err(message);
+        drop(client);
+        let _ = driver.await;
+        let mut rows = Vec::new();
+        for m in r? {
+            match m {
+                tokio_postgres::SimpleQueryMessage::Row(row) => {
+                    rows.push((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect())
+                }
+                tokio_postgres::SimpleQueryMessage::RowDescription(_) => rows.clear(),
+                _ => {}
+            }
+        }
+        Ok(rows)
+    })
 }

@@ -12,6 +12,8 @@ mod gateway_embeddings;
 mod gateway_errors;
 /// Limits, slow clients, disconnects, upstream faults, shutdown, kill -9 under load.
 mod gateway_faults;
+/// Several gateways sharing one store: PostgreSQL (with `LUCAIRN_TEST_DATABASE_URL`), an SQLite file.
+mod gateway_postgres;
 /// Sanitisation of every field, byte-faithful forwarding, tiers, certificates.
 mod gateway_proxy;
 /// `/v1/sanitize` and `/v1/relink`: explicit field routing, re-link tokens.

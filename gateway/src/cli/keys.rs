@@ -74,9 +74,14 @@ fn valid_tenant(t: &str) -> bool {
     (1..=64).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
 }
 
-fn open(store: &StoreArgs) -> Result<Store> {
-    let dir = store.data_dir()?;
-    Store::open(&dir).with_context(|| format!("cannot open the database in {}", dir.display()))
+/// The store of these flags, and a runtime to call it on.
+fn open(store: &StoreArgs) -> Result<(Store, tokio::runtime::Runtime)> {
+    let location = store.location()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
+    let store = rt
+        .block_on(Store::open(&location))
+        .with_context(|| format!("cannot open the database ({})", location.describe()))?;
+    Ok((store, rt))
 }
 
 #[derive(Serialize)]
@@ -102,11 +107,13 @@ pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
                 Some(r) => *r == OnOff::On,
                 None => tier.may_relink(),
             };
-            let key = open(store)?.create_key(tenant, *tier, !test, relink)?;
+            let (store, rt) = open(store)?;
+            let key = rt.block_on(store.create_key(tenant, *tier, !test, relink))?;
             writeln!(out, "{}", key.key)?;
         }
         KeysCommand::List { store, format } => {
-            let keys = open(store)?.list_keys()?;
+            let (store, rt) = open(store)?;
+            let keys = rt.block_on(store.list_keys())?;
             let rows: Vec<KeyOut<'_>> = keys
                 .iter()
                 .map(|k| KeyOut {
@@ -148,7 +155,8 @@ pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
         }
         KeysCommand::Revoke { store, key } => {
             let id = auth::key_id(key).unwrap_or(key);
-            if !open(store)?.revoke_key(id)? {
+            let (store, rt) = open(store)?;
+            if !rt.block_on(store.revoke_key(id))? {
                 bail!("no key with id {id:?}");
             }
             writeln!(out, "revoked {id}")?;

@@ -16,7 +16,7 @@ use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::secrets::{self, Secrets};
 use crate::server::{self, State};
-use crate::store::Store;
+use crate::store::{Store, create_private_dir};
 use crate::upstream::Upstream;
 
 fn init_logging(filter: &str) -> Result<()> {
@@ -29,10 +29,16 @@ fn init_logging(filter: &str) -> Result<()> {
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let config = Config::resolve(args)?;
     init_logging(&config.log)?;
-    let store = Store::open(&config.data_dir)
-        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    let store = rt
+        .block_on(Store::open(&config.database))
+        .with_context(|| format!("cannot open the database ({})", config.database.describe()))?;
+    // The secrets live in the data directory whichever database holds the rest.
+    create_private_dir(&config.data_dir)
+        .with_context(|| format!("cannot make the data directory {}", config.data_dir.display()))?;
     let signer = secrets::signing_key(&config.data_dir)?;
     let secrets = Secrets::load_or_create(&config.data_dir)?;
+    rt.block_on(store.check_secrets(signer.key_id(), &secrets.fingerprint()))?;
     let policy = match &config.policy {
         None => Policy::default(),
         Some(p) => {
@@ -41,8 +47,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         }
     };
     let engine = Engine::new(policy).context("policy")?;
-    if store.key_count()? == 0 {
-        let key = store.create_key("default", Tier::Developer, true, false)?;
+    if let Some(key) = rt.block_on(store.create_first_key("default", Tier::Developer, true, false))? {
         let mut out = std::io::stdout().lock();
         writeln!(out, "Created a developer API key for tenant \"default\". It is shown only this once:\n")?;
         writeln!(out, "    {}\n", key.key)?;
@@ -50,7 +55,6 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         out.flush()?;
     }
     let signer = Arc::new(signer);
-    let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
     let upstream = Upstream::new(&config.upstream, config.connect_timeout, config.upstream_timeout)?;
     let anthropic = Upstream::new(&config.anthropic_upstream, config.connect_timeout, config.upstream_timeout)?;
     let tls = match &config.tls {
@@ -58,8 +62,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         None => None,
     };
     let limits = Limits::new(config.max_concurrent_requests, config.rate_limit, config.body_read_timeout);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async move {
+        let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
         let listener =
             TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -69,7 +73,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             listen = %addr,
             upstream = upstream.base(),
             anthropic_upstream = anthropic.base(),
-            data_dir = %store.dir().display(),
+            data_dir = %config.data_dir.display(),
+            database = %store.describe(),
             key_id = signer.key_id(),
             "lucairn gateway started"
         );

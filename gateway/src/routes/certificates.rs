@@ -99,11 +99,10 @@ pub async fn certificate(state: &Arc<State>, id: &str, headers: &HeaderMap) -> R
     if !valid_id(id) {
         return Err(ApiError::CertificateNotFound);
     }
-    let store = state.store.clone();
-    let owned = id.to_string();
-    let json = tokio::task::spawn_blocking(move || store.certificate(&owned))
+    let json = state
+        .store
+        .certificate(id)
         .await
-        .map_err(|_| ApiError::Internal)?
         .map_err(|e| {
             tracing::error!(error = %e, "reading a certificate failed");
             ApiError::Storage

@@ -181,8 +181,7 @@ pub async fn authenticate(state: &State, headers: &HeaderMap) -> Result<KeyRecor
 pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord, ApiError> {
     let id = auth::key_id(token).ok_or(ApiError::InvalidApiKey)?.to_string();
     let presented = auth::hash(token);
-    // An indexed read on the reader connection takes microseconds: it runs inline.
-    let rec = state.store.key(&id).map_err(|e| {
+    let rec = state.store.key(&id).await.map_err(|e| {
         tracing::error!(error = %e, "key lookup failed");
         ApiError::Storage
     })?;

@@ -1,68 +1,27 @@
-//! The store: API keys and certificates in an embedded SQLite database.
-//!
-//! One file, `lucairn.db`, in the data directory, in WAL mode so `lucairn keys` can write
-//! while a server reads. Calls are synchronous and short; the server runs them on
-//! tokio's blocking pool.
+//! The SQLite store: one file, `lucairn.db`, in the data directory, in WAL mode so
+//! `lucairn keys` can write while a server reads. Calls are synchronous and short; the
+//! server runs them on tokio's blocking pool (see [`super::Store`]).
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use super::{CertificateRecord, KeyRecord, Link, StoreError};
 use crate::auth::{self, NewKey, Tier};
 use crate::util;
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "lucairn.db";
 
-/// An error of the store.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("the database lock is poisoned")]
-    Poisoned,
-    #[error("the database has schema version {0}, newer than this program understands")]
-    TooNew(i64),
-    #[error("the database holds an invalid value in {0}")]
-    Corrupt(&'static str),
-}
-
-/// One API key as stored (without the key itself).
-#[derive(Debug, Clone)]
-pub struct KeyRecord {
-    pub id: String,
-    pub hash: Vec<u8>,
-    pub tenant: String,
-    pub tier: Tier,
-    pub live: bool,
-    pub relink: bool,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-}
-
-/// A certificate to store.
-#[derive(Debug, Clone)]
-pub struct CertificateRecord {
-    pub id: String,
-    pub tenant: String,
-    pub created_at: i64,
-    /// Digest of this certificate, which the next one quotes.
-    pub digest: String,
-    /// Digest of the previous certificate in the chain.
-    pub previous: Option<String>,
-    pub json: String,
-}
-
-/// A handle on the database; cheap to clone.
+/// A handle on the SQLite database; cheap to clone.
 ///
 /// Two connections: one for writes, one for reads, so that looking up a key never waits
 /// for a certificate batch being committed (WAL readers do not block on the writer).
 #[derive(Debug, Clone)]
-pub struct Store {
+pub struct SqliteStore {
     write: Arc<Mutex<Connection>>,
     read: Arc<Mutex<Connection>>,
     dir: PathBuf,
@@ -105,9 +64,9 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) the database in `dir`.
-    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
         create_private_dir(dir)?;
         let open = || -> Result<Connection, StoreError> {
             let conn = Connection::open(dir.join(DB_FILE))?;
@@ -120,17 +79,20 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
             Ok(conn)
         };
-        let conn = open()?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let mut conn = open()?;
+        // Under the write lock, so that processes starting at once make the schema once.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         match version {
             0 => {
-                conn.execute_batch(&format!("BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"))?;
+                tx.execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))?;
+                tx.commit()?;
             }
-            SCHEMA_VERSION => {}
+            SCHEMA_VERSION => drop(tx),
             v => return Err(StoreError::TooNew(v)),
         }
         let read = open()?;
-        Ok(Store { write: Arc::new(Mutex::new(conn)), read: Arc::new(Mutex::new(read)), dir: dir.to_path_buf() })
+        Ok(SqliteStore { write: Arc::new(Mutex::new(conn)), read: Arc::new(Mutex::new(read)), dir: dir.to_path_buf() })
     }
 
     /// The data directory.
@@ -148,7 +110,29 @@ impl Store {
 
     /// Makes and stores a new key; the returned key is the only copy.
     pub fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
-        let conn = self.conn()?;
+        SqliteStore::insert_key(&*self.conn()?, tenant, tier, live, relink)
+    }
+
+    /// Makes a key when there is none at all, in one write transaction.
+    pub fn create_first_key(
+        &self,
+        tenant: &str,
+        tier: Tier,
+        live: bool,
+        relink: bool,
+    ) -> Result<Option<NewKey>, StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n: i64 = tx.query_row("SELECT COUNT(*) FROM api_keys", [], |r| r.get(0))?;
+        if n > 0 {
+            return Ok(None);
+        }
+        let key = SqliteStore::insert_key(&tx, tenant, tier, live, relink)?;
+        tx.commit()?;
+        Ok(Some(key))
+    }
+
+    fn insert_key(conn: &Connection, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
         // A clash of 8-character ids is rare; try again with a fresh key.
         for _ in 0..8 {
             let key = auth::generate(live)?;
@@ -193,8 +177,8 @@ impl Store {
         let mut st = conn.prepare(
             "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
         )?;
-        let rows = st.query_map([], Store::key_from_row)?;
-        rows.map(|r| Store::finish_key(r?)).collect()
+        let rows = st.query_map([], SqliteStore::key_from_row)?;
+        rows.map(|r| SqliteStore::finish_key(r?)).collect()
     }
 
     /// The key with this id.
@@ -204,10 +188,10 @@ impl Store {
             .query_row(
                 "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys WHERE id = ?1",
                 [id],
-                Store::key_from_row,
+                SqliteStore::key_from_row,
             )
             .optional()?;
-        row.map(Store::finish_key).transpose()
+        row.map(SqliteStore::finish_key).transpose()
     }
 
     /// Number of keys, revoked or not.
@@ -226,34 +210,48 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Stores certificates in order, in one transaction: all or none.
-    pub fn insert_certificates(&self, certs: &[CertificateRecord]) -> Result<(), StoreError> {
+    /// [`super::Store::append_chained`]: the heads are read inside an immediate
+    /// transaction, which holds the database's write lock, so other writers (other
+    /// processes on the same file) wait for the commit.
+    pub fn append_chained<E>(
+        &self,
+        tenants: &[String],
+        mut link: impl Link<E>,
+    ) -> Result<Vec<Result<CertificateRecord, E>>, StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut heads: HashMap<&str, Option<String>> = HashMap::new();
+        let mut out = Vec::with_capacity(tenants.len());
         {
-            let mut st = tx.prepare_cached(
+            let mut head_of =
+                tx.prepare_cached("SELECT digest FROM certificates WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1")?;
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO certificates (id, tenant, created_at, digest, previous, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for c in certs {
-                st.execute(params![c.id, c.tenant, c.created_at, c.digest, c.previous, c.json])?;
+            for (i, tenant) in tenants.iter().enumerate() {
+                let head = match heads.get(tenant.as_str()) {
+                    Some(h) => h.clone(),
+                    None => head_of.query_row([tenant], |r| r.get(0)).optional()?,
+                };
+                let r = link(i, head.clone());
+                match &r {
+                    Ok(c) => {
+                        insert.execute(params![c.id, c.tenant, c.created_at, c.digest, c.previous, c.json])?;
+                        heads.insert(tenant, Some(c.digest.clone()));
+                    }
+                    Err(_) => {
+                        heads.insert(tenant, head);
+                    }
+                }
+                out.push(r);
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(out)
     }
 
     /// The JSON of a certificate.
     pub fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
-    }
-
-    /// Digest of the newest certificate of `tenant`: the head of its chain.
-    pub fn last_certificate_digest(&self, tenant: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn()?
-            .query_row("SELECT digest FROM certificates WHERE tenant = ?1 ORDER BY seq DESC LIMIT 1", [tenant], |r| {
-                r.get(0)
-            })
-            .optional()?)
     }
 }
