@@ -507,8 +507,12 @@ def phone(rng, country):
 
 def ip_address(rng):
     if rng.chance(0.15):
-        return "2001:db8:" + ":".join(f"{rng.below(65536):x}" for _ in range(rng.pick([2, 3, 6]))) if rng.chance(0.5) \
-            else f"fe80::{rng.below(65536):x}:{rng.below(65536):x}"
+        if rng.chance(0.5):
+            # Eight groups in full, or fewer with "::" standing for the zero groups left out
+            # ("2001:db8:5296:4c21" without it is no valid address).
+            groups = [f"{rng.below(65536):x}" for _ in range(rng.pick([2, 3, 6]))]
+            return ("2001:db8:" if len(groups) == 6 else "2001:db8::") + ":".join(groups)
+        return f"fe80::{rng.below(65536):x}:{rng.below(65536):x}"
     first = rng.pick([10, 172, 192, 81, 93, 145, 203, 62, 85])
     if first == 192:
         return f"192.168.{rng.below(256)}.{1 + rng.below(254)}"
