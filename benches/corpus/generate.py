@@ -22,6 +22,7 @@ machine and Python version.
 
 import argparse
 import json
+import ipaddress
 import os
 import sys
 import unicodedata
@@ -1442,6 +1443,14 @@ def dumps(records):
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
+def ip_ok(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def validate(records):
     """Every span slices to its value by characters and by bytes; checksums hold;
     spans do not overlap."""
@@ -1469,6 +1478,8 @@ def validate(records):
                 problems.append(f"{r['id']}: mod-11 fails for {v}")
             if s["kind"] == "US_SSN" and not ssn_ok(v):
                 problems.append(f"{r['id']}: invalid SSN {v}")
+            if s["kind"] == "IP_ADDRESS" and not ip_ok(v):
+                problems.append(f"{r['id']}: invalid IP address {v}")
             if v != v.strip():
                 problems.append(f"{r['id']}: span with outer whitespace {v!r}")
     return problems
