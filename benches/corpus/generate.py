@@ -21,8 +21,8 @@ machine and Python version.
 """
 
 import argparse
-import json
 import ipaddress
+import json
 import os
 import sys
 import unicodedata
