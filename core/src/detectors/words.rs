@@ -550,7 +550,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         // An elided article joined to a medical term: "un'ernia del disco", "l'insuline".
-        if want_med && t.start >= covered && matches!(t.shape, Shape::Lower | Shape::Other) {
+        if want_med && t.start >= covered && t.end - t.start > 2 && matches!(t.shape, Shape::Lower | Shape::Other) {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
                 let fw = flags_with_plural(lex, text, &w, hash_tok(text, &w), true);
                 if fw & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
@@ -594,9 +594,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
                     if want_loc && t.start >= covered && (t.end - t.start >= 3 || apostrophe_s(text, &t).is_some()) {
-                        if let Some((p, _, _)) = recent.toks[0] {
+                        if let Some((p, _, _)) = recent.toks[0].filter(|(p, _, _)| p.end - p.start <= 6) {
                             let at = apostrophe_s(text, &t).unwrap_or(t.start);
-                            if place_preposition(&text[p.start..p.end]) && sep(b, p.end, at) == Sep::Space {
+                            if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
                                 if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
                                     if let Some(end) = location(s, lex, &recent, &t, fc, false, true) {
@@ -633,9 +633,8 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             };
             if want_loc && t.shape == Shape::Lower && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
                 let at = apostrophe_s(text, &t).unwrap_or(t.start);
-                let after_preposition = recent.toks[0].is_some_and(|(p, _, _)| {
-                    place_preposition(&text[p.start..p.end]) && sep(b, p.end, at) == Sep::Space
-                });
+                let after_preposition = recent.toks[0]
+                    .is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space);
                 if after_preposition {
                     if let Some(end) = location(s, lex, &recent, &t, fl, false, true) {
                         covered = end;
@@ -806,11 +805,28 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
 /// "dell'"), if any.
 fn after_elision(text: &str, t: &Tok) -> Option<Tok> {
     let b = text.as_bytes();
-    let head = &b[t.start..t.end.min(t.start + 8)];
-    let (i, len) = match memchr::memchr2(b'\'', 0xE2, head) {
-        Some(i) if head[i] == b'\'' => (i, 1),
-        Some(i) if text[t.start + i..].starts_with('\u{2019}') => (i, 3),
-        _ => return None,
+    // The apostrophe is the second to sixth byte ("l'", "quell'"). Most words have none:
+    // look at those bytes with one load first.
+    if let Some(eight) = b.get(t.start..t.start + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(eight);
+        let n = (t.end - t.start).min(6);
+        let x = u64::from_le_bytes(w) & ((1u64 << (8 * n)) - 1) & !0xff;
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let zero = |y: u64| y.wrapping_sub(LO) & !y & HI != 0;
+        if !zero(x ^ (LO * 0x27)) && !zero(x ^ (LO * 0xE2)) {
+            return None;
+        }
+    }
+    let head = &b[t.start + 1..t.end.min(t.start + 6)];
+    let i = 1 + head.iter().position(|&c| c == b'\'' || c == 0xE2)?;
+    let len = if b[t.start + i] == b'\'' {
+        1
+    } else if text[t.start + i..].starts_with('\u{2019}') {
+        3
+    } else {
+        return None;
     };
     let article = text[t.start..t.start + i].to_ascii_lowercase();
     if !matches!(
@@ -851,7 +867,7 @@ fn lower_unknown_name(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &T
     let clause_end = match b.get(n.end) {
         None | Some(b',' | b'.' | b'!' | b'?' | b'\n' | b'\r') => true,
         Some(b' ') => next_token(text, n.end)
-            .is_some_and(|m| sep(b, n.end, m.start) == Sep::Space && place_preposition(&text[m.start..m.end])),
+            .is_some_and(|m| sep(b, n.end, m.start) == Sep::Space && place_preposition(b, m.start, m.end)),
         _ => false,
     };
     if !clause_end {
@@ -877,49 +893,86 @@ fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
     before.strip_suffix('\'').or_else(|| before.strip_suffix('\u{2019}')).map(str::len)
 }
 
-/// A preposition that puts a place after it ("in", "aus", "uit", "de").
-fn place_preposition(word: &str) -> bool {
-    matches!(
-        word,
-        "in" | "from"
-            | "to"
-            | "near"
-            | "at"
-            | "nach"
-            | "aus"
-            | "von"
-            | "bei"
-            | "à"
-            | "vers"
-            | "en"
-            | "a"
-            | "de"
-            | "da"
-            | "para"
-            | "per"
-            | "uit"
-            | "van"
-            | "naar"
-            | "bij"
-            | "te"
-            | "w"
-            | "we"
-            | "z"
-            | "ze"
-            | "im"
-            | "depuis"
-            | "desde"
-            | "dal"
-            | "vanuit"
-            | "di"
-    )
+/// `b[start..end]` is a preposition that puts a place after it ("in", "aus", "uit", "de").
+fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
+    /// Up to eight bytes as a little-endian number.
+    const fn key(w: &[u8]) -> u64 {
+        let mut k = 0u64;
+        let mut i = 0;
+        while i < w.len() && i < 8 {
+            k |= (w[i] as u64) << (8 * i);
+            i += 1;
+        }
+        k
+    }
+    const IN: u64 = key(b"in");
+    const FROM: u64 = key(b"from");
+    const TO: u64 = key(b"to");
+    const NEAR: u64 = key(b"near");
+    const AT: u64 = key(b"at");
+    const NACH: u64 = key(b"nach");
+    const AUS: u64 = key(b"aus");
+    const VON: u64 = key(b"von");
+    const BEI: u64 = key(b"bei");
+    const A_GRAVE: u64 = key("à".as_bytes());
+    const VERS: u64 = key(b"vers");
+    const EN: u64 = key(b"en");
+    const A: u64 = key(b"a");
+    const DE: u64 = key(b"de");
+    const DA: u64 = key(b"da");
+    const PARA: u64 = key(b"para");
+    const PER: u64 = key(b"per");
+    const UIT: u64 = key(b"uit");
+    const VAN: u64 = key(b"van");
+    const NAAR: u64 = key(b"naar");
+    const BIJ: u64 = key(b"bij");
+    const TE: u64 = key(b"te");
+    const W: u64 = key(b"w");
+    const WE: u64 = key(b"we");
+    const Z: u64 = key(b"z");
+    const ZE: u64 = key(b"ze");
+    const IM: u64 = key(b"im");
+    const DEPUIS: u64 = key(b"depuis");
+    const DESDE: u64 = key(b"desde");
+    const DAL: u64 = key(b"dal");
+    const VANUIT: u64 = key(b"vanuit");
+    const DI: u64 = key(b"di");
+    let len = end - start;
+    if len == 0 || len > 6 {
+        return false;
+    }
+    // One unaligned load when eight bytes are readable from the word's start.
+    let k = match b.get(start..start + 8) {
+        Some(eight) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(eight);
+            u64::from_le_bytes(w) & ((1u64 << (8 * len)) - 1)
+        }
+        None => key(&b[start..end]),
+    };
+    match len {
+        1 => matches!(k, A | W | Z),
+        2 => matches!(k, IN | TO | AT | A_GRAVE | EN | DE | DA | TE | WE | ZE | IM | DI),
+        3 => matches!(k, AUS | VON | BEI | PER | UIT | VAN | BIJ | DAL),
+        4 => matches!(k, FROM | NEAR | NACH | VERS | PARA | NAAR),
+        5 => matches!(k, DESDE),
+        6 => matches!(k, DEPUIS | VANUIT),
+        _ => false,
+    }
 }
 
 /// A word for a branch or office right next to a city ("the Bristol store", "Büro
 /// Kassel", "magasin de Lyon").
 fn place_noun(word: &str) -> bool {
+    // ASCII case folding is enough: "Büro" and "büro" differ only in their first byte.
+    let mut buf = [0u8; 12];
+    if word.len() > buf.len() || word.len() < 4 {
+        return false;
+    }
+    buf[..word.len()].copy_from_slice(word.as_bytes());
+    buf[..word.len()].make_ascii_lowercase();
     matches!(
-        word.to_lowercase().as_str(),
+        std::str::from_utf8(&buf[..word.len()]).unwrap_or(""),
         "office"
             | "store"
             | "shop"
@@ -995,16 +1048,20 @@ fn location(
     }
     let local = !multi && cf & flag::AMBIGUOUS_CITY != 0;
     let prev = recent.toks[0].filter(|(p, _, _)| sep(b, p.end, start) == Sep::Space);
-    let after_preposition = prev.is_some_and(|(p, _, _)| place_preposition(&text[p.start..p.end]));
+    let after_preposition = prev.is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end));
     // "Büro Kassel", "the Bristol store", "magasin de Saint-Étienne".
-    let place_before = prev.is_some_and(|(p, _, _)| {
-        place_noun(&text[p.start..p.end])
-            || place_preposition(&text[p.start..p.end])
-                && recent.toks[1]
-                    .is_some_and(|(q, _, _)| sep(b, q.end, p.start) == Sep::Space && place_noun(&text[q.start..q.end]))
-    });
-    let place_after =
-        next_token(text, end).is_some_and(|n| sep(b, end, n.start) == Sep::Space && place_noun(&text[n.start..n.end]));
+    let place_before = || {
+        prev.is_some_and(|(p, _, _)| {
+            place_noun(&text[p.start..p.end])
+                || place_preposition(b, p.start, p.end)
+                    && recent.toks[1].is_some_and(|(q, _, _)| {
+                        sep(b, q.end, p.start) == Sep::Space && place_noun(&text[q.start..q.end])
+                    })
+        })
+    };
+    let place_after = || {
+        next_token(text, end).is_some_and(|n| sep(b, end, n.start) == Sep::Space && place_noun(&text[n.start..n.end]))
+    };
     if lower {
         // Lower-case chat: only right after a preposition; a city that is also a word or
         // a name only when its clause ends there ("from denver, anyone up for…").
@@ -1025,13 +1082,9 @@ fn location(
     // Context right before the city ("live in", "visited"), or anywhere near for a city
     // that is no other word.
     let near = recent.toks[1].or(recent.toks[0]).map_or(t.start, |(p, _, _)| p.start);
-    let context = place_before
-        || place_after
-        || if ambiguous {
-            s.context_in(Kind::Location, near, t.start)
-        } else {
-            s.context(Kind::Location, t.start, end)
-        };
+    let context =
+        if ambiguous { s.context_in(Kind::Location, near, t.start) } else { s.context(Kind::Location, t.start, end) }
+            || (ambiguous || local) && (place_before() || place_after());
     // A city that is also a word or a name needs a preposition right before it.
     let score = match (ambiguous, context, after_preposition) {
         (false, true, _) => 0.85,
@@ -1094,7 +1147,7 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     // "Ms Xu called in sick": a title is not multiple sclerosis; "ist" is German for "is".
     if words == 1
         && (f & (flag::TITLE | flag::TITLE_WEAK) != 0 && t.shape != Shape::Upper
-            || FUNCTION_WORDS.contains(&&text[t.start..end]))
+            || len <= 4 && t.shape == Shape::Lower && FUNCTION_WORDS.contains(&&text[t.start..end]))
     {
         return None;
     }
@@ -1104,15 +1157,19 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     let short = len < 4 && t.shape != Shape::Upper;
     let needs_context =
         words == 1 && (f & (flag::AMBIGUOUS_MEDICAL | flag::GIVEN | flag::SURNAME | flag::CITY) != 0 || short);
-    let mut from = t.start.saturating_sub(48);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let from = memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1);
+    // The start of the sentence, at most 48 bytes back.
+    let sentence_start = || {
+        let mut from = t.start.saturating_sub(48);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1)
+    };
     // The economic sense in each language: "the Great Depression", "die Große
     // Depression", "la Grande Dépression", "la Gran Depresión", "de Grote Depressie".
-    if words == 1 {
-        let last_word = text[from..t.start].split_whitespace().next_back().unwrap_or("").to_lowercase();
+    if words == 1 && (needs_context || t.shape != Shape::Lower) {
+        let from = sentence_start();
+        let last_word = text[from..t.start].split_whitespace().next_back().unwrap_or("");
         const NEGATIVE: &[&str] = &[
             "great",
             "economic",
@@ -1126,7 +1183,7 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
             "gran",
             "grote",
         ];
-        if NEGATIVE.contains(&last_word.as_str())
+        if NEGATIVE.iter().any(|n| n.eq_ignore_ascii_case(last_word))
             || matches!(text[end..].split_whitespace().next(), Some("front" | "war" | "weather" | "snap"))
         {
             return None;
@@ -1136,6 +1193,7 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
     // it, or a few words after it ("mir wurde Grippe festgestellt") unless it is a short
     // word ("ist").
     let context = if needs_context {
+        let from = sentence_start();
         let mut to = (end + 40).min(b.len());
         while !text.is_char_boundary(to) {
             to -= 1;

@@ -91,6 +91,7 @@ fn names_after_titles_greetings_and_closings() {
     w!(e, "Mevr. van Dijk heeft zich ziek gemeld." => [(P, "van Dijk")]);
     w!(e, "Geachte mevrouw de Groot, dank voor uw bericht." => [(P, "de Groot")]);
     w!(e, "Sehr geehrter Herr Wagner, danke." => [(P, "Wagner")]);
+    w!(e, "Geachte heer Xerkdiathovic, wij bieden u graag" => [(P, "Xerkdiathovic")]);
     w!(e, "Dear Mr Xu, we are pleased." => [(P, "Xu")]);
     w!(e, "Karteninhaber DYRIS NOLVYIARENKO" => [(P, "DYRIS NOLVYIARENKO")]);
     // A name in capitals ends at the next capitalised word.
