@@ -3,15 +3,23 @@
 //!
 //! - PERSON: a known given name (not a common word, or followed by a surname), extended
 //!   over following capitalised words and surname particles ("Anna Schmidt", "Ludwig van
-//!   Beethoven", "Xiang Zhou" after "Dear"); any capitalised words after a title ("Dr.",
-//!   "Frau", "Mme", "Sra.", "dhr."), a salutation or label ("Dear", "Hallo", "Patient:"),
-//!   an introduction ("my name is", "ich heiße", "je m'appelle" — where lower-case names
-//!   count too) or a closing ("Best,\nAnna"). All-caps names score lower.
+//!   Beethoven", "Xiang Zhou" after "Dear"); a given name that is also a word or a town
+//!   before a surname no list knows ("Robert Grathfiaovic", "Fatima Al-Zahrani"); any
+//!   capitalised words after a title ("Dr.", "Frau", "Mme", "Sra.", "dhr.", "titular"), a
+//!   salutation or label ("Dear", "Hallo", "Patient:"), an introduction ("my name is", "ich
+//!   heiße", "je m'appelle" — where lower-case names count too, and two unknown lower-case
+//!   words after "soy", "sono", "ik ben") or a closing ("Best,\nAnna", "LG Anna" at the end
+//!   of a line); a particle after a title ("Mevr. van Dijk"); a Vietnamese family name
+//!   before the name ("Nguyen Thi Lan"). All-caps names score lower and end at the next
+//!   capitalised word.
 //! - LOCATION: a known city, multi-word cities included ("Frankfurt am Main"); one that is
-//!   also a common word or a name ("Nice", "Victoria") needs a preposition or context.
+//!   also a common word or a name ("Nice", "Victoria") needs a preposition, context or an
+//!   office word next to it ("Büro Kassel", "the Bristol store"); in lower case only right
+//!   after a preposition ("aus münchen").
 //! - MEDICAL_CONDITION / MEDICATION: dictionary terms of up to six words, any case, simple
-//!   plurals; terms that are common words ("cold") need medical context. ICD-10 codes
-//!   ("E11.9") with context come from `at_digits`.
+//!   plurals, after an elided article ("un'ernia del disco"); terms that are common words
+//!   ("cold") need medical context in the same sentence, before them or up to 40 bytes
+//!   after. ICD-10 codes ("E11.9") with context come from `at_digits`.
 //!
 //! Look-ahead: at most six tokens (and 64 bytes of context) past the first word of a
 //! finding; spans are at most 256 bytes.
