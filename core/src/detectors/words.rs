@@ -558,7 +558,13 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         // An elided article joined to a medical term: "un'ernia del disco", "l'insuline".
-        if want_med && t.start >= covered && t.end - t.start > 2 && matches!(t.shape, Shape::Lower | Shape::Other) {
+        // (Elided articles start with one of "acdjlmnsqu".)
+        if want_med
+            && t.end - t.start > 2
+            && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
+            && matches!(t.shape, Shape::Lower | Shape::Other)
+            && t.start >= covered
+        {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
                 let fw = flags_with_plural(lex, text, &w, hash_tok(text, &w), true);
                 if fw & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
@@ -601,9 +607,10 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 }
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
-                    if want_loc && t.start >= covered && (t.end - t.start >= 3 || apostrophe_s(text, &t).is_some()) {
+                    let short = t.end - t.start < 3;
+                    if want_loc && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
                         if let Some((p, _, _)) = recent.toks[0].filter(|(p, _, _)| p.end - p.start <= 6) {
-                            let at = apostrophe_s(text, &t).unwrap_or(t.start);
+                            let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
                                 if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
@@ -893,6 +900,7 @@ fn ambiguous_word(flags: u32, multi: bool) -> bool {
 }
 
 /// The start of the apostrophe when token `t` is the "s" of "'s-Hertogenbosch".
+#[inline]
 fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
     if t.end - t.start != 1 || !text[t.start..t.end].eq_ignore_ascii_case("s") {
         return None;

@@ -148,6 +148,8 @@ fn medicines_and_conditions_in_each_language() {
     w!(e, "mir wurde letztes Jahr Depression festgestellt" => [(M, "Depression")]);
     w!(e, "referred for Crohn's disease." => [(M, "Crohn's disease")]);
     w!(e, "è in malattia per un'ernia del disco; rientra" => [(M, "ernia del disco")]);
+    w!(e, "ho bisogno dell'insulina, soffre d'asma" => [(D, "insulina"), (M, "asma")]);
+    w!(e, "j'ai de l’asthme depuis 2010" => [(M, "asthme")]);
     w!(e, "vandaag ziek gemeld met hooikoorts" => [(M, "hooikoorts")]);
     w!(e, "Diagnostic : polyarthrite rhumatoïde" => [(M, "polyarthrite rhumatoïde")]);
     // Hard negatives: the economic sense, German "ist", a title, "rufen".
