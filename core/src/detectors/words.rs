@@ -18,8 +18,8 @@
 //!   after a preposition ("aus münchen").
 //! - MEDICAL_CONDITION / MEDICATION: dictionary terms of up to six words, any case, simple
 //!   plurals, after an elided article ("un'ernia del disco"); terms that are common words
-//!   ("cold") need medical context in the same sentence, before them or up to 40 bytes
-//!   after. ICD-10 codes ("E11.9") with context come from `at_digits`.
+//!   ("cold") need medical context in the same sentence, before them or (capitalised
+//!   nouns) up to 40 bytes after. ICD-10 codes ("E11.9") with context come from `at_digits`.
 //!
 //! Look-ahead: at most six tokens (and 64 bytes of context) past the first word of a
 //! finding; spans are at most 256 bytes.
@@ -1206,18 +1206,21 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         }
     }
     // A common word ("cold", "depression") needs context in the same sentence: before
-    // it, or a few words after it ("mir wurde Grippe festgestellt") unless it is a short
-    // word ("ist").
+    // it, or, for a capitalised noun, a few words after it ("mir wurde Grippe
+    // festgestellt"; German writes nouns capitalised, and most English ones are not).
     let context = if needs_context {
         let from = sentence_start();
-        let mut to = (end + 40).min(b.len());
-        while !text.is_char_boundary(to) {
-            to -= 1;
-        }
-        let to = memchr::memchr3(b'.', b'!', b'?', &b[end..to]).map_or(to, |i| end + i);
+        let after = || {
+            let mut to = (end + 40).min(b.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            let to = memchr::memchr3(b'.', b'!', b'?', &b[end..to]).map_or(to, |i| end + i);
+            s.context_in(Kind::MedicalCondition, end, to)
+        };
         s.context_in(Kind::MedicalCondition, from, t.start)
             || s.context_in(Kind::Medication, from, t.start)
-            || !short && s.context_in(Kind::MedicalCondition, end, to)
+            || !short && t.shape == Shape::Cap && after()
     } else {
         s.context(Kind::MedicalCondition, t.start, end) || s.context(Kind::Medication, t.start, end)
     };
