@@ -21,6 +21,7 @@ const LISTS: &[(&str, u32)] = &[
     ("data/cities.txt", CITY),
     // Local names (München, Warszawa) are noisier: a city, but one that needs context.
     ("data/cities_alt.txt", CITY | AMBIGUOUS_CITY),
+    ("src/lexicon/cities.txt", CITY),
     ("data/medical_conditions.txt", CONDITION),
     ("data/medications.txt", MEDICATION),
     ("src/lexicon/conditions.txt", CONDITION),

@@ -21,6 +21,7 @@ machine and Python version.
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -507,8 +508,12 @@ def phone(rng, country):
 
 def ip_address(rng):
     if rng.chance(0.15):
-        return "2001:db8:" + ":".join(f"{rng.below(65536):x}" for _ in range(rng.pick([2, 3, 6]))) if rng.chance(0.5) \
-            else f"fe80::{rng.below(65536):x}:{rng.below(65536):x}"
+        if rng.chance(0.5):
+            # Eight groups in full, or fewer with "::" standing for the zero groups left out
+            # ("2001:db8:5296:4c21" without it is no valid address).
+            groups = [f"{rng.below(65536):x}" for _ in range(rng.pick([2, 3, 6]))]
+            return ("2001:db8:" if len(groups) == 6 else "2001:db8::") + ":".join(groups)
+        return f"fe80::{rng.below(65536):x}:{rng.below(65536):x}"
     first = rng.pick([10, 172, 192, 81, 93, 145, 203, 62, 85])
     if first == 192:
         return f"192.168.{rng.below(256)}.{1 + rng.below(254)}"
@@ -1438,6 +1443,14 @@ def dumps(records):
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
+def ip_ok(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def validate(records):
     """Every span slices to its value by characters and by bytes; checksums hold;
     spans do not overlap."""
@@ -1465,6 +1478,8 @@ def validate(records):
                 problems.append(f"{r['id']}: mod-11 fails for {v}")
             if s["kind"] == "US_SSN" and not ssn_ok(v):
                 problems.append(f"{r['id']}: invalid SSN {v}")
+            if s["kind"] == "IP_ADDRESS" and not ip_ok(v):
+                problems.append(f"{r['id']}: invalid IP address {v}")
             if v != v.strip():
                 problems.append(f"{r['id']}: span with outer whitespace {v!r}")
     return problems

@@ -156,8 +156,29 @@ impl Builder {
     /// Local spellings of single-word international names: "insulin" -> "insuline",
     /// "insulina"; "sertraline" -> "sertralina"; "omeprazole" -> "omeprazol";
     /// "ibuprofen" -> "ibuprofène", "ibuprofeno". A spelling that is already an entry
-    /// of any kind (a common word, a name) is skipped.
+    /// of another kind (a name, a city) is skipped; one that is only a common word gets
+    /// the medicine's flags too, unless it is an everyday word.
     pub fn add_spelling_variants(&mut self, list: &str, flags: u32) {
+        /// Spellings that are common words and no medicine ("ananas" from "ananase").
+        const NOT_MEDICINES: &[&str] = &[
+            "americain",
+            "ananas",
+            "breeze",
+            "cardamomo",
+            "curar",
+            "excipiente",
+            "filipina",
+            "filipino",
+            "heroine",
+            "madrina",
+            "metadata",
+            "pancreas",
+            "prepare",
+            "renes",
+            "silicone",
+            "titan",
+            "ultras",
+        ];
         for w in lines(list) {
             if w.len() < 6 || !w.bytes().all(|c| c.is_ascii_lowercase()) {
                 continue;
@@ -173,9 +194,22 @@ impl Builder {
             }
             for v in variants {
                 let h = token_hash(&v);
-                if let std::collections::hash_map::Entry::Vacant(e) = self.map.entry(h) {
-                    e.insert(flags);
-                    set_bit(&mut self.lower, h, table::LOWER_BITS);
+                match self.map.entry(h) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(flags);
+                        set_bit(&mut self.lower, h, table::LOWER_BITS);
+                    }
+                    // The big Dutch and Spanish word lists have the local spellings of
+                    // medicines ("insuline", "amoxicilline", "insulina"): a spelling that
+                    // is only a common word is still the medicine, unless it is an
+                    // everyday word too.
+                    std::collections::hash_map::Entry::Occupied(mut e)
+                        if *e.get() == flag::COMMON && !NOT_MEDICINES.contains(&v.as_str()) =>
+                    {
+                        *e.get_mut() |= flags;
+                        set_bit(&mut self.lower, h, table::LOWER_BITS);
+                    }
+                    std::collections::hash_map::Entry::Occupied(_) => {}
                 }
             }
         }

@@ -218,8 +218,43 @@ fn postcode(b: &[u8], i: usize) -> Option<usize> {
     Some(j)
 }
 
-/// Capitalised words (a city) starting at `i`: up to three, with particles between.
+/// The longest city of the lexicon starting at `i`, of two to four words joined by spaces
+/// or hyphens ("Frankfurt am Main", "Aix-en-Provence", "Ann Arbor", "'s-Hertogenbosch").
+fn lexicon_city(lex: &Lexicon, text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let from = if text[i..].starts_with('\'') {
+        i + 1
+    } else if text[i..].starts_with('\u{2019}') {
+        i + 3
+    } else {
+        i
+    };
+    let t = next_token(text, from)?;
+    if t.start != from || t.shape == Shape::Digit {
+        return None;
+    }
+    let mut best = None;
+    let mut end = t.end;
+    for _ in 0..3 {
+        let Some(n) = next_token(text, end) else { break };
+        let glue = &b[end..n.start];
+        if !(glue == b" " || glue == b"-") {
+            break;
+        }
+        end = n.end;
+        if lex_city(lex, text, i, end) {
+            best = Some(end);
+        }
+    }
+    best
+}
+
+/// Capitalised words (a city) starting at `i`: a multi-word city of the lexicon, or up to
+/// three capitalised words with particles between.
 fn city(lex: &Lexicon, text: &str, i: usize) -> Option<usize> {
+    if let Some(end) = lexicon_city(lex, text, i) {
+        return Some(end);
+    }
     let b = text.as_bytes();
     let t = next_token(text, i)?;
     if t.start != i || !matches!(t.shape, Shape::Cap | Shape::Upper) {
@@ -279,6 +314,17 @@ fn continuation(lex: &Lexicon, text: &str, mut end: usize) -> usize {
                 && !b.get(k + 2).is_some_and(u8::is_ascii_alphanumeric)
             {
                 k += 2;
+            } else if b.get(k) == Some(&b' ') {
+                // The side: "2º izq.", "3º dcha.", "1º centro".
+                for side in ["izq.", "izda.", "dcha.", "dcha", "izq", "izda", "centro", "dra.", "der."] {
+                    let e = k + 1 + side.len();
+                    if text.get(k + 1..e).is_some_and(|w| w.eq_ignore_ascii_case(side))
+                        && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)
+                    {
+                        k = e;
+                        break;
+                    }
+                }
             }
             end = k;
         }
@@ -423,8 +469,13 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
         let fl = flags(lex, text, &t);
         if fl & flag::STREET_AFTER != 0 && named > 0 {
             let mut end = t.end;
-            // An abbreviated type keeps its period ("St.").
-            if b.get(end) == Some(&b'.') {
+            // An abbreviated type keeps its period ("St.", "Blvd."); a full word
+            // ("Crescent.") ends the sentence.
+            let word = &text[t.start..t.end];
+            let abbreviation =
+                word.len() <= 3 && !word.eq_ignore_ascii_case("way") && !word.eq_ignore_ascii_case("row")
+                    || ["blvd", "pkwy", "cres", "terr", "gdns", "hwy"].iter().any(|a| word.eq_ignore_ascii_case(a));
+            if b.get(end) == Some(&b'.') && abbreviation {
                 end += 1;
             }
             return Some((start, end));

@@ -48,8 +48,9 @@
 //! fragment parameter (`token`, `access_token`, `api_key`, `key`, `secret`, `password`,
 //! `sig`, `signature`, `auth`, `code`, `X-Amz-Signature`, names ending in `token`,
 //! `secret`, `apikey`, `password` or `signature` ...) of at least 6 bytes is reported as
-//! SECRET (detector `url_token`) and the URL ends right before the first such value. The
-//! spans never overlap.
+//! SECRET (detector `url_token`); the URL ends right before the first such value, and the
+//! rest of the URL between and after the values ("&page=2") is reported as URL pieces, so
+//! nothing of the URL is left unredacted. The spans never overlap.
 //!
 //! The e-mail detector sees `pass@host` in such URLs. Overlap resolution keeps the longer
 //! span, so when neither the credentials nor the rest of the URL is certainly longer than
@@ -915,6 +916,16 @@ fn url(s: &mut Scanner<'_>, st: usize, auth: usize, www: bool) {
     if want_secret {
         for &(vs, ve) in &params[..np] {
             s.push(vs, ve, Kind::Secret, TOKEN_SCORE, "url_token");
+        }
+    }
+    // The rest of the URL between and after its secrets ("&uid=8741") is URL too.
+    if s.wants(Kind::Url) && np > 0 {
+        for i in 0..np {
+            let from = params[i].1;
+            let to = if i + 1 < np { params[i + 1].0 } else { end };
+            if to > from + 1 {
+                s.push(from, to, Kind::Url, if www { WWW_SCORE } else { URL_SCORE }, "url");
+            }
         }
     }
 }

@@ -3,15 +3,23 @@
 //!
 //! - PERSON: a known given name (not a common word, or followed by a surname), extended
 //!   over following capitalised words and surname particles ("Anna Schmidt", "Ludwig van
-//!   Beethoven", "Xiang Zhou" after "Dear"); any capitalised words after a title ("Dr.",
-//!   "Frau", "Mme", "Sra.", "dhr."), a salutation or label ("Dear", "Hallo", "Patient:"),
-//!   an introduction ("my name is", "ich heiße", "je m'appelle" — where lower-case names
-//!   count too) or a closing ("Best,\nAnna"). All-caps names score lower.
+//!   Beethoven", "Xiang Zhou" after "Dear"); a given name that is also a word or a town
+//!   before a surname no list knows ("Robert Grathfiaovic", "Fatima Al-Zahrani"); any
+//!   capitalised words after a title ("Dr.", "Frau", "Mme", "Sra.", "dhr.", "titular"), a
+//!   salutation or label ("Dear", "Hallo", "Patient:"), an introduction ("my name is", "ich
+//!   heiße", "je m'appelle" — where lower-case names count too, and two unknown lower-case
+//!   words after "soy", "sono", "ik ben") or a closing ("Best,\nAnna", "LG Anna" at the end
+//!   of a line); a particle after a title ("Mevr. van Dijk"); a Vietnamese family name
+//!   before the name ("Nguyen Thi Lan"). All-caps names score lower and end at the next
+//!   capitalised word.
 //! - LOCATION: a known city, multi-word cities included ("Frankfurt am Main"); one that is
-//!   also a common word or a name ("Nice", "Victoria") needs a preposition or context.
+//!   also a common word or a name ("Nice", "Victoria") needs a preposition, context or an
+//!   office word next to it ("Büro Kassel", "the Bristol store"); in lower case only right
+//!   after a preposition ("aus münchen").
 //! - MEDICAL_CONDITION / MEDICATION: dictionary terms of up to six words, any case, simple
-//!   plurals; terms that are common words ("cold") need medical context. ICD-10 codes
-//!   ("E11.9") with context come from `at_digits`.
+//!   plurals, after an elided article ("un'ernia del disco"); terms that are common words
+//!   ("cold") need medical context in the same sentence, before them or (capitalised
+//!   nouns) up to 40 bytes after. ICD-10 codes ("E11.9") with context come from `at_digits`.
 //!
 //! Look-ahead: at most six tokens (and 64 bytes of context) past the first word of a
 //! finding; spans are at most 256 bytes.
@@ -78,6 +86,23 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "lijdt",
             "ziekte",
             "behandeling",
+            "referred for",
+            "off with",
+            "hat",
+            "habe",
+            "heeft",
+            "tiene",
+            "tengo",
+            "ha",
+            "krankgemeldet",
+            "festgestellt",
+            "diagnostiziert",
+            "ziek gemeld",
+            "vastgesteld",
+            "diagnosticato",
+            "diagnosticata",
+            "arrêt",
+            "de baja",
         ],
     ),
     (
@@ -168,6 +193,24 @@ pub(crate) const CONTEXT: &[(Kind, &[&str])] = &[
             "woonplaats",
             "geboren in",
             "mieszkam w",
+            "office",
+            "store",
+            "branch",
+            "clinic",
+            "Büro",
+            "Filiale",
+            "bureau",
+            "magasin",
+            "agence",
+            "oficina",
+            "tienda",
+            "sucursal",
+            "ufficio",
+            "negozio",
+            "sede",
+            "kantoor",
+            "winkel",
+            "vestiging",
         ],
     ),
 ];
@@ -301,7 +344,8 @@ fn plain_words(lex: &Lexicon, text: &str, start: usize, end: usize) -> bool {
             break;
         }
         let f = lex.get(hash_tok(text, &w));
-        let short_word = w.end - w.start <= 2 && f & flag::COMMON != 0;
+        // "Kimlik No" is no name, "Al-Zahrani" is.
+        let short_word = w.end - w.start <= 2 && f & flag::COMMON != 0 && text.as_bytes().get(w.end) != Some(&b'-');
         if w.shape == Shape::Upper || f & flag::CITY != 0 || short_word {
             return false;
         }
@@ -333,6 +377,17 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
     let Some((p1, _, f1)) = recent.get(0) else { return Lead::None };
 
     let s1 = sep(b, p1.end, t.start);
+    // "gmx.de. Ich", "HR. Fijn", "5 pm. Please": a domain label, an acronym or a
+    // lower-case word of two letters is no title ("Fr.", "Hr.", "Me.").
+    let in_domain = p1.start > 0 && matches!(b[p1.start - 1], b'.' | b'@' | b'/' | b'_');
+    let short = p1.end - p1.start <= 2;
+    let f1 = if in_domain || short && p1.shape == Shape::Upper {
+        f1 & !(flag::TITLE | flag::TITLE_WEAK)
+    } else if short && p1.shape == Shape::Lower {
+        f1 & !flag::TITLE_WEAK
+    } else {
+        f1
+    };
     let mut best = Lead::None;
     let mut consider = |flags: u32, s: Sep| {
         let l = if flags & flag::INTRO != 0 && matches!(s, Sep::Space | Sep::Colon) {
@@ -343,7 +398,7 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
         {
             Lead::Title
         } else if flags & flag::GREETING != 0 && matches!(s, Sep::Space | Sep::Comma | Sep::Colon)
-            || flags & flag::LABEL != 0 && s == Sep::Colon
+            || flags & (flag::LABEL | flag::TITLE) != 0 && s == Sep::Colon
         {
             Lead::Greeting
         } else if flags & flag::CLOSING != 0 && matches!(s, Sep::Comma | Sep::Newline) {
@@ -378,21 +433,30 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
 }
 
 /// Extends a name rightwards from token `t` over capitalised words and particles on the
-/// same line; returns the end of the name, the number of added words and whether one of
-/// them is a known surname.
-fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u32, bool) {
+/// same line; returns the end of the name, the number of added words, whether one of
+/// them is a known surname and whether the last one is also a common word.
+fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u32, bool, bool) {
     let b = text.as_bytes();
     let mut end = t.end;
     let mut added = 0;
     let mut surname = false;
+    let mut common = false;
     let mut at = t.end;
     let name_like = |tok: &Tok, fl: u32| -> bool {
         let shape_ok = match tok.shape {
-            Shape::Cap | Shape::Upper => true,
-            Shape::Lower => lower_ok && fl & (flag::SURNAME | flag::GIVEN) != 0 && fl & flag::COMMON == 0,
+            // "GIULIA MARINO Un abbraccio": a name in capitals ends at a capitalised word.
+            Shape::Cap => t.shape != Shape::Upper,
+            Shape::Upper => true,
+            // "ik ben ruben mulder": a surname that is also a word, in lower case.
+            Shape::Lower => {
+                lower_ok
+                    && fl & (flag::SURNAME | flag::GIVEN) != 0
+                    && (fl & flag::COMMON == 0 || fl & flag::SURNAME != 0 && tok.end - tok.start >= 4)
+            }
             _ => false,
         };
-        shape_ok && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
+        let lead_word = fl & (flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL) != 0;
+        shape_ok && !lead_word && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
     };
     while added < 3 {
         let Some(n) = next_token(text, at) else { break };
@@ -405,15 +469,18 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
         let fl = lex.get(h);
         if name_like(&n, fl) {
             surname |= fl & flag::SURNAME != 0;
+            common = fl & flag::COMMON != 0;
             end = n.end;
             at = n.end;
             added += 1;
             continue;
         }
-        // A particle followed by a capitalised word: "van der Berg", "de la Cruz".
+        // A particle followed by a capitalised word: "van der Berg", "de la Cruz",
+        // "Al-Zahrani".
         if fl & flag::PARTICLE != 0 && s == Sep::Space {
             if let Some((m_end, m_surname)) = after_particle(lex, text, &n) {
                 surname |= m_surname;
+                common = false;
                 end = m_end;
                 at = m_end;
                 added += 1;
@@ -427,6 +494,7 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
                     let fm = lex.get(hash_tok(text, &m));
                     if name_like(&m, fm) {
                         surname |= fm & flag::SURNAME != 0;
+                        common = fm & flag::COMMON != 0;
                         end = m.end;
                         at = m.end;
                         added += 1;
@@ -437,7 +505,7 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
         }
         break;
     }
-    (end, added, surname)
+    (end, added, surname, common)
 }
 
 /// After a particle token `p` (possibly the first of a multi-word particle such as "van
@@ -451,7 +519,7 @@ fn after_particle(lex: &Lexicon, text: &str, p: &Tok) -> Option<(usize, bool)> {
     let mut pf = lex.get(f.finish());
     for _ in 0..3 {
         let m = next_token(text, q.end)?;
-        if sep(b, q.end, m.start) != Sep::Space {
+        if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
             return None;
         }
         let fm = lex.get(hash_tok(text, &m));
@@ -501,6 +569,28 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 }
             }
         }
+        // An elided article joined to a medical term: "un'ernia del disco", "l'insuline".
+        // (Elided articles start with one of "acdjlmnsqu".)
+        if want_med
+            && t.end - t.start > 2
+            && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
+            && matches!(t.shape, Shape::Lower | Shape::Other)
+            && t.start >= covered
+        {
+            if let Some(end) = after_elision(text, &t).and_then(|w| {
+                let fw = flags_with_plural(lex, text, &w, hash_tok(text, &w), true);
+                if fw & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
+                    medical(s, lex, &w, fw)
+                } else {
+                    None
+                }
+            }) {
+                covered = end;
+                pos = end;
+                recent.push(t, 0, 0);
+                continue;
+            }
+        }
         let (h, fl) = match t.shape {
             Shape::Digit => {
                 recent.push(t, 0, 0);
@@ -518,7 +608,32 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 } else {
                     0
                 };
+                if (fl == 0 || fl & flag::GIVEN != 0) && want_person && t.start >= covered {
+                    // "soy brandkreilia quiarzhyzardo,": two unknown words after an introduction.
+                    if let Some(end) = lower_unknown_name(s, lex, &recent, &t) {
+                        covered = end;
+                        pos = end;
+                        recent.push(t, h, 0);
+                        continue;
+                    }
+                }
                 if fl == 0 {
+                    // A city in lower case right after a preposition ("aus münchen").
+                    let short = t.end - t.start < 3;
+                    if want_loc && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
+                        if let Some((p, _, _)) = recent.get(0).filter(|(p, _, _)| p.end - p.start <= 6) {
+                            let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
+                            if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
+                                let fc = lex.get(h);
+                                if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
+                                    if let Some(end) = location(s, lex, &recent, &t, fc, false, true) {
+                                        covered = end;
+                                        pos = end;
+                                    }
+                                }
+                            }
+                        }
+                    }
                     recent.push(t, h, 0);
                     continue;
                 }
@@ -543,16 +658,33 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
-            // A multi-word city ("Den Haag", "Saint-Étienne") before a name made of the same words.
-            if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 && fl & flag::GIVEN == 0 {
-                if let Some(end) = location(s, lex, &recent, &t, fl) {
+            if want_loc && t.shape == Shape::Lower && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
+                let at = apostrophe_s(text, &t).unwrap_or(t.start);
+                let after_preposition = recent
+                    .get(0)
+                    .is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space);
+                if after_preposition {
+                    if let Some(end) = location(s, lex, &recent, &t, fl, false, true) {
+                        covered = end;
+                        pos = end;
+                        recent.push(t, h, fl);
+                        continue;
+                    }
+                }
+            }
+            // A multi-word city ("Den Haag", "Saint-Étienne") before a name made of the same
+            // words; when the first word is a given name, only the multi-word city.
+            if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 {
+                let multi_only = fl & flag::GIVEN != 0;
+                if let Some(end) = location(s, lex, &recent, &t, fl, multi_only, false) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
                     continue;
                 }
             }
-            if want_person && (capitalised || fl & flag::GIVEN != 0) {
+            let particle_after_lead = fl & flag::PARTICLE != 0 && recent.get(0).is_some_and(|e| e.2 & LEADS != 0);
+            if want_person && (capitalised || fl & flag::GIVEN != 0 || particle_after_lead) {
                 if let Some(end) = person(s, lex, &recent, &t, fl, capitalised) {
                     covered = end;
                     pos = end;
@@ -561,7 +693,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 }
             }
             if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
-                if let Some(end) = location(s, lex, &recent, &t, fl) {
+                if let Some(end) = location(s, lex, &recent, &t, fl, false, false) {
                     covered = end;
                     pos = end;
                 }
@@ -571,8 +703,16 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     }
 }
 
+/// Vietnamese family names, written first ("Nguyen Thi Lan", "Do Thanh Tung"): a name
+/// found right after one starts at it.
+const FAMILY_FIRST: &[&str] = &[
+    "Nguyen", "Tran", "Le", "Pham", "Hoang", "Huynh", "Phan", "Vu", "Vo", "Dang", "Bui", "Do", "Ho", "Ngo", "Duong",
+    "Ly", "NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "DO",
+];
+
 fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
     let text = s.text;
+    let b = text.as_bytes();
     // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
     text[t.start..t.end].chars().nth(1)?;
     // Most capitalised words start a sentence: without a given name, only a title,
@@ -584,15 +724,30 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
         && !unknown
         && prev_f & LEADS == 0
         && !lex.phrase_last.may_contain(prev_h)
-        && !after_signature_marker(text.as_bytes(), t.start)
+        && !after_signature_marker(b, t.start)
     {
         return None;
     }
-    let lead = lead(lex, text, recent, t);
+    let mut lead = lead(lex, text, recent, t);
     let given = fl & flag::GIVEN != 0;
     let common = fl & flag::COMMON != 0;
     let title_word =
         fl & (flag::TITLE | flag::GREETING | flag::CLOSING | flag::PARTICLE | flag::INTRO | flag::LABEL) != 0;
+    // A greeting or closing word is not a name itself ("Cordialement,\nAntoine").
+    if fl & (flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL) != 0 && fl & (flag::GIVEN | flag::SURNAME) == 0
+        || fl & flag::TITLE != 0 && fl & flag::GIVEN == 0
+    {
+        return None;
+    }
+    // "Mevr. van Dijk", "Geachte mevrouw de Groot".
+    if !capitalised && fl & flag::PARTICLE != 0 && lead >= Lead::Greeting && lead != Lead::Intro {
+        let (end, _) = after_particle(lex, text, t)?;
+        if end - t.start > 256 {
+            return None;
+        }
+        s.push(t.start, end, Kind::Person, 0.85, "person");
+        return Some(end);
+    }
     // Lower case only after "my name is", or a known given name after a greeting ("hi anna").
     let lower_ok = lead == Lead::Intro || lead >= Lead::Closing && fl & flag::GIVEN != 0 && fl & flag::COMMON == 0;
     if !capitalised && !lower_ok {
@@ -601,11 +756,23 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     if title_word && lead == Lead::None {
         return None;
     }
-    let (end, added, surname) = extend_name(lex, text, t, lead == Lead::Intro || !capitalised);
+    let (end, added, surname, last_common) = extend_name(lex, text, t, lead == Lead::Intro || !capitalised);
+    if lead == Lead::None && capitalised && (given || unknown) {
+        let prev_sep = recent.get(0).map(|(p, _, _)| sep(b, p.end, t.start));
+        let next = b.get(end).copied();
+        // Addressing someone: "…the format, David." / "Dank je Koen!"
+        if prev_sep == Some(Sep::Comma) && matches!(next, Some(b'.' | b'!' | b'?')) {
+            lead = Lead::Greeting;
+        }
+        // A closing written on one line with the name: "LG Haoran" at the end.
+        if prev_sep == Some(Sep::Space) && prev_f & flag::CLOSING != 0 && matches!(next, None | Some(b'\n' | b'\r')) {
+            lead = Lead::Closing;
+        }
+    }
     let mut score: f32 = match lead {
         Lead::Intro | Lead::Title => 0.9,
         Lead::Greeting | Lead::Closing => {
-            if common && !given {
+            if common && !given && (added == 0 || last_common) {
                 return None;
             }
             if given || added > 0 { 0.85 } else { 0.7 }
@@ -620,8 +787,17 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
                 } else {
                     0.6
                 }
-            } else if given && surname {
+            } else if given && surname && !(common && last_common && t.end - t.start <= 2) {
                 0.8
+            } else if given
+                && added > 0
+                && !last_common
+                && next_token(text, t.end).is_some_and(|n| matches!(n.shape, Shape::Cap | Shape::Upper))
+                && plain_words(lex, text, t.end, end)
+            {
+                // A given name that is also a word or a place, followed by a name that is
+                // not ("Robert Grathfiaovic", "Fatima Al-Zahrani").
+                if common { 0.6 } else { 0.7 }
             } else if unknown && added > 0 && plain_words(lex, text, t.start, end) {
                 // Two or more capitalised words that no list knows ("Xiang Zhou",
                 // "Marloes de Jong"): most likely a name.
@@ -637,24 +813,235 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     if !capitalised {
         score -= 0.2;
     }
-    if end - t.start > 256 {
+    // A Vietnamese family name before the name: "Nguyen Thi Lan".
+    let mut start = t.start;
+    if added > 0 {
+        if let Some((p, _, _)) = recent.get(0) {
+            if sep(b, p.end, t.start) == Sep::Space && FAMILY_FIRST.contains(&&text[p.start..p.end]) {
+                start = p.start;
+            }
+        }
+    }
+    if end - start > 256 {
         return None;
     }
-    s.push(t.start, end, Kind::Person, score, "person");
+    s.push(start, end, Kind::Person, score, "person");
     Some(end)
 }
 
-/// A one-word city that is also a word or a given name ("Best", "Paris", "Nice"). Most
-/// cities are somebody's surname too, which alone does not make them ambiguous.
-fn ambiguous_word(flags: u32, multi: bool) -> bool {
-    !multi && flags & (flag::COMMON | flag::GIVEN | flag::AMBIGUOUS_CITY) != 0
+/// The word after an elided article or preposition inside token `t` ("l'", "d'", "un'",
+/// "dell'"), if any.
+fn after_elision(text: &str, t: &Tok) -> Option<Tok> {
+    let b = text.as_bytes();
+    // The apostrophe is the second to sixth byte ("l'", "quell'"). Most words have none:
+    // look at those bytes with one load first.
+    if let Some(eight) = b.get(t.start..t.start + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(eight);
+        let n = (t.end - t.start).min(6);
+        let x = u64::from_le_bytes(w) & ((1u64 << (8 * n)) - 1) & !0xff;
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let zero = |y: u64| y.wrapping_sub(LO) & !y & HI != 0;
+        if !zero(x ^ (LO * 0x27)) && !zero(x ^ (LO * 0xE2)) {
+            return None;
+        }
+    }
+    let head = &b[t.start + 1..t.end.min(t.start + 6)];
+    let i = 1 + head.iter().position(|&c| c == b'\'' || c == 0xE2)?;
+    let len = if b[t.start + i] == b'\'' {
+        1
+    } else if text[t.start + i..].starts_with('\u{2019}') {
+        3
+    } else {
+        return None;
+    };
+    let article = text[t.start..t.start + i].to_ascii_lowercase();
+    if !matches!(
+        article.as_str(),
+        "l" | "d" | "j" | "n" | "s" | "c" | "m" | "qu" | "un" | "dell" | "nell" | "all" | "dall" | "sull" | "quell"
+    ) {
+        return None;
+    }
+    let w = next_token(text, t.start + i + len)?;
+    (w.end == t.end && w.start == t.start + i + len).then_some(w)
 }
 
-fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32) -> Option<usize> {
+/// A name in lower-case chat right after an introduction ("soy brandkreilia
+/// quiarzhyzardo, de córdoba", "ciao sono marco bruno,"): exactly two words that are
+/// names or in no list, then the end of the clause.
+fn lower_unknown_name(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok) -> Option<usize> {
+    let text = s.text;
+    let b = text.as_bytes();
+    let (_, prev_h, _) = recent.get(0)?;
+    if t.end - t.start < 3 || !lex.intro_last.may_contain(prev_h) || lead(lex, text, recent, t) < Lead::Greeting {
+        return None;
+    }
+    let n = next_token(text, t.end)?;
+    if sep(b, t.end, n.start) != Sep::Space || n.shape != Shape::Lower || n.end - n.start < 3 {
+        return None;
+    }
+    // The surname: no list knows it, or a name list does (a common word or a town too
+    // only when the first word is a known given name: "ciao sono marco bruno").
+    let fn_ = lex.get(hash_tok(text, &n));
+    let first_given = lex.get(hash_tok(text, t)) & flag::GIVEN != 0;
+    let names_only = fn_ & !(flag::SURNAME | flag::GIVEN) == 0;
+    let common_surname = first_given
+        && fn_ & flag::SURNAME != 0
+        && fn_ & !(flag::SURNAME | flag::GIVEN | flag::COMMON | flag::CITY | flag::AMBIGUOUS_CITY) == 0;
+    if !(names_only || common_surname) {
+        return None;
+    }
+    let clause_end = match b.get(n.end) {
+        None | Some(b',' | b'.' | b'!' | b'?' | b'\n' | b'\r') => true,
+        Some(b' ') => next_token(text, n.end)
+            .is_some_and(|m| sep(b, n.end, m.start) == Sep::Space && place_preposition(b, m.start, m.end)),
+        _ => false,
+    };
+    if !clause_end {
+        return None;
+    }
+    s.push(t.start, n.end, Kind::Person, 0.55, "person");
+    Some(n.end)
+}
+
+/// A one-word city that is also a word or a given name ("Best", "Paris", "Nice"). Most
+/// cities are somebody's surname too, which alone does not make them ambiguous; nor does
+/// being a local name ("München"), which only lowers the score.
+fn ambiguous_word(flags: u32, multi: bool) -> bool {
+    !multi && flags & (flag::COMMON | flag::GIVEN) != 0
+}
+
+/// The start of the apostrophe when token `t` is the "s" of "'s-Hertogenbosch".
+#[inline]
+fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
+    if t.end - t.start != 1 || !text[t.start..t.end].eq_ignore_ascii_case("s") {
+        return None;
+    }
+    let before = &text[..t.start];
+    before.strip_suffix('\'').or_else(|| before.strip_suffix('\u{2019}')).map(str::len)
+}
+
+/// `b[start..end]` is a preposition that puts a place after it ("in", "aus", "uit", "de").
+fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
+    /// Up to eight bytes as a little-endian number.
+    const fn key(w: &[u8]) -> u64 {
+        let mut k = 0u64;
+        let mut i = 0;
+        while i < w.len() && i < 8 {
+            k |= (w[i] as u64) << (8 * i);
+            i += 1;
+        }
+        k
+    }
+    const IN: u64 = key(b"in");
+    const FROM: u64 = key(b"from");
+    const TO: u64 = key(b"to");
+    const NEAR: u64 = key(b"near");
+    const AT: u64 = key(b"at");
+    const NACH: u64 = key(b"nach");
+    const AUS: u64 = key(b"aus");
+    const VON: u64 = key(b"von");
+    const BEI: u64 = key(b"bei");
+    const A_GRAVE: u64 = key("à".as_bytes());
+    const VERS: u64 = key(b"vers");
+    const EN: u64 = key(b"en");
+    const A: u64 = key(b"a");
+    const DE: u64 = key(b"de");
+    const DA: u64 = key(b"da");
+    const PARA: u64 = key(b"para");
+    const PER: u64 = key(b"per");
+    const UIT: u64 = key(b"uit");
+    const VAN: u64 = key(b"van");
+    const NAAR: u64 = key(b"naar");
+    const BIJ: u64 = key(b"bij");
+    const TE: u64 = key(b"te");
+    const W: u64 = key(b"w");
+    const WE: u64 = key(b"we");
+    const Z: u64 = key(b"z");
+    const ZE: u64 = key(b"ze");
+    const IM: u64 = key(b"im");
+    const DEPUIS: u64 = key(b"depuis");
+    const DESDE: u64 = key(b"desde");
+    const DAL: u64 = key(b"dal");
+    const VANUIT: u64 = key(b"vanuit");
+    const DI: u64 = key(b"di");
+    let len = end - start;
+    if len == 0 || len > 6 {
+        return false;
+    }
+    // One unaligned load when eight bytes are readable from the word's start.
+    let k = match b.get(start..start + 8) {
+        Some(eight) => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(eight);
+            u64::from_le_bytes(w) & ((1u64 << (8 * len)) - 1)
+        }
+        None => key(&b[start..end]),
+    };
+    match len {
+        1 => matches!(k, A | W | Z),
+        2 => matches!(k, IN | TO | AT | A_GRAVE | EN | DE | DA | TE | WE | ZE | IM | DI),
+        3 => matches!(k, AUS | VON | BEI | PER | UIT | VAN | BIJ | DAL),
+        4 => matches!(k, FROM | NEAR | NACH | VERS | PARA | NAAR),
+        5 => matches!(k, DESDE),
+        6 => matches!(k, DEPUIS | VANUIT),
+        _ => false,
+    }
+}
+
+/// A word for a branch or office right next to a city ("the Bristol store", "Büro
+/// Kassel", "magasin de Lyon").
+fn place_noun(word: &str) -> bool {
+    // ASCII case folding is enough: "Büro" and "büro" differ only in their first byte.
+    let mut buf = [0u8; 12];
+    if word.len() > buf.len() || word.len() < 4 {
+        return false;
+    }
+    buf[..word.len()].copy_from_slice(word.as_bytes());
+    buf[..word.len()].make_ascii_lowercase();
+    matches!(
+        std::str::from_utf8(&buf[..word.len()]).unwrap_or(""),
+        "office"
+            | "store"
+            | "shop"
+            | "branch"
+            | "clinic"
+            | "hospital"
+            | "büro"
+            | "filiale"
+            | "standort"
+            | "bureau"
+            | "magasin"
+            | "agence"
+            | "oficina"
+            | "tienda"
+            | "sucursal"
+            | "ufficio"
+            | "negozio"
+            | "sede"
+            | "kantoor"
+            | "winkel"
+            | "vestiging"
+    )
+}
+
+/// A city at token `t`: capitalised, or in lower case (`lower`) right after a
+/// preposition ("aus münchen", "from denver"). With `multi_only`, only a multi-word city
+/// ("Den Haag", "Saint-Étienne", whose first word is also a given name).
+fn location(
+    s: &mut Scanner<'_>,
+    lex: &Lexicon,
+    recent: &Recent,
+    t: &Tok,
+    fl: u32,
+    multi_only: bool,
+    lower: bool,
+) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // Longest multi-word city from here.
-    let mut best = if fl & flag::CITY != 0 { Some((t.end, fl)) } else { None };
+    let mut best = if fl & flag::CITY != 0 && !multi_only { Some((t.end, fl)) } else { None };
     if fl & flag::PREFIX_CITY != 0 {
         let mut f = Fold::new();
         f.push_hash(hash_tok(text, t));
@@ -666,7 +1053,9 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
             }
             f.push_hash(hash_tok(text, &m));
             let fm = lex.get(f.finish());
-            if fm & flag::CITY != 0 {
+            // "La Salle" is a city, "La salle 4B" a room.
+            let shape_ok = lower || m.shape != Shape::Lower;
+            if fm & flag::CITY != 0 && shape_ok {
                 best = Some((m.end, fm));
             }
             if fm & flag::PREFIX_CITY == 0 {
@@ -677,58 +1066,71 @@ fn location(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u3
     }
     let (end, cf) = best?;
     let multi = end > t.end;
+    // "'s-Hertogenbosch": the span starts at the apostrophe.
+    let start = apostrophe_s(text, t).unwrap_or(t.start);
+    // A word or a given name ("Nice", "Paris") needs context; a local or historical
+    // name ("München", "Kassel") is weaker evidence than the English name.
     let ambiguous = ambiguous_word(cf, multi);
+    // "Best regards".
+    if ambiguous && cf & (flag::CLOSING | flag::GREETING) != 0 {
+        return None;
+    }
+    let local = !multi && cf & flag::AMBIGUOUS_CITY != 0;
+    let prev = recent.get(0).filter(|(p, _, _)| sep(b, p.end, start) == Sep::Space);
+    let after_preposition = prev.is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end));
+    // "Büro Kassel", "the Bristol store", "magasin de Saint-Étienne".
+    let place_before = || {
+        prev.is_some_and(|(p, _, _)| {
+            place_noun(&text[p.start..p.end])
+                || place_preposition(b, p.start, p.end)
+                    && recent.get(1).is_some_and(|(q, _, _)| {
+                        sep(b, q.end, p.start) == Sep::Space && place_noun(&text[q.start..q.end])
+                    })
+        })
+    };
+    let place_after = || {
+        next_token(text, end).is_some_and(|n| sep(b, end, n.start) == Sep::Space && place_noun(&text[n.start..n.end]))
+    };
+    if lower {
+        // Lower-case chat: only right after a preposition; a city that is also a word or
+        // a name only when its clause ends there ("from denver, anyone up for…").
+        let clause_end = matches!(b.get(end), None | Some(b',' | b'.' | b'!' | b'?' | b'\n' | b'\r'));
+        if !after_preposition || ambiguous && (!clause_end || end - t.start < 4) {
+            return None;
+        }
+        let score = if ambiguous {
+            0.5
+        } else if local {
+            0.55
+        } else {
+            0.6
+        };
+        s.push(start, end, Kind::Location, score, "location");
+        return Some(end);
+    }
     // Context right before the city ("live in", "visited"), or anywhere near for a city
     // that is no other word.
     let near = recent.get(1).or(recent.get(0)).map_or(t.start, |(p, _, _)| p.start);
-    let context = if ambiguous_word(cf, multi) {
-        s.context_in(Kind::Location, near, t.start)
-    } else {
-        s.context(Kind::Location, t.start, end)
-    };
-    let after_preposition = recent.get(0).is_some_and(|(p, _, _)| {
-        sep(b, p.end, t.start) == Sep::Space
-            && matches!(
-                &text[p.start..p.end],
-                "in" | "from"
-                    | "to"
-                    | "near"
-                    | "at"
-                    | "nach"
-                    | "aus"
-                    | "bei"
-                    | "à"
-                    | "en"
-                    | "a"
-                    | "de"
-                    | "da"
-                    | "uit"
-                    | "naar"
-                    | "te"
-                    | "w"
-                    | "we"
-                    | "z"
-                    | "ze"
-                    | "im"
-                    | "depuis"
-                    | "desde"
-                    | "dal"
-                    | "vanuit"
-                    | "di"
-            )
-    });
+    let context =
+        if ambiguous { s.context_in(Kind::Location, near, t.start) } else { s.context(Kind::Location, t.start, end) }
+            || (ambiguous || local) && (place_before() || place_after());
     // A city that is also a word or a name needs a preposition right before it.
     let score = match (ambiguous, context, after_preposition) {
         (false, true, _) => 0.85,
         (false, false, true) => 0.7,
+        (false, false, false) if local => return None,
         (false, false, false) => 0.6,
         (true, true, _) => 0.7,
         (true, false, true) => 0.55,
         (true, false, false) => return None,
     };
-    s.push(t.start, end, Kind::Location, score, "location");
+    s.push(start, end, Kind::Location, score, "location");
     Some(end)
 }
+
+/// Short words of the languages the engine reads that some medical list has as an
+/// abbreviation.
+const FUNCTION_WORDS: &[&str] = &["ist", "und", "oder", "les", "des", "una", "con", "per", "het", "een", "was", "has"];
 
 fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize> {
     let text = s.text;
@@ -749,7 +1151,10 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         let mut q = *t;
         for words in 2..=6 {
             let Some(m) = next_token(text, q.end) else { break };
-            if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
+            // "Crohn's disease": the apostrophe joins like a hyphen.
+            let glue = &b[q.end..m.start];
+            if !(matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) || glue == b"'" || glue == "’".as_bytes())
+            {
                 break;
             }
             f.push_hash(hash_tok(text, &m));
@@ -768,26 +1173,67 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         return None;
     }
     let len = end - t.start;
+    // "Ms Xu called in sick": a title is not multiple sclerosis; "ist" is German for "is".
+    if words == 1
+        && (f & (flag::TITLE | flag::TITLE_WEAK) != 0 && t.shape != Shape::Upper
+            || len <= 4 && t.shape == Shape::Lower && FUNCTION_WORDS.contains(&&text[t.start..end]))
+    {
+        return None;
+    }
     // Single words that are common words, short words and names need medical context.
     // The lists mark the terms that are everyday English words; names and short words
     // need context too.
-    let needs_context = words == 1
-        && (f & (flag::AMBIGUOUS_MEDICAL | flag::GIVEN | flag::SURNAME | flag::CITY) != 0
-            || (len < 4 && t.shape != Shape::Upper));
-    // A common word ("cold", "depression") needs context before it in the same sentence,
-    // and not an economic or weather sense ("the Great Depression", "a cold front").
-    let context = if needs_context {
+    let short = len < 4 && t.shape != Shape::Upper;
+    let needs_context =
+        words == 1 && (f & (flag::AMBIGUOUS_MEDICAL | flag::GIVEN | flag::SURNAME | flag::CITY) != 0 || short);
+    // The start of the sentence, at most 48 bytes back.
+    let sentence_start = || {
         let mut from = t.start.saturating_sub(48);
         while !text.is_char_boundary(from) {
             from += 1;
         }
-        let from = memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1);
-        let before = &text[from..t.start];
-        let last_word = before.split_whitespace().next_back().unwrap_or("");
-        let negative = ["great", "economic", "economical", "tropical", "financial", "market", "Great", "Economic"];
-        !negative.contains(&last_word)
-            && !matches!(text[end..].split_whitespace().next(), Some("front" | "war" | "weather" | "snap"))
-            && (s.context_in(Kind::MedicalCondition, from, t.start) || s.context_in(Kind::Medication, from, t.start))
+        memchr::memrchr3(b'.', b'!', b'?', &b[from..t.start]).map_or(from, |i| from + i + 1)
+    };
+    // The economic sense in each language: "the Great Depression", "die Große
+    // Depression", "la Grande Dépression", "la Gran Depresión", "de Grote Depressie".
+    if words == 1 && (needs_context || t.shape != Shape::Lower) {
+        let from = sentence_start();
+        let last_word = text[from..t.start].split_whitespace().next_back().unwrap_or("");
+        const NEGATIVE: &[&str] = &[
+            "great",
+            "economic",
+            "economical",
+            "tropical",
+            "financial",
+            "market",
+            "große",
+            "grosse",
+            "grande",
+            "gran",
+            "grote",
+        ];
+        if NEGATIVE.iter().any(|n| n.eq_ignore_ascii_case(last_word))
+            || matches!(text[end..].split_whitespace().next(), Some("front" | "war" | "weather" | "snap"))
+        {
+            return None;
+        }
+    }
+    // A common word ("cold", "depression") needs context in the same sentence: before
+    // it, or, for a capitalised noun, a few words after it ("mir wurde Grippe
+    // festgestellt"; German writes nouns capitalised, and most English ones are not).
+    let context = if needs_context {
+        let from = sentence_start();
+        let after = || {
+            let mut to = (end + 40).min(b.len());
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            let to = memchr::memchr3(b'.', b'!', b'?', &b[end..to]).map_or(to, |i| end + i);
+            s.context_in(Kind::MedicalCondition, end, to)
+        };
+        s.context_in(Kind::MedicalCondition, from, t.start)
+            || s.context_in(Kind::Medication, from, t.start)
+            || !short && t.shape == Shape::Cap && after()
     } else {
         s.context(Kind::MedicalCondition, t.start, end) || s.context(Kind::Medication, t.start, end)
     };

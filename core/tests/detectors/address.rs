@@ -22,6 +22,17 @@ fn addresses_in_each_language() {
         ("ul. Długa 7/3, 00-950 Warszawa", "ul. Długa 7/3, 00-950 Warszawa"),
         ("PO Box 123, Springfield, IL 62704", "PO Box 123, Springfield, IL 62704"),
         ("Postfach 1234", "Postfach 1234"),
+        // Multi-word towns of the lexicon after the postcode or the street.
+        ("Kirchplatz 93, 98323 Frankfurt am Main.", "Kirchplatz 93, 98323 Frankfurt am Main"),
+        ("158 rue des Tilleuls, 52967 Aix-en-Provence", "158 rue des Tilleuls, 52967 Aix-en-Provence"),
+        ("Juliannaweg 60, 1649 MK Den Haag. Fijn weekend!", "Juliannaweg 60, 1649 MK Den Haag"),
+        ("Berkenplein 32\n1827 CZ 's-Hertogenbosch", "Berkenplein 32\n1827 CZ 's-Hertogenbosch"),
+        ("46 Mulberry Ave\nAnn Arbor, OH 43887", "46 Mulberry Ave\nAnn Arbor, OH 43887"),
+        ("94 Xorkfox Rd, New Haven, AZ 85758.", "94 Xorkfox Rd, New Haven, AZ 85758"),
+        // The floor and side of a Spanish address.
+        ("Plaza Ryszia, 54a, 2º izq., 34558 Córdoba", "Plaza Ryszia, 54a, 2º izq., 34558 Córdoba"),
+        // A full street type at the end of a sentence leaves the period out.
+        ("at 121 Park Crescent. Order 589029", "121 Park Crescent"),
     ] {
         assert_eq!(crate::detectors::found(&e, text), [(A.to_string(), want.to_string())], "{text}");
     }

@@ -189,13 +189,13 @@ fn url_credentials_beat_the_email_candidate() {
 #[test]
 fn url_token_parameters() {
     n!("https://api.example.com/v1/items?api_key=AbC123xyz789&page=2 done" =>
-        [(URL, "https://api.example.com/v1/items?api_key="), (SEC, "AbC123xyz789")]);
+        [(URL, "https://api.example.com/v1/items?api_key="), (SEC, "AbC123xyz789"), (URL, "&page=2")]);
     n!("https://example.com/cb#access_token=ya29.a0AfH6SMBx&token_type=Bearer" =>
-        [(URL, "https://example.com/cb#access_token="), (SEC, "ya29.a0AfH6SMBx")]);
+        [(URL, "https://example.com/cb#access_token="), (SEC, "ya29.a0AfH6SMBx"), (URL, "&token_type=Bearer")]);
     n!("https://s3.example.com/b/o?X-Amz-Expires=60&X-Amz-Signature=9f8e7d6c5b4a&x=1" =>
-        [(URL, "https://s3.example.com/b/o?X-Amz-Expires=60&X-Amz-Signature="), (SEC, "9f8e7d6c5b4a")]);
+        [(URL, "https://s3.example.com/b/o?X-Amz-Expires=60&X-Amz-Signature="), (SEC, "9f8e7d6c5b4a"), (URL, "&x=1")]);
     n!("https://x.example.com/?token=abcdef123&sig=zyxwvu987654" =>
-        [(URL, "https://x.example.com/?token="), (SEC, "abcdef123"), (SEC, "zyxwvu987654")]);
+        [(URL, "https://x.example.com/?token="), (SEC, "abcdef123"), (URL, "&sig="), (SEC, "zyxwvu987654")]);
     // Short values and ordinary parameters are just part of the URL.
     n!("https://example.com/?code=42&lang=en&key=ab" => [(URL, "https://example.com/?code=42&lang=en&key=ab")]);
     n!("https://example.com/search?keyword=monkeys&page=3" => [(URL, "https://example.com/search?keyword=monkeys&page=3")]);

@@ -212,7 +212,7 @@ fn password_look_alikes() {
 #[test]
 fn password_in_a_url_query() {
     s!("https://example.com/login?user=anna&password=hunter22&next=%2F" =>
-        [(URL, "https://example.com/login?user=anna&password="), (SEC, "hunter22")]);
+        [(URL, "https://example.com/login?user=anna&password="), (SEC, "hunter22"), (URL, "&next=%2F")]);
 }
 
 #[test]
