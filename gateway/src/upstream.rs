@@ -84,16 +84,41 @@ pub fn forward_request_headers(client: &HeaderMap, names: &[&'static str]) -> Ve
         .collect()
 }
 
-/// Response headers of the upstream that are passed back to the client.
+/// Response headers of the upstream that are passed back to the client (unless the
+/// upstream's `Connection` header names them): the request ids the providers' support
+/// asks for, and when to retry.
 const FORWARDED_RESPONSE_HEADERS: &[&str] = &[
+    // OpenAI.
     "x-request-id",
-    "openai-organization",
-    "openai-processing-ms",
-    "openai-version",
-    "openai-project",
+    // Anthropic.
+    "request-id",
+    "anthropic-organization-id",
     "retry-after",
     "retry-after-ms",
 ];
+
+/// Prefixes of further response headers passed back: OpenAI's `openai-organization`,
+/// `openai-processing-ms`, `openai-version`, `openai-project` …, the rate limits of
+/// OpenAI (`x-ratelimit-limit-requests` …) and of Anthropic
+/// (`anthropic-ratelimit-requests-remaining` …).
+const FORWARDED_RESPONSE_PREFIXES: &[&str] = &["openai-", "x-ratelimit-", "anthropic-ratelimit-"];
+
+/// The headers of an upstream answer that may be passed back to the client: those of
+/// [`FORWARDED_RESPONSE_HEADERS`] and [`FORWARDED_RESPONSE_PREFIXES`], never a
+/// hop-by-hop one nor one the answer's `Connection` header names.
+pub fn forward_response_headers(upstream: &HeaderMap) -> HeaderMap {
+    let connection = connection_tokens(upstream);
+    let mut headers = HeaderMap::new();
+    for (k, v) in upstream {
+        let name = k.as_str();
+        let wanted = FORWARDED_RESPONSE_HEADERS.contains(&name)
+            || FORWARDED_RESPONSE_PREFIXES.iter().any(|p| name.starts_with(p));
+        if wanted && !is_hop_by_hop(name, &connection) {
+            headers.append(k.clone(), v.clone());
+        }
+    }
+    headers
+}
 
 /// An answer from the upstream.
 #[derive(Debug)]
@@ -233,18 +258,7 @@ impl Upstream {
                 ApiError::UpstreamUnreachable
             })?;
             let (parts, body) = resp.into_parts();
-            let connection = connection_tokens(&parts.headers);
-            let mut headers = HeaderMap::new();
-            for name in FORWARDED_RESPONSE_HEADERS {
-                if let Some(v) = parts.headers.get(*name).filter(|_| !is_hop_by_hop(name, &connection)) {
-                    headers.insert(HeaderName::from_static(name), v.clone());
-                }
-            }
-            for (k, v) in &parts.headers {
-                if k.as_str().starts_with("x-ratelimit-") && !is_hop_by_hop(k.as_str(), &connection) {
-                    headers.insert(k.clone(), v.clone());
-                }
-            }
+            let headers = forward_response_headers(&parts.headers);
             let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
             let is_sse = content_type
                 .as_ref()
@@ -325,5 +339,44 @@ mod tests {
         );
         assert!(is_hop_by_hop("upgrade", &[]) && is_hop_by_hop("x-custom", &["x-custom".into()]));
         assert!(!is_hop_by_hop("x-request-id", &["x-custom".into()]));
+    }
+
+    #[test]
+    fn provider_ids_and_rate_limits_are_passed_back() {
+        let mut h = HeaderMap::new();
+        for (k, v) in [
+            ("request-id", "req_011"),
+            ("anthropic-ratelimit-requests-remaining", "49"),
+            ("anthropic-ratelimit-tokens-reset", "2026-01-01T00:00:00Z"),
+            ("x-request-id", "req_abc"),
+            ("openai-processing-ms", "12"),
+            ("x-ratelimit-remaining-tokens", "999"),
+            ("retry-after", "3"),
+            ("connection", "close, openai-hop"),
+            ("openai-hop", "named by Connection"),
+            ("keep-alive", "timeout=5"),
+            ("transfer-encoding", "chunked"),
+            ("set-cookie", "s=1"),
+            ("server", "upstream"),
+            ("x-other", "1"),
+        ] {
+            h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
+        }
+        let got = forward_response_headers(&h);
+        let mut names: Vec<&str> = got.keys().map(HeaderName::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "anthropic-ratelimit-requests-remaining",
+                "anthropic-ratelimit-tokens-reset",
+                "openai-processing-ms",
+                "request-id",
+                "retry-after",
+                "x-ratelimit-remaining-tokens",
+                "x-request-id"
+            ]
+        );
+        assert_eq!(got.get("request-id").map(|v| v.as_bytes()), Some(&b"req_011"[..]));
     }
 }

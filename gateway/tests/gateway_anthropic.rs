@@ -1,9 +1,14 @@
+use std::io::Write;
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Gateway, Mock, PROVIDER_KEY, Recorded, Reply, Resp, StreamEnd, TempDir, all_strings, create_key};
+use crate::support::{
+    Gateway, Mock, PROVIDER_KEY, RawMock, Recorded, Reply, Resp, StreamEnd, TempDir, all_strings, create_key,
+    read_request,
+};
 
 const PLANTED: [&str; 6] = [
     "anna.schmidt@planted.example",
@@ -424,5 +429,56 @@ fn the_anthropic_upstream_must_be_an_http_url() {
         assert!(!o.status.success(), "{bad} accepted");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("anthropic_upstream"), "{err}");
+    }
+}
+
+/// A raw Anthropic upstream whose answers (whole or streamed, as asked) carry the
+/// provider's request id and rate-limit headers, and hop-by-hop headers that must stop
+/// at the gateway.
+fn claude_with_headers() -> RawMock {
+    RawMock::start(Arc::new(|mut conn: TcpStream| {
+        let Some((_, body)) = read_request(&mut conn) else { return };
+        let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let seen = first_user_text(&v);
+        let (ct, body) = if v["stream"] == true {
+            ("text/event-stream", streamed(&seen, "nobody"))
+        } else {
+            ("application/json", message(&seen, "nobody").to_string().into_bytes())
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nrequest-id: req_011CPanthropic\r\n\
+             anthropic-ratelimit-requests-limit: 50\r\nanthropic-ratelimit-requests-remaining: 49\r\n\
+             anthropic-ratelimit-tokens-reset: 2026-01-01T00:00:00Z\r\nretry-after: 7\r\n\
+             Connection: close, anthropic-ratelimit-hop\r\nanthropic-ratelimit-hop: 1\r\nKeep-Alive: timeout=5\r\n\
+             Set-Cookie: s=1\r\n\r\n",
+            body.len()
+        );
+        let _ = conn.write_all(head.as_bytes());
+        let _ = conn.write_all(&body);
+    }))
+}
+
+#[test]
+fn request_ids_and_rate_limits_of_the_upstream_reach_the_client() {
+    let dir = TempDir::new("anthropic-headers");
+    let mock = claude_with_headers();
+    let key = create_key(dir.str(), "developer", "acme");
+    let up = format!("http://127.0.0.1:{}", mock.port);
+    let gw = Gateway::start(&dir, &mock.url(), &["--anthropic-upstream", &up]);
+    for stream in [false, true] {
+        let body = json!({"model": "claude-mock", "max_tokens": 16, "stream": stream,
+            "messages": [{"role": "user", "content": "hello"}]});
+        let r = post(&gw, &key, &body);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("request-id"), Some("req_011CPanthropic"), "stream: {stream}");
+        assert_eq!(r.header("anthropic-ratelimit-requests-limit"), Some("50"));
+        assert_eq!(r.header("anthropic-ratelimit-requests-remaining"), Some("49"));
+        assert_eq!(r.header("anthropic-ratelimit-tokens-reset"), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(r.header("retry-after"), Some("7"));
+        // Named by the upstream's Connection header, or not the provider's: not passed on.
+        assert_eq!(r.header("anthropic-ratelimit-hop"), None);
+        assert_eq!(r.header("set-cookie"), None);
+        assert_ne!(r.header("keep-alive"), Some("timeout=5"));
+        assert!(r.header("x-lucairn-certificate").is_some());
     }
 }
