@@ -94,6 +94,9 @@ pub enum ApiError {
     /// As many requests as the gateway allows are in flight.
     #[error("the gateway is at its limit of {max} requests in flight; retry in {retry_after} s")]
     Overloaded { max: usize, retry_after: u64 },
+    /// The gateway shut down before the upstream answered (its grace period ended).
+    #[error("the gateway shut down before the upstream answered; the call was cut off")]
+    ShutDown,
 }
 
 impl ApiError {
@@ -121,7 +124,7 @@ impl ApiError {
             Sanitization | Storage | Internal => StatusCode::INTERNAL_SERVER_ERROR,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Overloaded { .. } | ShutDown => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -156,6 +159,7 @@ impl ApiError {
             RequestTimeout => "request_timeout",
             RateLimited { .. } => "rate_limit_exceeded",
             Overloaded { .. } => "overloaded",
+            ShutDown => "shutting_down",
         }
     }
 
@@ -166,7 +170,7 @@ impl ApiError {
             MissingApiKey | InvalidApiKey | RevokedApiKey => "authentication_error",
             RelinkNotAllowed(_) => "permission_error",
             NotFound { .. } | CertificateNotFound => "not_found_error",
-            UpstreamUnreachable | UpstreamTimeout | UpstreamInvalid(_) => "upstream_error",
+            UpstreamUnreachable | UpstreamTimeout | UpstreamInvalid(_) | ShutDown => "upstream_error",
             Sanitization | Storage | Internal | Overloaded { .. } => "server_error",
             // As OpenAI names request-rate errors.
             RateLimited { .. } => "requests",

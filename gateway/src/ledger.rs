@@ -42,10 +42,19 @@ struct Job {
     done: oneshot::Sender<Result<String, LedgerError>>,
 }
 
+/// What the writer is sent.
+// Nearly every message is a job: boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Msg {
+    Job(Job),
+    /// Answered once every job sent before it is stored (or has failed).
+    Flush(oneshot::Sender<()>),
+}
+
 /// A handle on the writer thread; cheap to share.
 #[derive(Debug, Clone)]
 pub struct Ledger {
-    tx: mpsc::Sender<Job>,
+    tx: mpsc::Sender<Msg>,
 }
 
 impl std::fmt::Debug for Job {
@@ -70,20 +79,40 @@ impl Ledger {
         created_at: i64,
     ) -> Result<String, LedgerError> {
         let (done, wait) = oneshot::channel();
-        self.tx.send(Job { cert, tenant, created_at, done }).await.map_err(|_| LedgerError::Stopped)?;
+        self.tx.send(Msg::Job(Job { cert, tenant, created_at, done })).await.map_err(|_| LedgerError::Stopped)?;
         wait.await.map_err(|_| LedgerError::Stopped)?
+    }
+
+    /// Returns once every certificate sent to the writer before this call has been
+    /// committed (or has failed): for shutdown, after the last request has finished.
+    pub async fn flush(&self) -> Result<(), LedgerError> {
+        let (done, wait) = oneshot::channel();
+        self.tx.send(Msg::Flush(done)).await.map_err(|_| LedgerError::Stopped)?;
+        wait.await.map_err(|_| LedgerError::Stopped)
     }
 }
 
-async fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Job>) {
+async fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Msg>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    // Flushes answered once the batch they came after is stored.
+    let mut flushes = Vec::new();
     while let Some(first) = rx.recv().await {
-        jobs.push(first);
-        while jobs.len() < MAX_BATCH {
+        match first {
+            Msg::Job(j) => jobs.push(j),
+            Msg::Flush(f) => flushes.push(f),
+        }
+        while jobs.len() < MAX_BATCH && flushes.is_empty() {
             match rx.try_recv() {
-                Ok(j) => jobs.push(j),
+                Ok(Msg::Job(j)) => jobs.push(j),
+                Ok(Msg::Flush(f)) => flushes.push(f),
                 Err(_) => break,
             }
+        }
+        if jobs.is_empty() {
+            for f in flushes.drain(..) {
+                let _ = f.send(());
+            }
+            continue;
         }
         let mut tenants = Vec::with_capacity(jobs.len());
         let mut pending = Vec::with_capacity(jobs.len());
@@ -121,6 +150,9 @@ async fn run(store: Store, signer: Arc<SigningKey>, mut rx: mpsc::Receiver<Job>)
                     let _ = w.send(Err(LedgerError::Store(msg.clone())));
                 }
             }
+        }
+        for f in flushes.drain(..) {
+            let _ = f.send(());
         }
     }
 }

@@ -33,6 +33,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -66,6 +68,12 @@ pub struct State {
     pub ledger: Ledger,
     /// Requests in flight, requests per key, body read deadline.
     pub limits: Limits,
+    /// Every task that may still write a certificate (requests, streamed answers): waited
+    /// for at shutdown.
+    pub tasks: TaskTracker,
+    /// Cancelled when the shutdown grace period ends: upstream calls and streams still
+    /// running are cut off, and their certificates record it.
+    pub cut: CancellationToken,
 }
 
 /// Why the TLS configuration could not be loaded.
@@ -172,13 +180,37 @@ pub async fn serve(state: Arc<State>, listener: TcpListener, tls: Option<TlsAcce
         _ = graceful.shutdown() => tracing::info!("all connections closed"),
         _ = tokio::time::sleep_until(deadline) => tracing::warn!("connections still open after the grace period"),
     }
+    finish(&state, deadline).await;
+}
+
+/// Longest wait, after the grace period, for the certificates of the requests cut off
+/// and for the certificate writer (a database that does not answer).
+const CUT_WAIT: Duration = Duration::from_secs(10);
+
+/// Waits until every request and streamed answer has stored its certificate: until the
+/// `deadline` as they are, then cut off (their certificates record `shutdown` as the
+/// upstream error). Then waits for the certificate writer to have committed everything
+/// sent to it.
+async fn finish(state: &State, deadline: tokio::time::Instant) {
     // Requests whose client went away run on to store their certificate.
-    while state.limits.in_flight() > 0 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    state.tasks.close();
+    if tokio::time::timeout_at(deadline, state.tasks.wait()).await.is_err() {
+        tracing::warn!(
+            requests = state.tasks.len(),
+            "requests still in flight after the grace period; cutting them off"
+        );
+        state.cut.cancel();
+        if tokio::time::timeout(CUT_WAIT, state.tasks.wait()).await.is_err() {
+            tracing::error!(
+                requests = state.tasks.len(),
+                "requests still running after they were cut off; their certificates may be missing"
+            );
+        }
     }
-    let left = state.limits.in_flight();
-    if left > 0 {
-        tracing::warn!(requests = left, "requests still in flight after the grace period");
+    match tokio::time::timeout(CUT_WAIT, state.ledger.flush()).await {
+        Ok(Ok(())) => tracing::info!("all certificates stored"),
+        Ok(Err(e)) => tracing::error!(error = %e, "the certificate writer failed"),
+        Err(_) => tracing::error!("the certificate writer did not finish; certificates may be missing"),
     }
 }
 
@@ -321,7 +353,8 @@ async fn respond(state: Arc<State>, mut req: Request<Incoming>) -> Response<Body
         }
     };
     req.extensions_mut().insert(state.limits.body_deadline());
-    let task = tokio::spawn(async move {
+    req.extensions_mut().insert(state.cut.clone());
+    let task = state.tasks.clone().spawn(async move {
         let resp = routes::handle(state, req).await;
         match permit {
             Some(p) => resp.map(|b| HeldBody::new(b, p).boxed()),

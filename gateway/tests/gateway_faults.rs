@@ -176,11 +176,17 @@ fn requests_past_the_in_flight_limit_are_refused_at_once() {
 
 /// A mock whose streamed answer sends one chunk, then waits at `gate`, then finishes.
 fn gated_stream(gate: &Gate) -> RawMock {
+    gated_stream_counted(gate, Arc::default())
+}
+
+/// [`gated_stream`], counting the requests it has read in `count`.
+fn gated_stream_counted(gate: &Gate, count: Arc<AtomicUsize>) -> RawMock {
     let gate = gate.clone();
     RawMock::start(Arc::new(move |mut conn: TcpStream| {
         if read_request(&mut conn).is_none() {
             return;
         }
+        count.fetch_add(1, Ordering::SeqCst);
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
         let piece = |c: &[u8]| {
             let mut v = format!("{:x}\r\n", c.len()).into_bytes();
@@ -474,22 +480,84 @@ fn shutdown_lets_requests_in_flight_finish() {
     assert!(gw.logs().contains("all connections closed"), "{}", gw.logs());
 }
 
+/// Reads from `s` until `needle` has arrived; returns what was read.
+fn read_until(s: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(needle.len()).any(|w| w == needle) {
+        let n = s.read(&mut buf).expect("read");
+        assert!(n > 0, "the stream ended early: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}
+
+/// The certificate id in the `X-Lucairn-Certificate` header of a response head.
+fn header_certificate_id(head: &[u8]) -> String {
+    let head = String::from_utf8_lossy(head);
+    head.lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("x-lucairn-certificate")))
+        .and_then(|(_, v)| v.trim().rsplit('/').next().map(str::to_string))
+        .expect("a certificate header")
+}
+
 #[test]
-fn shutdown_waits_no_longer_than_the_grace_period() {
+fn shutdown_waits_no_longer_than_the_grace_period_and_certifies_what_it_cuts() {
     let dir = TempDir::new("shutdown-grace");
     let gate = Gate::default();
-    let mock = gated_model(&gate);
+    // Streams send their first words, then wait at the gate; whole answers never finish.
+    let seen = Arc::new(AtomicUsize::new(0));
+    let mock = gated_stream_counted(&gate, seen.clone());
     let key = create_key(dir.str(), "developer", "acme");
-    let mut gw = Gateway::start(&dir, &mock.url(), &["--shutdown-grace", "1"]);
-    let bytes = post_bytes(&key, "/v1/chat/completions", &chat_body("never answered"));
+    let mut gw = Gateway::start(&dir, &mock.url(), &["--shutdown-grace", "2"]);
     let port = gw.port;
-    let t = thread::spawn(move || try_request(port, &bytes));
-    wait_for("the request upstream", || mock.count() == 1);
+    // A whole answer waiting for the upstream.
+    let bytes = post_bytes(&key, "/v1/chat/completions", &chat_body("never answered"));
+    let whole = thread::spawn(move || try_request(port, &bytes));
+    // A stream whose client stays, and one whose client leaves after the signal.
+    let mut stays = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stays.write_all(&post_bytes(&key, "/v1/chat/completions", &stream_body("stays"))).expect("write");
+    let stays_id = header_certificate_id(&read_until(&mut stays, b"first words"));
+    let mut leaves = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    leaves.write_all(&post_bytes(&key, "/v1/chat/completions", &stream_body("leaves"))).expect("write");
+    let leaves_id = header_certificate_id(&read_until(&mut leaves, b"first words"));
+    wait_for("three requests upstream", || seen.load(Ordering::SeqCst) == 3);
     gw.signal("TERM");
-    let status = gw.wait_exit(Duration::from_secs(20)).expect("the gateway exits after its grace period");
+    wait_for("the listener to close", || TcpStream::connect(("127.0.0.1", port)).is_err());
+    drop(leaves);
+
+    let status = gw.wait_exit(Duration::from_secs(30)).expect("the gateway exits after its grace period");
     assert!(status.success(), "{status:?}");
-    assert!(t.join().expect("thread").is_none(), "the cut request got no answer");
-    assert!(gw.logs().contains("after the grace period"), "{}", gw.logs());
+    let logs = gw.logs();
+    assert!(logs.contains("after the grace period"), "{logs}");
+    assert!(logs.contains("all certificates stored"), "{logs}");
+    // The cut whole answer gets an error (if its connection still carries it), never an answer.
+    if let Some(r) = whole.join().expect("thread") {
+        r.assert_error(503, "shutting_down");
+        assert!(r.header("x-lucairn-certificate").is_some());
+    }
+    // The stream that stayed was told why it ended, after its certificate's metadata.
+    let (rest, _) = read_until_closed(&mut stays, Duration::from_secs(5));
+    let rest = String::from_utf8_lossy(&rest);
+    if !rest.is_empty() {
+        assert!(rest.contains("dsa_compliance") && rest.contains("shutting_down"), "{rest}");
+        assert!(!rest.contains("[DONE]"), "{rest}");
+    }
+
+    // Every certificate was stored before the process ended: the two cut calls say so.
+    let stored = stored_certificates(dir.path(), "acme");
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    let parsed: Vec<(String, Value)> =
+        stored.iter().map(|(id, j)| (id.clone(), serde_json::from_str(j).expect("json"))).collect();
+    let kind = |id: &str| parsed.iter().find(|(i, _)| i == id).map(|(_, c)| c["upstream_error"].clone());
+    let shutdown = json!({"status": null, "kind": "shutdown"});
+    assert_eq!(kind(&stays_id), Some(shutdown.clone()), "the stream cut at the end of the grace period");
+    assert_eq!(kind(&leaves_id), Some(Value::Null), "the stream whose client left");
+    let cut_whole: Vec<_> =
+        parsed.iter().filter(|(i, _)| *i != stays_id && *i != leaves_id).map(|(_, c)| &c["upstream_error"]).collect();
+    assert_eq!(cut_whole, [&shutdown], "the whole answer cut off");
+    verify_chain(&dir, &stored);
+    assert!(!logs.contains("may be missing"), "{logs}");
     gate.open();
 }
 

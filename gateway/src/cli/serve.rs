@@ -89,6 +89,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             metrics: Metrics::default(),
             ledger,
             limits,
+            tasks: tokio_util::task::TaskTracker::new(),
+            cut: tokio_util::sync::CancellationToken::new(),
         });
         {
             let mut out = std::io::stdout().lock();

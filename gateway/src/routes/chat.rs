@@ -97,12 +97,18 @@ where
     F: std::future::Future<Output = Result<Reply, ApiError>>,
 {
     let started = Instant::now();
-    let reply = send.await;
+    // At the end of the shutdown grace period the call is cut off; the caller certifies
+    // that (see `failure_kind`).
+    let reply = tokio::select! {
+        r = send => r,
+        _ = state.cut.cancelled() => Err(ApiError::ShutDown),
+    };
     state.metrics.upstream(started.elapsed());
     let reply = reply.inspect_err(|e| {
         state.metrics.upstream_error(match e {
             ApiError::UpstreamTimeout => "timeout",
             ApiError::UpstreamUnreachable => "unreachable",
+            ApiError::ShutDown => "shutdown",
             _ => "invalid",
         })
     })?;
@@ -124,6 +130,7 @@ pub fn failure_kind(e: &ApiError) -> Option<&'static str> {
         ApiError::UpstreamTimeout => Some("timeout"),
         ApiError::UpstreamUnreachable => Some("unreachable"),
         ApiError::UpstreamInvalid(_) => Some("invalid_response"),
+        ApiError::ShutDown => Some("shutdown"),
         _ => None,
     }
 }

@@ -49,6 +49,10 @@ impl hyper::body::Body for ChannelBody {
     }
 }
 
+/// The message of the error event of a stream cut off at the end of the shutdown grace
+/// period.
+pub const SHUTDOWN_MESSAGE: &str = "the gateway shut down; the stream was cut off";
+
 /// How the upstream stream ended.
 enum End {
     /// `data: [DONE]`.
@@ -74,7 +78,8 @@ pub fn respond(
     answer: StreamAnswer,
 ) -> Result<Response<Body>, ApiError> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
+    // Tracked: shutdown waits for the certificate even when the client has left.
+    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
     let mut resp = Response::new(ChannelBody { rx }.boxed());
     *resp.status_mut() = answer.status;
     let headers = resp.headers_mut();
@@ -114,6 +119,7 @@ async fn drive(
         let next = tokio::select! {
             biased;
             _ = tx.closed() => break End::Gone,
+            _ = state.cut.cancelled() => break End::Failed("shutting_down", SHUTDOWN_MESSAGE),
             r = tokio::time::timeout(idle, body.frame()) => r,
         };
         let frame = match next {
@@ -145,10 +151,15 @@ async fn drive(
     match &end {
         End::Failed(code, _) => {
             tracing::warn!(code, "streamed answer ended early");
-            state.metrics.upstream_error(if *code == "upstream_timeout" { "stream_idle" } else { "stream_broken" });
+            state.metrics.upstream_error(match *code {
+                "upstream_timeout" => "stream_idle",
+                "shutting_down" => "shutdown",
+                _ => "stream_broken",
+            });
             cert.upstream_error(
                 None,
                 match *code {
+                    "shutting_down" => "shutdown",
                     "upstream_timeout" => "stream_idle_timeout",
                     "upstream_stream_error" => "stream_broken",
                     _ => "stream_invalid",

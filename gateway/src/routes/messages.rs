@@ -27,7 +27,7 @@ use crate::routes::chat::{
     CERTIFICATE_HEADER, answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor,
     provider_key, record_status, relink_mode, stream_certificate_id,
 };
-use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES};
+use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES, SHUTDOWN_MESSAGE};
 use crate::routes::{authenticate, authenticate_token, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
@@ -138,7 +138,8 @@ fn respond_stream(
     answer: StreamAnswer,
 ) -> Result<Response<Body>, ApiError> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
+    // Tracked: shutdown waits for the certificate even when the client has left.
+    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
     let mut resp = Response::new(ChannelBody { rx }.boxed());
     *resp.status_mut() = answer.status;
     let headers = resp.headers_mut();
@@ -171,6 +172,7 @@ async fn drive(
         let next = tokio::select! {
             biased;
             _ = tx.closed() => break End::Gone,
+            _ = state.cut.cancelled() => break End::Failed("shutting_down", SHUTDOWN_MESSAGE, "shutdown"),
             r = tokio::time::timeout(idle, body.frame()) => r,
         };
         let frame = match next {
@@ -222,7 +224,11 @@ async fn drive(
     match &end {
         End::Failed(code, _, kind) => {
             tracing::warn!(code, "streamed answer ended early");
-            state.metrics.upstream_error(if *code == "upstream_timeout" { "stream_idle" } else { "stream_broken" });
+            state.metrics.upstream_error(match *code {
+                "upstream_timeout" => "stream_idle",
+                "shutting_down" => "shutdown",
+                _ => "stream_broken",
+            });
             cert.upstream_error(None, *kind);
         }
         End::Gone => tracing::info!("client went away during a streamed answer"),

@@ -9,6 +9,8 @@ use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::auth;
 use crate::error::ApiError;
 use crate::limits::{BodyDeadline, RateLimited, retry_after_secs};
@@ -214,11 +216,19 @@ pub async fn read_body(req: Request<Incoming>, limit: u64) -> Result<Bytes, ApiE
             return Err(ApiError::TooLarge(limit));
         }
     }
+    // Cancelled when the shutdown grace period ends (set by the server, like the deadline).
+    let cut = req.extensions().get::<CancellationToken>().cloned().unwrap_or_default();
     let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
     let collect = Limited::new(req.into_body(), limit_usize).collect();
-    let collected = match deadline {
-        Some(BodyDeadline(at)) => tokio::time::timeout_at(at, collect).await.map_err(|_| ApiError::RequestTimeout)?,
-        None => collect.await,
+    let timed = async {
+        match deadline {
+            Some(BodyDeadline(at)) => tokio::time::timeout_at(at, collect).await.map_err(|_| ApiError::RequestTimeout),
+            None => Ok(collect.await),
+        }
+    };
+    let collected = tokio::select! {
+        r = timed => r?,
+        _ = cut.cancelled() => return Err(ApiError::ShutDown),
     };
     match collected {
         Ok(b) => Ok(b.to_bytes()),
