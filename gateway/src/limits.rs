@@ -32,35 +32,41 @@ pub struct Rate {
 struct Bucket {
     tokens: f64,
     at: Instant,
+    rate: Rate,
 }
 
-/// Token buckets per API key id.
-#[derive(Debug)]
+impl Rate {
+    fn per_second(self) -> f64 {
+        f64::from(self.per_minute) / 60.0
+    }
+}
+
+/// Token buckets per API key id, each with its key's rate.
+#[derive(Debug, Default)]
 struct RateLimiter {
-    rate: Rate,
     buckets: Mutex<HashMap<String, Bucket>>,
 }
 
 impl RateLimiter {
-    fn per_second(&self) -> f64 {
-        f64::from(self.rate.per_minute) / 60.0
-    }
-
     /// Takes one token from `key`'s bucket at `now`, or says how long until there is one.
-    fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let burst = f64::from(self.rate.burst);
-        let per_second = self.per_second();
+    fn take(&self, key: &str, rate: Rate, now: Instant) -> Result<(), Duration> {
+        let burst = f64::from(rate.burst);
+        let per_second = rate.per_second();
         // A poisoned lock only means another request panicked while holding it; the map
         // is still consistent (every update is a single assignment).
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() >= PRUNE_AT && !buckets.contains_key(key) {
             // A full bucket is the same as no bucket: forget idle keys.
-            buckets.retain(|_, b| b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < burst);
+            buckets.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * b.rate.per_second()
+                    < f64::from(b.rate.burst)
+            });
         }
-        let b = buckets.entry(key.to_string()).or_insert(Bucket { tokens: burst, at: now });
+        let b = buckets.entry(key.to_string()).or_insert(Bucket { tokens: burst, at: now, rate });
         let elapsed = now.saturating_duration_since(b.at).as_secs_f64();
         b.tokens = (b.tokens + elapsed * per_second).min(burst);
         b.at = now;
+        b.rate = rate;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
             Ok(())
@@ -75,7 +81,9 @@ impl RateLimiter {
 pub struct Limits {
     in_flight: Arc<Semaphore>,
     max_in_flight: usize,
-    rate: Option<RateLimiter>,
+    /// The rate of keys that have none of their own.
+    default_rate: Option<Rate>,
+    rates: RateLimiter,
     body_read_timeout: Duration,
 }
 
@@ -100,14 +108,15 @@ pub struct RateLimited {
 pub struct BodyDeadline(pub tokio::time::Instant);
 
 impl Limits {
-    /// At most `max_in_flight` requests at once (at least 1), `rate` per key if given, and
-    /// `body_read_timeout` for each request body.
+    /// At most `max_in_flight` requests at once (at least 1), `rate` per key if given (for
+    /// keys without a rate of their own), and `body_read_timeout` for each request body.
     pub fn new(max_in_flight: usize, rate: Option<Rate>, body_read_timeout: Duration) -> Limits {
         let max_in_flight = max_in_flight.clamp(1, Semaphore::MAX_PERMITS);
         Limits {
             in_flight: Arc::new(Semaphore::new(max_in_flight)),
             max_in_flight,
-            rate: rate.map(|rate| RateLimiter { rate, buckets: Mutex::new(HashMap::new()) }),
+            default_rate: rate,
+            rates: RateLimiter::default(),
             body_read_timeout,
         }
     }
@@ -123,17 +132,25 @@ impl Limits {
         self.max_in_flight - self.in_flight.available_permits()
     }
 
-    /// Counts one request of the key `key_id` against its rate.
-    pub fn check_rate(&self, key_id: &str) -> Result<(), RateLimited> {
-        self.check_rate_at(key_id, Instant::now())
+    /// Counts one request of the key `key_id` against its rate: `key_rate` requests per
+    /// minute (as many at once) if the key has a rate of its own, none if that is 0, the
+    /// server's rate if it has none.
+    pub fn check_rate(&self, key_id: &str, key_rate: Option<u32>) -> Result<(), RateLimited> {
+        self.check_rate_at(key_id, key_rate, Instant::now())
     }
 
-    fn check_rate_at(&self, key_id: &str, now: Instant) -> Result<(), RateLimited> {
-        match &self.rate {
+    fn check_rate_at(&self, key_id: &str, key_rate: Option<u32>, now: Instant) -> Result<(), RateLimited> {
+        let rate = match key_rate {
+            None => self.default_rate,
+            Some(0) => None,
+            Some(n) => Some(Rate { per_minute: n, burst: n }),
+        };
+        match rate {
             None => Ok(()),
-            Some(r) => {
-                r.take(key_id, now).map_err(|retry_after| RateLimited { per_minute: r.rate.per_minute, retry_after })
-            }
+            Some(rate) => self
+                .rates
+                .take(key_id, rate, now)
+                .map_err(|retry_after| RateLimited { per_minute: rate.per_minute, retry_after }),
         }
     }
 
@@ -202,30 +219,30 @@ mod tests {
         let l = limits(60, 3);
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(l.check_rate_at("k", t0), Ok(()));
+            assert_eq!(l.check_rate_at("k", None, t0), Ok(()));
         }
-        let Err(RateLimited { per_minute: 60, retry_after }) = l.check_rate_at("k", t0) else {
+        let Err(RateLimited { per_minute: 60, retry_after }) = l.check_rate_at("k", None, t0) else {
             panic!("the fourth request at once is refused")
         };
         assert_eq!(retry_after_secs(retry_after), 1);
         // Another key has its own bucket.
-        assert_eq!(l.check_rate_at("other", t0), Ok(()));
+        assert_eq!(l.check_rate_at("other", None, t0), Ok(()));
         // One token per second comes back, never more than the burst.
-        assert_eq!(l.check_rate_at("k", t0 + Duration::from_millis(1000)), Ok(()));
-        assert!(l.check_rate_at("k", t0 + Duration::from_millis(1500)).is_err());
+        assert_eq!(l.check_rate_at("k", None, t0 + Duration::from_millis(1000)), Ok(()));
+        assert!(l.check_rate_at("k", None, t0 + Duration::from_millis(1500)).is_err());
         let later = t0 + Duration::from_secs(3600);
         for _ in 0..3 {
-            assert_eq!(l.check_rate_at("k", later), Ok(()));
+            assert_eq!(l.check_rate_at("k", None, later), Ok(()));
         }
-        assert!(l.check_rate_at("k", later).is_err());
+        assert!(l.check_rate_at("k", None, later).is_err());
     }
 
     #[test]
     fn slow_rates_say_when_to_come_back() {
         let l = limits(2, 1);
         let t0 = Instant::now();
-        assert_eq!(l.check_rate_at("k", t0), Ok(()));
-        let Err(RateLimited { retry_after, .. }) = l.check_rate_at("k", t0 + Duration::from_secs(10)) else {
+        assert_eq!(l.check_rate_at("k", None, t0), Ok(()));
+        let Err(RateLimited { retry_after, .. }) = l.check_rate_at("k", None, t0 + Duration::from_secs(10)) else {
             panic!("refused")
         };
         assert_eq!(retry_after_secs(retry_after), 20);
@@ -236,12 +253,39 @@ mod tests {
         let l = limits(60, 1);
         let t0 = Instant::now();
         for i in 0..PRUNE_AT {
-            assert_eq!(l.check_rate_at(&i.to_string(), t0), Ok(()));
+            assert_eq!(l.check_rate_at(&i.to_string(), None, t0), Ok(()));
         }
         let later = t0 + Duration::from_secs(2);
-        assert_eq!(l.check_rate_at("new", later), Ok(()));
-        let n = l.rate.as_ref().map(|r| r.buckets.lock().map(|b| b.len()).unwrap_or(0));
-        assert_eq!(n, Some(1));
+        assert_eq!(l.check_rate_at("new", None, later), Ok(()));
+        let n = l.rates.buckets.lock().map(|b| b.len()).unwrap_or(0);
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_key_of_its_own_rate() {
+        let l = limits(60, 1);
+        let t0 = Instant::now();
+        // Three a minute, three at once, whatever the server's rate.
+        for _ in 0..3 {
+            assert_eq!(l.check_rate_at("own", Some(3), t0), Ok(()));
+        }
+        let Err(RateLimited { per_minute: 3, retry_after }) = l.check_rate_at("own", Some(3), t0) else {
+            panic!("the fourth is refused")
+        };
+        assert_eq!(retry_after_secs(retry_after), 20);
+        // 0: no limit, though the server has one.
+        for _ in 0..100 {
+            assert_eq!(l.check_rate_at("free", Some(0), t0), Ok(()));
+        }
+        // No rate of its own: the server's.
+        assert_eq!(l.check_rate_at("plain", None, t0), Ok(()));
+        assert!(l.check_rate_at("plain", None, t0).is_err());
+        // A key's own rate applies without a server rate too.
+        let l = Limits::new(2, None, Duration::from_secs(1));
+        assert_eq!(l.check_rate_at("own", Some(1), t0), Ok(()));
+        assert!(l.check_rate_at("own", Some(1), t0).is_err());
+        assert_eq!(l.check_rate_at("plain", None, t0), Ok(()));
+        assert_eq!(l.check_rate_at("plain", None, t0), Ok(()));
     }
 
     #[test]
@@ -253,7 +297,7 @@ mod tests {
         assert_eq!(l.in_flight(), 2);
         drop(a);
         assert!(l.start().is_ok());
-        assert_eq!(l.check_rate("any"), Ok(()), "no rate limit configured");
+        assert_eq!(l.check_rate("any", None), Ok(()), "no rate limit configured");
     }
 
     #[test]

@@ -677,3 +677,92 @@ fn a_stalled_body_over_http2_is_408_and_the_connection_serves_on() {
     });
     assert_eq!(mock.count(), 0);
 }
+
+#[test]
+fn a_key_may_have_a_rate_of_its_own() {
+    let dir = TempDir::new("key-rate");
+    let mock = Mock::echo();
+    let make = |extra: &[&str]| {
+        let mut args = vec!["keys", "create", "--data-dir", dir.str(), "--tenant", "acme"];
+        args.extend_from_slice(extra);
+        let o = lucairn(&args, &[]);
+        assert!(o.status.success(), "keys create: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf-8").trim().to_string()
+    };
+    let limited = make(&["--rate-limit", "2"]);
+    let free = make(&["--rate-limit", "0"]);
+    let plain = make(&[]);
+    // Keys without a rate of their own get the server's: 3 a minute.
+    let gw = Gateway::start(&dir, &mock.url(), &["--rate-limit", "3"]);
+    for i in 0..2 {
+        let r = gw.chat(&limited, &chat_body("hi"));
+        assert_eq!(r.status, 200, "request {i}: {}", r.text());
+    }
+    let r = gw.chat(&limited, &chat_body("one too many"));
+    r.assert_error(429, "rate_limit_exceeded");
+    let message = r.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("2 requests per minute"), "{message}");
+    assert_eq!(r.header("retry-after"), Some("30"), "two a minute: one back every 30 s");
+    // Another key of the same tenant is unaffected: it has the server's rate.
+    for i in 0..3 {
+        let r = gw.chat(&plain, &chat_body("hi"));
+        assert_eq!(r.status, 200, "request {i} of the other key: {}", r.text());
+    }
+    gw.chat(&plain, &chat_body("one too many")).assert_error(429, "rate_limit_exceeded");
+    // 0: no limit, though the server has one.
+    for i in 0..8 {
+        let r = gw.chat(&free, &chat_body("hi"));
+        assert_eq!(r.status, 200, "request {i} of the unlimited key: {}", r.text());
+    }
+    assert_eq!(mock.count(), 2 + 3 + 8, "a refused request was forwarded");
+
+    // `keys list` shows each key's rate.
+    let o = lucairn(&["keys", "list", "--data-dir", dir.str(), "--format", "json"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rate = |key: &str| {
+        let id = &key["lcr_live_".len().."lcr_live_".len() + 8];
+        listed.as_array().expect("array").iter().find(|k| k["id"] == id).map(|k| k["rate_limit"].clone())
+    };
+    assert_eq!(rate(&limited), Some(json!(2)));
+    assert_eq!(rate(&free), Some(json!(0)));
+    assert_eq!(rate(&plain), Some(Value::Null));
+    let o = lucairn(&["keys", "list", "--data-dir", dir.str()], &[]);
+    let table = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(table.contains("RATE") && table.contains("2/min") && table.contains("unlimited"), "{table}");
+}
+
+#[test]
+fn a_first_version_sqlite_database_gains_key_rates() {
+    if crate::support::test_database_url().is_some() {
+        return; // SQLite's migration; PostgreSQL's runs in its own test.
+    }
+    let dir = TempDir::new("migrate-rate");
+    std::fs::create_dir_all(dir.path()).expect("dir");
+    {
+        let db = rusqlite::Connection::open(dir.path().join("lucairn.db")).expect("open");
+        db.execute_batch(
+            "CREATE TABLE api_keys (id TEXT PRIMARY KEY, hash BLOB NOT NULL, tenant TEXT NOT NULL, tier TEXT NOT NULL, \
+             live INTEGER NOT NULL, relink INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
+             CREATE TABLE certificates (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, \
+             tenant TEXT NOT NULL, created_at INTEGER NOT NULL, digest TEXT NOT NULL, previous TEXT, json TEXT NOT NULL);
+             INSERT INTO api_keys VALUES ('OldKey01', x'00', 'acme', 'developer', 1, 0, 1700000000, NULL);
+             PRAGMA user_version = 1;",
+        )
+        .expect("a first-version database");
+    }
+    let limited = create_key(dir.str(), "developer", "acme");
+    let o = lucairn(&["keys", "create", "--data-dir", dir.str(), "--rate-limit", "5"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = lucairn(&["keys", "list", "--data-dir", dir.str(), "--format", "json"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let mut rates: Vec<Value> = listed.as_array().expect("array").iter().map(|k| k["rate_limit"].clone()).collect();
+    rates.sort_by_key(Value::to_string);
+    assert_eq!(listed[0]["id"], "OldKey01", "the old key is kept");
+    assert_eq!(rates, [json!(5), Value::Null, Value::Null]);
+    assert!(limited.starts_with("lcr_live_"));
+    let db = rusqlite::Connection::open(dir.path().join("lucairn.db")).expect("open");
+    let v: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(v, 2);
+}

@@ -302,3 +302,29 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
     let err = serve_fails(&["--data-dir", dir.str(), "--database-url", &url, "--upstream", &mock.url()]);
     assert!(err.contains("schema version 99"), "{err}");
 }
+
+#[test]
+fn a_first_version_database_gains_key_rates() {
+    let Some(_) = server("a_first_version_database_gains_key_rates") else { return };
+    let dir = TempDir::new("pg-migrate-rate");
+    let url = database_url(dir.path()).expect("database");
+    // The keys table of schema version 1, with one key.
+    rows(
+        &url,
+        "CREATE TABLE lucairn_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+         INSERT INTO lucairn_meta VALUES ('schema_version', '1');
+         CREATE TABLE api_keys (id TEXT PRIMARY KEY, hash BYTEA NOT NULL, tenant TEXT NOT NULL, tier TEXT NOT NULL,
+             live BOOLEAN NOT NULL, relink BOOLEAN NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT);
+         INSERT INTO api_keys VALUES ('OldKey01', '\\x00', 'acme', 'developer', true, false, 1700000000, NULL);",
+    );
+    let o = lucairn(&["keys", "create", "--data-dir", dir.str(), "--rate-limit", "5"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = lucairn(&["keys", "list", "--data-dir", dir.str(), "--format", "json"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(listed[0]["id"], "OldKey01", "the old key is kept");
+    assert_eq!(listed[0]["rate_limit"], serde_json::Value::Null);
+    assert_eq!(listed[1]["rate_limit"], 5);
+    let version = rows(&url, "SELECT value FROM lucairn_meta WHERE name = 'schema_version'");
+    assert_eq!(version, [[Some("2".to_string())]]);
+}

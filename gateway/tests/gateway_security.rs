@@ -287,7 +287,7 @@ fn stored_data_holds_no_values_or_keys_and_api_keys_only_as_hashes() {
         files += 1;
         assert_holds_none(&name, &std::fs::read(&p).expect("read"), &secrets);
     }
-    let expected_columns = ["id", "hash", "tenant", "tier", "live", "relink", "created_at", "revoked_at"];
+    let expected_columns = ["id", "hash", "tenant", "tier", "live", "relink", "created_at", "revoked_at", "rate_limit"];
     if let Some(url) = database_url(dir.path()) {
         // On PostgreSQL the data directory holds the two key files; the database's rows,
         // every table as text, hold no value or key either.

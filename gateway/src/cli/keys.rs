@@ -48,6 +48,10 @@ enum KeysCommand {
         /// (pro and enterprise) [default: on for pro and enterprise].
         #[arg(long, value_enum)]
         relink: Option<OnOff>,
+        /// Requests per minute for this key (as many at once), in place of the server's
+        /// --rate-limit; 0 for no limit [default: the server's].
+        #[arg(long, value_name = "PER_MINUTE")]
+        rate_limit: Option<u32>,
     },
     /// List keys (ids, never the keys themselves).
     List {
@@ -93,12 +97,23 @@ struct KeyOut<'a> {
     relink: bool,
     created_at: String,
     revoked_at: Option<String>,
+    /// Requests per minute of the key: `None` for the server's rate, 0 for no limit.
+    rate_limit: Option<u32>,
+}
+
+/// The rate of a key as `keys list` shows it.
+fn rate_text(rate: Option<u32>) -> String {
+    match rate {
+        None => "default".to_string(),
+        Some(0) => "unlimited".to_string(),
+        Some(n) => format!("{n}/min"),
+    }
 }
 
 pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match &args.command {
-        KeysCommand::Create { store, tier, tenant, test, relink } => {
+        KeysCommand::Create { store, tier, tenant, test, relink, rate_limit } => {
             if !valid_tenant(tenant) {
                 bail!("tenant must be 1 to 64 characters from A-Z, a-z, 0-9, '_', '-', '.'");
             }
@@ -108,7 +123,7 @@ pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
                 None => tier.may_relink(),
             };
             let (store, rt) = open(store)?;
-            let key = rt.block_on(store.create_key(tenant, *tier, !test, relink))?;
+            let key = rt.block_on(store.create_key(tenant, *tier, !test, relink, *rate_limit))?;
             writeln!(out, "{}", key.key)?;
         }
         KeysCommand::List { store, format } => {
@@ -124,6 +139,7 @@ pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
                     relink: k.relink,
                     created_at: lucairn_core::rfc3339_utc(k.created_at),
                     revoked_at: k.revoked_at.map(lucairn_core::rfc3339_utc),
+                    rate_limit: k.rate_limit,
                 })
                 .collect();
             match format {
@@ -134,18 +150,19 @@ pub fn keys(args: &KeysArgs) -> Result<ExitCode> {
                 ListFormat::Table => {
                     writeln!(
                         out,
-                        "{:<10} {:<20} {:<11} {:<5} {:<7} {:<21} REVOKED",
-                        "ID", "TENANT", "TIER", "MODE", "RELINK", "CREATED"
+                        "{:<10} {:<20} {:<11} {:<5} {:<7} {:<10} {:<21} REVOKED",
+                        "ID", "TENANT", "TIER", "MODE", "RELINK", "RATE", "CREATED"
                     )?;
                     for r in &rows {
                         writeln!(
                             out,
-                            "{:<10} {:<20} {:<11} {:<5} {:<7} {:<21} {}",
+                            "{:<10} {:<20} {:<11} {:<5} {:<7} {:<10} {:<21} {}",
                             r.id,
                             r.tenant,
                             r.tier,
                             r.mode,
                             if r.relink { "on" } else { "off" },
+                            rate_text(r.rate_limit),
                             r.created_at,
                             r.revoked_at.as_deref().unwrap_or("-")
                         )?;

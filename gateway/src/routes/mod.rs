@@ -194,9 +194,8 @@ pub async fn authenticate_token(state: &State, token: &str) -> Result<KeyRecord,
     if rec.revoked_at.is_some() {
         return Err(ApiError::RevokedApiKey);
     }
-    state.limits.check_rate(&rec.id).map_err(|RateLimited { per_minute, retry_after }| ApiError::RateLimited {
-        per_minute,
-        retry_after: retry_after_secs(retry_after),
+    state.limits.check_rate(&rec.id, rec.rate_limit).map_err(|RateLimited { per_minute, retry_after }| {
+        ApiError::RateLimited { per_minute, retry_after: retry_after_secs(retry_after) }
     })?;
     Ok(rec)
 }

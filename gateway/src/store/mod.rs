@@ -65,6 +65,9 @@ pub struct KeyRecord {
     pub relink: bool,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// Requests per minute of this key: `None` for the server's `--rate-limit`, `Some(0)`
+    /// for no limit.
+    pub rate_limit: Option<u32>,
 }
 
 /// A certificate to store.
@@ -143,14 +146,22 @@ impl Store {
         }
     }
 
-    /// Makes and stores a new key; the returned key is the only copy.
-    pub async fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
+    /// Makes and stores a new key (with its own requests per minute, see
+    /// [`KeyRecord::rate_limit`]); the returned key is the only copy.
+    pub async fn create_key(
+        &self,
+        tenant: &str,
+        tier: Tier,
+        live: bool,
+        relink: bool,
+        rate_limit: Option<u32>,
+    ) -> Result<NewKey, StoreError> {
         match self {
             Store::Sqlite(s) => {
                 let (s, tenant) = (s.clone(), tenant.to_string());
-                blocking(move || s.create_key(&tenant, tier, live, relink)).await
+                blocking(move || s.create_key(&tenant, tier, live, relink, rate_limit)).await
             }
-            Store::Postgres(p) => p.create_key(tenant, tier, live, relink).await,
+            Store::Postgres(p) => p.create_key(tenant, tier, live, relink, rate_limit).await,
         }
     }
 

@@ -36,7 +36,8 @@ const POOL_TIMEOUT: Duration = Duration::from_secs(10);
 /// certificates on every replica, for at most this long before PostgreSQL ends its session.
 const SESSION: &str = "SET idle_in_transaction_session_timeout = '10s'";
 
-const SCHEMA_VERSION: i64 = 1;
+/// 1: the first schema; 2: `api_keys.rate_limit`.
+const SCHEMA_VERSION: i64 = 2;
 
 /// Advisory lock key held while the schema is created or migrated ("lucairn" + 1).
 const SCHEMA_LOCK: i64 = 0x6c75_6361_6972_6e01;
@@ -52,7 +53,8 @@ CREATE TABLE api_keys (
     live        BOOLEAN NOT NULL,
     relink      BOOLEAN NOT NULL,
     created_at  BIGINT NOT NULL,
-    revoked_at  BIGINT
+    revoked_at  BIGINT,
+    rate_limit  BIGINT
 );
 CREATE TABLE certificates (
     seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -71,7 +73,7 @@ CREATE TABLE chain_heads (
 );
 ";
 
-const KEY_COLUMNS: &str = "id, hash, tenant, tier, live, relink, created_at, revoked_at";
+const KEY_COLUMNS: &str = "id, hash, tenant, tier, live, relink, created_at, revoked_at, rate_limit";
 
 /// A handle on the PostgreSQL database; cheap to clone.
 #[derive(Clone)]
@@ -146,6 +148,10 @@ fn key_from_row(row: &tokio_postgres::Row) -> Result<KeyRecord, StoreError> {
         relink: row.try_get(5)?,
         created_at: row.try_get(6)?,
         revoked_at: row.try_get(7)?,
+        rate_limit: row
+            .try_get::<_, Option<i64>>(8)?
+            .map(|n| u32::try_from(n).map_err(|_| StoreError::Corrupt("api_keys.rate_limit")))
+            .transpose()?,
     })
 }
 
@@ -203,6 +209,14 @@ impl PgStore {
                 )
                 .await?;
             }
+            1 => {
+                tx.batch_execute("ALTER TABLE api_keys ADD COLUMN rate_limit BIGINT").await?;
+                tx.execute(
+                    "UPDATE lucairn_meta SET value = $1 WHERE name = 'schema_version'",
+                    &[&SCHEMA_VERSION.to_string()],
+                )
+                .await?;
+            }
             SCHEMA_VERSION => {}
             v => return Err(StoreError::TooNew(v)),
         }
@@ -216,15 +230,17 @@ impl PgStore {
         tier: Tier,
         live: bool,
         relink: bool,
+        rate_limit: Option<u32>,
     ) -> Result<NewKey, StoreError> {
+        let rate_limit = rate_limit.map(i64::from);
         // A clash of 8-character ids is rare; try again with a fresh key.
         for _ in 0..8 {
             let key = auth::generate(live)?;
             let n = client
                 .execute(
-                    "INSERT INTO api_keys (id, hash, tenant, tier, live, relink, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-                    &[&key.id, &&key.hash[..], &tenant, &tier.as_str(), &live, &relink, &util::now_unix()],
+                    "INSERT INTO api_keys (id, hash, tenant, tier, live, relink, created_at, rate_limit) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+                    &[&key.id, &&key.hash[..], &tenant, &tier.as_str(), &live, &relink, &util::now_unix(), &rate_limit],
                 )
                 .await?;
             if n == 1 {
@@ -234,9 +250,16 @@ impl PgStore {
         Err(StoreError::Corrupt("api_keys (no free key id)"))
     }
 
-    pub async fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
+    pub async fn create_key(
+        &self,
+        tenant: &str,
+        tier: Tier,
+        live: bool,
+        relink: bool,
+        rate_limit: Option<u32>,
+    ) -> Result<NewKey, StoreError> {
         let client = self.client().await?;
-        PgStore::insert_key(&**client, tenant, tier, live, relink).await
+        PgStore::insert_key(&**client, tenant, tier, live, relink, rate_limit).await
     }
 
     pub async fn create_first_key(
@@ -253,7 +276,7 @@ impl PgStore {
         if any {
             return Ok(None);
         }
-        let key = PgStore::insert_key(&*tx, tenant, tier, live, relink).await?;
+        let key = PgStore::insert_key(&*tx, tenant, tier, live, relink, None).await?;
         tx.commit().await?;
         Ok(Some(key))
     }

@@ -27,7 +27,8 @@ pub struct SqliteStore {
     dir: PathBuf,
 }
 
-const SCHEMA_VERSION: i64 = 1;
+/// 1: the first schema; 2: `api_keys.rate_limit`.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE api_keys (
@@ -38,7 +39,8 @@ CREATE TABLE api_keys (
     live        INTEGER NOT NULL,
     relink      INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
-    revoked_at  INTEGER
+    revoked_at  INTEGER,
+    rate_limit  INTEGER
 );
 CREATE TABLE certificates (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -88,6 +90,12 @@ impl SqliteStore {
                 tx.execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))?;
                 tx.commit()?;
             }
+            1 => {
+                tx.execute_batch(&format!(
+                    "ALTER TABLE api_keys ADD COLUMN rate_limit INTEGER; PRAGMA user_version = {SCHEMA_VERSION};"
+                ))?;
+                tx.commit()?;
+            }
             SCHEMA_VERSION => drop(tx),
             v => return Err(StoreError::TooNew(v)),
         }
@@ -109,8 +117,15 @@ impl SqliteStore {
     }
 
     /// Makes and stores a new key; the returned key is the only copy.
-    pub fn create_key(&self, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
-        SqliteStore::insert_key(&*self.conn()?, tenant, tier, live, relink)
+    pub fn create_key(
+        &self,
+        tenant: &str,
+        tier: Tier,
+        live: bool,
+        relink: bool,
+        rate_limit: Option<u32>,
+    ) -> Result<NewKey, StoreError> {
+        SqliteStore::insert_key(&*self.conn()?, tenant, tier, live, relink, rate_limit)
     }
 
     /// Makes a key when there is none at all, in one write transaction.
@@ -127,18 +142,26 @@ impl SqliteStore {
         if n > 0 {
             return Ok(None);
         }
-        let key = SqliteStore::insert_key(&tx, tenant, tier, live, relink)?;
+        let key = SqliteStore::insert_key(&tx, tenant, tier, live, relink, None)?;
         tx.commit()?;
         Ok(Some(key))
     }
 
-    fn insert_key(conn: &Connection, tenant: &str, tier: Tier, live: bool, relink: bool) -> Result<NewKey, StoreError> {
+    fn insert_key(
+        conn: &Connection,
+        tenant: &str,
+        tier: Tier,
+        live: bool,
+        relink: bool,
+        rate_limit: Option<u32>,
+    ) -> Result<NewKey, StoreError> {
         // A clash of 8-character ids is rare; try again with a fresh key.
         for _ in 0..8 {
             let key = auth::generate(live)?;
             let r = conn.execute(
-                "INSERT INTO api_keys (id, hash, tenant, tier, live, relink, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![key.id, &key.hash[..], tenant, tier.as_str(), live, relink, util::now_unix()],
+                "INSERT INTO api_keys (id, hash, tenant, tier, live, relink, created_at, rate_limit) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![key.id, &key.hash[..], tenant, tier.as_str(), live, relink, util::now_unix(), rate_limit],
             );
             match r {
                 Ok(_) => return Ok(key),
@@ -149,7 +172,7 @@ impl SqliteStore {
         Err(StoreError::Corrupt("api_keys (no free key id)"))
     }
 
-    fn key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(KeyRecord, String)> {
+    fn key_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(KeyRecord, String, Option<i64>)> {
         let tier: String = row.get(3)?;
         Ok((
             KeyRecord {
@@ -161,13 +184,17 @@ impl SqliteStore {
                 relink: row.get(5)?,
                 created_at: row.get(6)?,
                 revoked_at: row.get(7)?,
+                rate_limit: None,
             },
             tier,
+            row.get(8)?,
         ))
     }
 
-    fn finish_key((mut k, tier): (KeyRecord, String)) -> Result<KeyRecord, StoreError> {
+    fn finish_key((mut k, tier, rate_limit): (KeyRecord, String, Option<i64>)) -> Result<KeyRecord, StoreError> {
         k.tier = tier.parse().map_err(|_| StoreError::Corrupt("api_keys.tier"))?;
+        k.rate_limit =
+            rate_limit.map(|n| u32::try_from(n).map_err(|_| StoreError::Corrupt("api_keys.rate_limit"))).transpose()?;
         Ok(k)
     }
 
@@ -175,7 +202,8 @@ impl SqliteStore {
     pub fn list_keys(&self) -> Result<Vec<KeyRecord>, StoreError> {
         let conn = self.reader()?;
         let mut st = conn.prepare(
-            "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
+            "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at, rate_limit FROM api_keys \
+             ORDER BY created_at, id",
         )?;
         let rows = st.query_map([], SqliteStore::key_from_row)?;
         rows.map(|r| SqliteStore::finish_key(r?)).collect()
@@ -186,7 +214,8 @@ impl SqliteStore {
         let conn = self.reader()?;
         let row = conn
             .query_row(
-                "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at FROM api_keys WHERE id = ?1",
+                "SELECT id, hash, tenant, tier, live, relink, created_at, revoked_at, rate_limit FROM api_keys \
+                 WHERE id = ?1",
                 [id],
                 SqliteStore::key_from_row,
             )
