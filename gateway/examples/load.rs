@@ -10,6 +10,9 @@
 //! the mock and measures again with the same 2 KB request carrying 5 e-mail addresses.
 //! Prints both and the latency the gateway adds.
 //!
+//! Arguments after `--` are passed to `lucairn serve`, e.g.
+//! `-- --sqlite-synchronous normal`. `--help` prints the options.
+//!
 //! With `--stream`, the request asks for `stream: true` and the mock streams a 64-chunk
 //! answer (768 bytes of text) at once; the time to the first text byte and to the
 //! end of the stream are measured, directly and through the gateway.
@@ -197,8 +200,26 @@ fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
 }
 
+const USAGE: &str = "\
+usage: load [--gateway PATH] [--seconds N] [--connections N] [--threads N] [--stream] [-- SERVE_ARGS...]
+
+  --gateway PATH     the lucairn binary [default: target/release/lucairn]
+  --seconds N        seconds of load, directly and through the gateway [default: 10]
+  --connections N    connections sending requests one after another [default: 32]
+  --threads N        worker threads of this load generator [default: 1]
+  --stream           stream: true, the mock streams 64 chunks
+  -- SERVE_ARGS...   passed to `lucairn serve` (e.g. --sqlite-synchronous normal)";
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let all: Vec<String> = std::env::args().collect();
+    let (args, serve_args) = match all.iter().position(|a| a == "--") {
+        Some(i) => (all[..i].to_vec(), all[i + 1..].to_vec()),
+        None => (all, Vec::new()),
+    };
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
     let gateway = arg(&args, "--gateway").unwrap_or_else(|| "target/release/lucairn".into());
     let secs: u64 = arg(&args, "--seconds").and_then(|s| s.parse().ok()).unwrap_or(10);
     let conns: usize = arg(&args, "--connections").and_then(|s| s.parse().ok()).unwrap_or(32);
@@ -223,6 +244,7 @@ fn main() {
         let upstream = format!("http://{mock_addr}/v1");
         let mut child = Command::new(&gateway)
             .args(["serve", "--data-dir", &d, "--listen", "127.0.0.1:0", "--upstream", &upstream, "--log", "warn"])
+            .args(&serve_args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start lucairn serve");

@@ -13,7 +13,7 @@ use clap::Args;
 use serde::Deserialize;
 
 use crate::limits::Rate;
-use crate::store::Location;
+use crate::store::{Location, Synchronous};
 
 /// Default upstream of `/v1/messages` (Anthropic); requests go to its `/v1/messages`.
 pub const DEFAULT_ANTHROPIC_UPSTREAM: &str = "https://api.anthropic.com";
@@ -66,6 +66,7 @@ pub struct StoreArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "LUCAIRN_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
@@ -128,6 +129,11 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, env = "LUCAIRN_TLS_KEY", value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
+    /// When SQLite commits reach the disk: `full` fsyncs each commit (certificates survive
+    /// a power loss), `normal` only at checkpoints (they survive a crash of the process,
+    /// not of the machine) [default: full].
+    #[arg(long, env = "LUCAIRN_SQLITE_SYNCHRONOUS", value_name = "full|normal", value_enum)]
+    pub sqlite_synchronous: Option<Synchronous>,
 }
 
 /// The configuration file. Every key is optional.
@@ -157,6 +163,7 @@ struct FileConfig {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     database_url: Option<String>,
+    sqlite_synchronous: Option<Synchronous>,
 }
 
 impl FileConfig {
@@ -205,6 +212,8 @@ pub struct Config {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Where keys and certificates are kept.
     pub database: Location,
+    /// How SQLite commits reach the disk (unused on PostgreSQL).
+    pub sqlite_synchronous: Synchronous,
 }
 
 fn default_data_dir() -> PathBuf {
@@ -267,7 +276,7 @@ fn database_location(url: Option<String>, dir: PathBuf) -> Result<Location> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         bail!("database_url must start with postgres:// or postgresql://");
     }
-    if let Err(e) = url.parse::<tokio_postgres::Config>() {
+    if let Err(e) = crate::store::check_url(&url) {
         bail!("database_url is not a valid PostgreSQL URL: {e}");
     }
     Ok(Location::Postgres(url))
@@ -365,6 +374,7 @@ impl Config {
                     .unwrap_or_else(|| DEFAULT_ANTHROPIC_UPSTREAM.to_string()),
             )?,
             database,
+            sqlite_synchronous: args.sqlite_synchronous.or(file.sqlite_synchronous).unwrap_or_default(),
         })
     }
 }

@@ -176,3 +176,51 @@ fn health_metrics_and_graceful_shutdown() {
     assert!(!text.contains("example.org"));
     assert_eq!(gw.terminate().code(), Some(0));
 }
+
+#[test]
+fn sqlite_durability_is_a_setting() {
+    let mock = Mock::echo();
+    // The flag, the environment and the file each choose it; `full` is the default.
+    let dir = TempDir::new("sync-default");
+    let gw = Gateway::start(&dir, &mock.url(), &[]);
+    let expect = |gw: &Gateway, sync: &str| {
+        if support::test_database_url().is_none() {
+            let logs = gw.logs();
+            assert!(logs.contains(&format!("synchronous={sync}")), "{logs}");
+        }
+    };
+    expect(&gw, "full");
+    drop(gw);
+    let dir = TempDir::new("sync-flag");
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &["--sqlite-synchronous", "normal"]);
+    expect(&gw, "normal");
+    // It serves and certifies as usual.
+    let body = json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).to_string();
+    assert_eq!(gw.chat(&key, &body).status, 200);
+    drop(gw);
+    let dir = TempDir::new("sync-env");
+    let gw = Gateway::start_with_env(&dir, Some(&mock.url()), &[], &[("LUCAIRN_SQLITE_SYNCHRONOUS", "normal")]);
+    expect(&gw, "normal");
+    drop(gw);
+    let dir = TempDir::new("sync-file");
+    let file = dir.path().join("lucairn.toml");
+    std::fs::write(&file, "sqlite_synchronous = \"normal\"\n").expect("write config");
+    let gw = Gateway::start(&dir, &mock.url(), &["--config", file.to_str().expect("path")]);
+    expect(&gw, "normal");
+    // The flag beats the file.
+    drop(gw);
+    let gw =
+        Gateway::start(&dir, &mock.url(), &["--config", file.to_str().expect("path"), "--sqlite-synchronous", "full"]);
+    expect(&gw, "full");
+    drop(gw);
+
+    // Anything else is refused before the gateway starts.
+    let o = lucairn(&["serve", "--data-dir", dir.str(), "--sqlite-synchronous", "off"], &[]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("full") && err.contains("normal"), "{err}");
+    std::fs::write(&file, "sqlite_synchronous = \"extra\"\n").expect("write config");
+    let o = lucairn(&["serve", "--data-dir", dir.str(), "--config", file.to_str().expect("path")], &[]);
+    assert!(!o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -328,3 +328,40 @@ fn a_first_version_database_gains_key_rates() {
     let version = rows(&url, "SELECT value FROM lucairn_meta WHERE name = 'schema_version'");
     assert_eq!(version, [[Some("2".to_string())]]);
 }
+
+#[test]
+fn tls_to_the_database_is_as_the_url_says() {
+    let Some(_) = server("tls_to_the_database_is_as_the_url_says") else { return };
+    let dir = TempDir::new("pg-tls");
+    let url = database_url(dir.path()).expect("database");
+    let list = |url: &str| {
+        let mut c = Command::new(support::BIN);
+        c.args(["keys", "list", "--data-dir", dir.str(), "--database-url", url]).stdin(Stdio::null());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("LUCAIRN_") {
+                c.env_remove(k);
+            }
+        }
+        c.output().expect("run lucairn keys list")
+    };
+    let join = if url.contains('?') { '&' } else { '?' };
+    // The test server has no TLS: `disable` and `prefer` connect, TLS is not required.
+    for mode in ["disable", "prefer"] {
+        let o = list(&format!("{url}{join}sslmode={mode}"));
+        assert!(o.status.success(), "sslmode={mode}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    // `require` and stricter refuse to go on without TLS, and say why.
+    for mode in ["require", "verify-ca", "verify-full"] {
+        let o = list(&format!("{url}{join}sslmode={mode}"));
+        assert!(!o.status.success(), "sslmode={mode} connected without TLS");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("TLS"), "sslmode={mode}: {err}");
+    }
+    // Settings it cannot honour are refused, without echoing the URL.
+    for bad in ["sslmode=allow", "sslcert=client.pem", "sslmode=verify-full&sslrootcert=/nonexistent/root.crt"] {
+        let o = list(&format!("{url}{join}{bad}&password=s3cret-pw"));
+        assert!(!o.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("database_url") && !err.contains("s3cret-pw"), "{bad}: {err}");
+    }
+}

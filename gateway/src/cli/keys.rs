@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::auth::{self, Tier};
 use crate::config::StoreArgs;
-use crate::store::Store;
+use crate::store::{Store, Synchronous};
 
 #[derive(Debug, Args)]
 pub struct KeysArgs {
@@ -83,7 +83,7 @@ fn open(store: &StoreArgs) -> Result<(Store, tokio::runtime::Runtime)> {
     let location = store.location()?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
     let store = rt
-        .block_on(Store::open(&location))
+        .block_on(Store::open(&location, Synchronous::Full))
         .with_context(|| format!("cannot open the database ({})", location.describe()))?;
     Ok((store, rt))
 }

@@ -31,7 +31,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     init_logging(&config.log)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
     let store = rt
-        .block_on(Store::open(&config.database))
+        .block_on(Store::open(&config.database, config.sqlite_synchronous))
         .with_context(|| format!("cannot open the database ({})", config.database.describe()))?;
     // The secrets live in the data directory whichever database holds the rest.
     create_private_dir(&config.data_dir)

@@ -18,11 +18,12 @@ use std::path::PathBuf;
 
 use crate::auth::{NewKey, Tier};
 
+mod pg_tls;
 mod postgres;
 mod sqlite;
 
-pub use postgres::PgStore;
-pub use sqlite::{DB_FILE, SqliteStore, create_private_dir};
+pub use postgres::{PgStore, check_url};
+pub use sqlite::{DB_FILE, SqliteStore, Synchronous, create_private_dir};
 
 /// An error of the store.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +35,8 @@ pub enum StoreError {
     Postgres(tokio_postgres::Error),
     #[error("database connection pool: {0}")]
     Pool(String),
+    #[error("database TLS: {0}")]
+    Tls(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("the database lock is poisoned")]
@@ -125,13 +128,14 @@ impl<E, F: FnMut(usize, Option<String>) -> Result<CertificateRecord, E> + Send +
 
 impl Store {
     /// Opens the store, creating or migrating its schema (idempotent; several processes
-    /// may start at once).
-    pub async fn open(location: &Location) -> Result<Store, StoreError> {
+    /// may start at once). `sync` is SQLite's durability (PostgreSQL has its own).
+    pub async fn open(location: &Location, sync: Synchronous) -> Result<Store, StoreError> {
         match location {
             Location::Sqlite(dir) => {
                 let dir = dir.clone();
-                let s =
-                    tokio::task::spawn_blocking(move || SqliteStore::open(&dir)).await.map_err(|_| StoreError::Task)?;
+                let s = tokio::task::spawn_blocking(move || SqliteStore::open_with(&dir, sync))
+                    .await
+                    .map_err(|_| StoreError::Task)?;
                 Ok(Store::Sqlite(s?))
             }
             Location::Postgres(url) => Ok(Store::Postgres(PgStore::open(url).await?)),
@@ -141,7 +145,11 @@ impl Store {
     /// Where the store is, for logs (no password).
     pub fn describe(&self) -> String {
         match self {
-            Store::Sqlite(s) => Location::Sqlite(s.dir().to_path_buf()).describe(),
+            Store::Sqlite(s) => format!(
+                "{}, synchronous={}",
+                Location::Sqlite(s.dir().to_path_buf()).describe(),
+                s.synchronous().as_str()
+            ),
             Store::Postgres(p) => format!("PostgreSQL {}", p.describe()),
         }
     }

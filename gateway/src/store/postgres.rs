@@ -21,7 +21,7 @@ use deadpool_postgres::{Hook, HookError, Manager, ManagerConfig, Pool, Recycling
 use tokio_postgres::NoTls;
 use tokio_postgres::config::Host;
 
-use super::{CertificateRecord, KeyRecord, Link, StoreError};
+use super::{CertificateRecord, KeyRecord, Link, StoreError, pg_tls};
 use crate::auth::{self, NewKey, Tier};
 use crate::util;
 
@@ -91,9 +91,20 @@ impl fmt::Debug for PgStore {
     }
 }
 
+/// Checks a PostgreSQL URL, its TLS settings included (see [`super::pg_tls`]); the
+/// error never holds the URL.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let (client_url, tls) = pg_tls::split(url)?;
+    client_url.parse::<tokio_postgres::Config>().map_err(|e| e.to_string())?;
+    pg_tls::connector(&tls)?;
+    Ok(())
+}
+
 /// A connection URL as `user@host:port/database`: never the password or other options.
 pub fn redacted(url: &str) -> String {
-    let Ok(c) = url.parse::<tokio_postgres::Config>() else { return "(an invalid URL)".to_string() };
+    let Some(c) = pg_tls::split(url).ok().and_then(|(u, _)| u.parse::<tokio_postgres::Config>().ok()) else {
+        return "(an invalid URL)".to_string();
+    };
     let hosts: Vec<String> = c
         .get_hosts()
         .iter()
@@ -158,8 +169,13 @@ fn key_from_row(row: &tokio_postgres::Row) -> Result<KeyRecord, StoreError> {
 impl PgStore {
     /// Connects to the database at `url` and creates or migrates its schema.
     pub async fn open(url: &str) -> Result<PgStore, StoreError> {
-        let config: tokio_postgres::Config = url.parse()?;
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let (client_url, tls) = pg_tls::split(url).map_err(StoreError::Tls)?;
+        let config: tokio_postgres::Config = client_url.parse()?;
+        let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match pg_tls::connector(&tls).map_err(StoreError::Tls)? {
+            None => Manager::from_config(config, NoTls, manager_config),
+            Some(tls) => Manager::from_config(config, tls, manager_config),
+        };
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(Runtime::Tokio1)

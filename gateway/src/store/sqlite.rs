@@ -25,6 +25,7 @@ pub struct SqliteStore {
     write: Arc<Mutex<Connection>>,
     read: Arc<Mutex<Connection>>,
     dir: PathBuf,
+    sync: Synchronous,
 }
 
 /// 1: the first schema; 2: `api_keys.rate_limit`.
@@ -66,19 +67,55 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
+/// How SQLite makes commits durable (its `synchronous` setting, in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    /// Each commit is fsynced before it returns: committed certificates survive a crash
+    /// of the process and a power loss or crash of the machine.
+    #[default]
+    Full,
+    /// Commits are fsynced at checkpoints only: committed certificates survive a crash
+    /// (or `kill -9`) of the process, but the last ones may be lost with a power loss or
+    /// a crash of the machine.
+    Normal,
+}
+
+impl Synchronous {
+    /// `full` or `normal`, as the option is written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Synchronous::Full => "full",
+            Synchronous::Normal => "normal",
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
 impl SqliteStore {
-    /// Opens (creating if needed) the database in `dir`.
+    /// Opens (creating if needed) the database in `dir`, with `synchronous=FULL`.
     pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(dir, Synchronous::Full)
+    }
+
+    /// Opens (creating if needed) the database in `dir`, committing as `sync` says.
+    pub fn open_with(dir: &Path, sync: Synchronous) -> Result<SqliteStore, StoreError> {
         create_private_dir(dir)?;
         let open = || -> Result<Connection, StoreError> {
             let conn = Connection::open(dir.join(DB_FILE))?;
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
-            // FULL: each commit is fsynced before it returns, so a certificate whose answer
-            // was sent survives a power loss too, not only a crash of the process (which
-            // WAL with NORMAL already survives). The ledger commits certificates in
-            // batches, so under load many answers share one fsync.
-            conn.pragma_update(None, "synchronous", "FULL")?;
+            // FULL (the default): each commit is fsynced before it returns, so a
+            // certificate whose answer was sent survives a power loss too, not only a crash
+            // of the process (which WAL with NORMAL already survives). The ledger commits
+            // certificates in batches, so under load many answers share one fsync.
+            conn.pragma_update(None, "synchronous", sync.pragma())?;
             Ok(conn)
         };
         let mut conn = open()?;
@@ -100,12 +137,22 @@ impl SqliteStore {
             v => return Err(StoreError::TooNew(v)),
         }
         let read = open()?;
-        Ok(SqliteStore { write: Arc::new(Mutex::new(conn)), read: Arc::new(Mutex::new(read)), dir: dir.to_path_buf() })
+        Ok(SqliteStore {
+            write: Arc::new(Mutex::new(conn)),
+            read: Arc::new(Mutex::new(read)),
+            dir: dir.to_path_buf(),
+            sync,
+        })
     }
 
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// How commits reach the disk.
+    pub fn synchronous(&self) -> Synchronous {
+        self.sync
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
@@ -282,5 +329,28 @@ impl SqliteStore {
     /// The JSON of a certificate.
     pub fn certificate(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self.reader()?.query_row("SELECT json FROM certificates WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_durability_setting_reaches_both_connections() {
+        let dir = std::env::temp_dir().join(format!("lucairn-sync-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (sync, pragma) in [(Synchronous::Normal, 1), (Synchronous::Full, 2)] {
+            let s = SqliteStore::open_with(&dir, sync).expect("open");
+            assert_eq!(s.synchronous(), sync);
+            for conn in [s.conn().expect("writer"), s.reader().expect("reader")] {
+                let v: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).expect("pragma");
+                assert_eq!(v, pragma, "{sync:?}");
+                let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("pragma");
+                assert_eq!(mode, "wal");
+            }
+        }
+        assert_eq!(SqliteStore::open(&dir).expect("open").synchronous(), Synchronous::Full, "the default");
+        let _ = fs::remove_dir_all(&dir);
     }
 }
