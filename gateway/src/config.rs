@@ -33,6 +33,8 @@ pub const DEFAULT_UPSTREAM_TIMEOUT: f64 = 600.0;
 pub const DEFAULT_STREAM_IDLE_TIMEOUT: f64 = 120.0;
 
 // Limits, timeouts of clients, shutdown and TLS of the server.
+/// Default most client connections open at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 /// Default most requests in flight at once.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 512;
 /// Default time a client has to send the head of a request (also the longest an idle
@@ -105,6 +107,9 @@ pub struct ServeArgs {
     pub anthropic_upstream: Option<String>,
 
     // Limits, timeouts of clients, shutdown and TLS of the server.
+    /// Most client connections open at once; more are closed as they are accepted [default: 10000].
+    #[arg(long, env = "LUCAIRN_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
     /// Most requests in flight at once; more are answered 503 [default: 512].
     #[arg(long, env = "LUCAIRN_MAX_CONCURRENT_REQUESTS", value_name = "N")]
     pub max_concurrent_requests: Option<usize>,
@@ -155,6 +160,7 @@ struct FileConfig {
     anthropic_upstream: Option<String>,
     // Limits, timeouts of clients, shutdown and TLS of the server.
     max_concurrent_requests: Option<usize>,
+    max_connections: Option<usize>,
     rate_limit: Option<u32>,
     rate_limit_burst: Option<u32>,
     header_read_timeout: Option<f64>,
@@ -203,6 +209,8 @@ pub struct Config {
     // Limits, timeouts of clients, shutdown and TLS of the server.
     /// Most requests in flight at once.
     pub max_concurrent_requests: usize,
+    /// Most client connections open at once.
+    pub max_connections: usize,
     /// Requests per minute per API key and burst; `None`: no limit.
     pub rate_limit: Option<Rate>,
     pub header_read_timeout: Duration,
@@ -309,6 +317,10 @@ impl Config {
         if !(1..=1_000_000).contains(&max_concurrent_requests) {
             bail!("max_concurrent_requests must be between 1 and 1000000, not {max_concurrent_requests}");
         }
+        let max_connections = args.max_connections.or(file.max_connections).unwrap_or(DEFAULT_MAX_CONNECTIONS);
+        if !(1..=1_000_000).contains(&max_connections) {
+            bail!("max_connections must be between 1 and 1000000, not {max_connections}");
+        }
         let rate_limit = match args.rate_limit.or(file.rate_limit).unwrap_or(0) {
             0 => None,
             per_minute => {
@@ -339,6 +351,7 @@ impl Config {
         let database = database_location(url, data_dir.clone())?;
         Ok(Config {
             max_concurrent_requests,
+            max_connections,
             rate_limit,
             header_read_timeout,
             body_read_timeout,

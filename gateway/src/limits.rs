@@ -1,5 +1,6 @@
-//! Limits on the work the gateway takes on: requests in flight at once, requests per
-//! minute per API key, and how long a client may take to send a request body.
+//! Limits on the work the gateway takes on: connections open at once, requests in flight
+//! at once, requests per minute per API key, and how long a client may take to send a
+//! request body.
 //!
 //! Nothing waits in a queue for a limit: a request over the in-flight limit is answered
 //! 503 at once, a request over its key's rate 429 at once, both with `Retry-After`.
@@ -81,6 +82,7 @@ impl RateLimiter {
 pub struct Limits {
     in_flight: Arc<Semaphore>,
     max_in_flight: usize,
+    connections: Arc<Semaphore>,
     /// The rate of keys that have none of their own.
     default_rate: Option<Rate>,
     rates: RateLimiter,
@@ -115,6 +117,7 @@ impl Limits {
         Limits {
             in_flight: Arc::new(Semaphore::new(max_in_flight)),
             max_in_flight,
+            connections: Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
             default_rate: rate,
             rates: RateLimiter::default(),
             body_read_timeout,
@@ -125,6 +128,19 @@ impl Limits {
     /// when all are taken.
     pub fn start(&self) -> Result<OwnedSemaphorePermit, Busy> {
         self.in_flight.clone().try_acquire_owned().map_err(|_| Busy { max: self.max_in_flight })
+    }
+
+    /// At most `max` client connections open at once (at least 1; without this call,
+    /// as many as the system allows).
+    pub fn with_max_connections(mut self, max: usize) -> Limits {
+        self.connections = Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS)));
+        self
+    }
+
+    /// A place among the open connections, held until the permit is dropped; `None` when
+    /// all are taken.
+    pub fn connection(&self) -> Option<OwnedSemaphorePermit> {
+        self.connections.clone().try_acquire_owned().ok()
     }
 
     /// Requests in flight now.
@@ -298,6 +314,15 @@ mod tests {
         drop(a);
         assert!(l.start().is_ok());
         assert_eq!(l.check_rate("any", None), Ok(()), "no rate limit configured");
+    }
+
+    #[test]
+    fn connection_places_are_given_back() {
+        let l = Limits::new(2, None, Duration::from_secs(1)).with_max_connections(1);
+        let a = l.connection().expect("first");
+        assert!(l.connection().is_none());
+        drop(a);
+        assert!(l.connection().is_some());
     }
 
     #[test]

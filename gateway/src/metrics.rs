@@ -5,6 +5,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -45,6 +46,8 @@ pub struct Metrics {
     upstream_errors: Family<ErrorLabels, Counter>,
     findings: Family<KindLabels, Counter>,
     certificates: Counter,
+    connections_open: Gauge,
+    connections_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -70,7 +73,25 @@ impl Default for Metrics {
         registry.register("findings", "Personal data found, by kind and place (request, answer)", findings.clone());
         let certificates = Counter::default();
         registry.register("certificates_issued", "Certificates signed and stored", certificates.clone());
-        Metrics { registry, requests, latency, upstream_latency, upstream_errors, findings, certificates }
+        let connections_open = Gauge::default();
+        registry.register("connections_open", "Client connections open now", connections_open.clone());
+        let connections_refused = Counter::default();
+        registry.register(
+            "connections_refused",
+            "Client connections closed at once because max_connections were open",
+            connections_refused.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            upstream_latency,
+            upstream_errors,
+            findings,
+            certificates,
+            connections_open,
+            connections_refused,
+        }
     }
 }
 
@@ -95,6 +116,20 @@ impl Metrics {
     /// Adds findings of one kind.
     pub fn findings(&self, kind: &str, place: &'static str, n: u64) {
         self.findings.get_or_create(&KindLabels { kind: kind.to_string(), place }).inc_by(n);
+    }
+
+    /// Counts a connection opened (`true`) or closed.
+    pub fn connection(&self, opened: bool) {
+        if opened {
+            self.connections_open.inc();
+        } else {
+            self.connections_open.dec();
+        }
+    }
+
+    /// Counts a connection closed at accept because too many were open.
+    pub fn connection_refused(&self) {
+        self.connections_refused.inc();
     }
 
     /// Counts a certificate.

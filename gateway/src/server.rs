@@ -1,6 +1,7 @@
 //! The HTTP server: accept loop, TLS, connections, limits, graceful shutdown.
 //!
-//! Each connection speaks HTTP/1.1 or HTTP/2 (chosen by ALPN over TLS, by the client's
+//! At most `max_connections` connections are open at once: one more is closed as it is
+//! accepted, and counted. Each connection speaks HTTP/1.1 or HTTP/2 (chosen by ALPN over TLS, by the client's
 //! first bytes over plain TCP). A client has `header_read_timeout` for the TLS handshake,
 //! for its first bytes and, on HTTP/1, for the head of every request (an idle keep-alive
 //! connection is closed after it too); then `body_read_timeout` for the body. Requests
@@ -166,8 +167,22 @@ pub async fn serve(state: Arc<State>, listener: TcpListener, tls: Option<TlsAcce
                         continue;
                     }
                 };
+                let Some(place) = state.limits.connection() else {
+                    // Closed at once, before any byte is read: a flood of connections
+                    // costs a file descriptor for an instant each, no task, no memory.
+                    drop(stream);
+                    state.metrics.connection_refused();
+                    tracing::debug!("connection refused: max_connections open");
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection(state.clone(), builder.clone(), tls.clone(), stream, graceful.watcher()));
+                let (st, b, t, w) = (state.clone(), builder.clone(), tls.clone(), graceful.watcher());
+                tokio::spawn(async move {
+                    st.metrics.connection(true);
+                    connection(st.clone(), b, t, stream, w).await;
+                    st.metrics.connection(false);
+                    drop(place);
+                });
             }
             _ = &mut shutdown => break,
         }

@@ -766,3 +766,38 @@ fn a_first_version_sqlite_database_gains_key_rates() {
     let v: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
     assert_eq!(v, 2);
 }
+
+#[test]
+fn connections_past_the_cap_are_closed_at_accept_and_counted() {
+    let dir = TempDir::new("max-connections");
+    let mock = Mock::echo();
+    let key = create_key(dir.str(), "developer", "acme");
+    let gw = Gateway::start(&dir, &mock.url(), &["--max-connections", "2"]);
+    // Two idle connections take both places.
+    let first = TcpStream::connect(("127.0.0.1", gw.port)).expect("connect");
+    let second = TcpStream::connect(("127.0.0.1", gw.port)).expect("connect");
+    // A third is accepted by the system, then closed by the gateway without an answer.
+    let (got, closed) = send_and_read(gw.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10));
+    assert!(closed && got.is_empty(), "{}", String::from_utf8_lossy(&got));
+    // A place comes back when a connection closes.
+    drop(first);
+    wait_for("a place to be free", || {
+        try_request(gw.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .is_some_and(|r| r.status == 200)
+    });
+    let m = try_request(gw.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("metrics");
+    let text = m.text();
+    let refused: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("lucairn_connections_refused_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the refused connections are counted");
+    assert!(refused >= 1, "{text}");
+    assert!(text.contains("lucairn_connections_open "), "{text}");
+    // Requests are served as usual within the cap.
+    drop(second);
+    wait_for("both places to be free", || {
+        try_request(gw.port, &post_bytes(&key, "/v1/chat/completions", &chat_body("hi")))
+            .is_some_and(|r| r.status == 200)
+    });
+}

@@ -293,7 +293,7 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
         .into_iter()
         .map(|r| (r[0].clone().expect("name"), r[1].clone().expect("value")))
         .collect();
-    assert_eq!(meta.get("schema_version").map(String::as_str), Some("1"));
+    assert_eq!(meta.get("schema_version").map(String::as_str), Some("2"));
     let links = rows(&url, "SELECT previous IS NULL FROM certificates ORDER BY seq");
     assert_eq!(links, vec![vec![Some("t".to_string())], vec![Some("f".to_string())]]);
 

@@ -61,7 +61,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
         None => None,
     };
-    let limits = Limits::new(config.max_concurrent_requests, config.rate_limit, config.body_read_timeout);
+    let limits = Limits::new(config.max_concurrent_requests, config.rate_limit, config.body_read_timeout)
+        .with_max_connections(config.max_connections);
     rt.block_on(async move {
         let ledger = Ledger::start(store.clone(), signer.clone()).context("cannot start the certificate writer")?;
         let listener =
