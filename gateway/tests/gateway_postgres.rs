@@ -365,3 +365,162 @@ fn tls_to_the_database_is_as_the_url_says() {
         assert!(err.contains("database_url") && !err.contains("s3cret-pw"), "{bad}: {err}");
     }
 }
+
+/// The newest PostgreSQL server programs installed (Debian's layout), if any.
+fn pg_bin() -> Option<std::path::PathBuf> {
+    let mut dirs: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, p): &(u32, std::path::PathBuf)| p.join("initdb").exists())
+        .collect();
+    dirs.sort();
+    dirs.pop().map(|(_, p)| p)
+}
+
+/// The uid and gid of the `postgres` user, from /etc/passwd.
+fn postgres_user() -> Option<(u32, u32)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let line = passwd.lines().find(|l| l.starts_with("postgres:"))?;
+    let f: Vec<&str> = line.split(':').collect();
+    Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))
+}
+
+/// A throwaway PostgreSQL server with TLS on 127.0.0.1, stopped on drop.
+struct TlsServer {
+    bin: std::path::PathBuf,
+    data: std::path::PathBuf,
+    as_postgres: bool,
+    port: u16,
+}
+
+impl TlsServer {
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    /// Starts a server in `dir` whose certificate and key are `cert_pem`, `key_pem`, and
+    /// which accepts only TLS connections over TCP.
+    fn start(dir: &std::path::Path, cert_pem: &str, key_pem: &str) -> Option<TlsServer> {
+        let bin = pg_bin()?;
+        let as_postgres = Command::new("id").arg("-u").output().ok().is_some_and(|o| o.stdout.starts_with(b"0\n"));
+        let owner = if as_postgres { Some(postgres_user()?) } else { None };
+        let data = dir.join("pgdata");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let server = TlsServer { bin, data: data.clone(), as_postgres, port };
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::chown(dir, Some(uid), Some(gid)).ok()?;
+        }
+        let o = server
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+            .output()
+            .ok()?;
+        assert!(o.status.success(), "initdb: {}", String::from_utf8_lossy(&o.stderr));
+        std::fs::write(data.join("server.crt"), cert_pem).expect("write the certificate");
+        std::fs::write(data.join("server.key"), key_pem).expect("write the key");
+        // Only TLS over TCP; the Unix socket as usual.
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+        )
+        .expect("write pg_hba.conf");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        for f in ["server.crt", "server.key", "pg_hba.conf"] {
+            if let Some((uid, gid)) = owner {
+                std::os::unix::fs::chown(data.join(f), Some(uid), Some(gid)).expect("chown");
+            }
+        }
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} -c ssl=on \
+             -c ssl_cert_file=server.crt -c ssl_key_file=server.key -c fsync=off",
+            dir.display()
+        );
+        let o = server
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.join("server.log"))
+            .args(["-w", "-s", "start", "-o", &options])
+            .output()
+            .ok()?;
+        assert!(o.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&o.stderr));
+        Some(server)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.command("pg_ctl").arg("-D").arg(&self.data).args(["-w", "-s", "-m", "immediate", "stop"]).output();
+    }
+}
+
+#[test]
+fn tls_to_a_server_with_a_certificate() {
+    // Runs with the PostgreSQL tests, on a server of its own (the shared one has no TLS).
+    let Some(_) = server("tls_to_a_server_with_a_certificate") else { return };
+    let dir = TempDir::new("pg-tls-server");
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("a certificate");
+    let Some(pg) = TlsServer::start(dir.path(), &ck.cert.pem(), &ck.signing_key.serialize_pem()) else {
+        let _ = writeln!(std::io::stderr(), "tls_to_a_server_with_a_certificate: skipped, no PostgreSQL programs");
+        return;
+    };
+    let root = dir.path().join("root.pem");
+    std::fs::write(&root, ck.cert.pem()).expect("write the root");
+    let root = root.to_str().expect("path").to_string();
+    let data = dir.path().join("lucairn");
+    let data = data.to_str().expect("path");
+    let run = |host: &str, query: &str| {
+        let url = format!("postgresql://postgres@{host}:{}/postgres?{query}", pg.port);
+        let mut c = Command::new(support::BIN);
+        c.args(["keys", "create", "--data-dir", data, "--database-url", &url]).stdin(Stdio::null());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("LUCAIRN_") {
+                c.env_remove(k);
+            }
+        }
+        let o = c.output().expect("run lucairn keys create");
+        (o.status.success(), String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    // The server refuses connections without TLS.
+    let (ok, err) = run("localhost", "sslmode=disable");
+    assert!(!ok, "connected without TLS");
+    assert!(err.contains("no encryption") || err.contains("rejects"), "{err}");
+    // Encrypted, the server not checked.
+    for q in ["sslmode=prefer", "sslmode=require"] {
+        let (ok, err) = run("127.0.0.1", q);
+        assert!(ok, "{q}: {err}");
+    }
+    // Checked against the root: the certificate is for localhost, not 127.0.0.1.
+    let (ok, err) = run("localhost", &format!("sslmode=verify-full&sslrootcert={root}"));
+    assert!(ok, "verify-full to localhost: {err}");
+    let (ok, err) = run("127.0.0.1", &format!("sslmode=verify-full&sslrootcert={root}"));
+    assert!(!ok && err.contains("not valid for name"), "verify-full to 127.0.0.1: {err}");
+    for q in [format!("sslmode=verify-ca&sslrootcert={root}"), format!("sslmode=require&sslrootcert={root}")] {
+        let (ok, err) = run("127.0.0.1", &q);
+        assert!(ok, "{q}: {err}");
+    }
+    // Without that root (Mozilla's roots only), nothing checked passes.
+    for q in ["sslmode=verify-full", "sslmode=verify-ca"] {
+        let (ok, err) = run("localhost", q);
+        assert!(!ok && err.contains("UnknownIssuer"), "{q}: {err}");
+    }
+    // Another certificate as the root: refused too.
+    let other = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("a certificate");
+    let other_root = dir.path().join("other.pem");
+    std::fs::write(&other_root, other.cert.pem()).expect("write");
+    let (ok, err) = run("localhost", &format!("sslmode=verify-ca&sslrootcert={}", other_root.display()));
+    assert!(!ok, "a root that did not sign the certificate: {err}");
+    drop(pg);
+}
