@@ -482,3 +482,67 @@ fn request_ids_and_rate_limits_of_the_upstream_reach_the_client() {
         assert!(r.header("x-lucairn-certificate").is_some());
     }
 }
+
+#[test]
+fn a_stream_cut_at_shutdown_is_certified_as_cut() {
+    let dir = TempDir::new("anthropic-shutdown");
+    let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hold = release.clone();
+    // The stream's start, then nothing until the test is over.
+    let mock = RawMock::start(Arc::new(move |mut conn: TcpStream| {
+        if read_request(&mut conn).is_none() {
+            return;
+        }
+        let mut first = sse(
+            "message_start",
+            json!({"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant",
+                "content": [], "model": "claude-mock", "stop_reason": null, "stop_sequence": null,
+                "usage": {"input_tokens": 20, "output_tokens": 1}}}),
+        );
+        first.extend(b"event: ping\ndata: {\"type\": \"ping\"}\n\n");
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let _ = conn.write_all(head.as_bytes());
+        let _ = conn.write_all(format!("{:x}\r\n", first.len()).as_bytes());
+        let _ = conn.write_all(&first);
+        let _ = conn.write_all(b"\r\n");
+        let _ = conn.flush();
+        let start = std::time::Instant::now();
+        while !hold.load(std::sync::atomic::Ordering::SeqCst) && start.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }));
+    let key = create_key(dir.str(), "developer", "acme");
+    let up = format!("http://127.0.0.1:{}", mock.port);
+    let mut gw = Gateway::start(&dir, &mock.url(), &["--anthropic-upstream", &up, "--shutdown-grace", "1"]);
+    let body = json!({"model": "claude-mock", "max_tokens": 16, "stream": true,
+        "messages": [{"role": "user", "content": "hello"}]})
+    .to_string();
+    let mut s = TcpStream::connect(("127.0.0.1", gw.port)).expect("connect");
+    let request = format!(
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nConnection: close\r\nx-api-key: {key}\r\n\
+         X-Upstream-Key: {PROVIDER_KEY}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(request.as_bytes()).expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(13).any(|w| w == b"message_start") {
+        let n = std::io::Read::read(&mut s, &mut buf).expect("read");
+        assert!(n > 0, "the stream ended early: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&got).to_string();
+    let id = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("x-lucairn-certificate")))
+        .and_then(|(_, v)| v.trim().rsplit('/').next().map(str::to_string))
+        .expect("a certificate header");
+    gw.signal("TERM");
+    let status = gw.wait_exit(Duration::from_secs(30)).expect("the gateway exits after its grace period");
+    assert!(status.success(), "{status:?}");
+    release.store(true, std::sync::atomic::Ordering::SeqCst);
+    let stored = crate::support::stored_certificates(dir.path(), "acme");
+    let cert = stored.iter().find(|(i, _)| *i == id).map(|(_, j)| j.clone()).expect("the stream's certificate");
+    let cert: Value = serde_json::from_str(&cert).expect("json");
+    assert_eq!(cert["upstream_error"], json!({"status": null, "kind": "shutdown"}));
+}
