@@ -22,6 +22,8 @@ static SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_slots.bi
 static LOWER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_lower.bin"));
 static INTRO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_intro.bin"));
 static PHRASE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_phrase.bin"));
+static PAIR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_pair.bin"));
+static CITY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_city.bin"));
 
 /// A set of hashes with false positives (one bit per hash), small enough for the cache.
 #[derive(Debug)]
@@ -49,12 +51,21 @@ pub(crate) struct Lexicon {
     pub(crate) intro_last: Bits,
     /// Last tokens of multi-word titles, greetings, closings and introductions.
     pub(crate) phrase_last: Bits,
+    /// The first two tokens of every entry of two or more tokens (the `Fold` hash of the
+    /// pair): a read-ahead past a token's prefix flag is worth it only when the pair it
+    /// makes with the next token is in here.
+    pub(crate) pair: Bits,
+    /// First tokens of cities (one-word cities included): a token outside it has neither
+    /// `CITY` nor `PREFIX_CITY`.
+    pub(crate) city_first: Bits,
 }
 
 static LEXICON: Lexicon = Lexicon {
     lower_filter: Bits { bytes: LOWER, log2: table::LOWER_BITS },
     intro_last: Bits { bytes: INTRO, log2: table::INTRO_BITS },
     phrase_last: Bits { bytes: PHRASE, log2: table::PHRASE_BITS },
+    pair: Bits { bytes: PAIR, log2: table::PAIR_BITS },
+    city_first: Bits { bytes: CITY, log2: table::CITY_BITS },
 };
 
 impl Lexicon {

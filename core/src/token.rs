@@ -503,6 +503,10 @@ pub mod table {
     pub const LOWER_BITS: u32 = 20;
     pub const INTRO_BITS: u32 = 12;
     pub const PHRASE_BITS: u32 = 14;
+    /// The first two tokens of every phrase of two or more (their `Fold` hash).
+    pub const PAIR_BITS: u32 = 20;
+    /// The first tokens of cities.
+    pub const CITY_BITS: u32 = 20;
 
     #[inline(always)]
     pub fn bit(h: u64, log2: u32) -> usize {
@@ -513,6 +517,7 @@ pub mod table {
 /// Tokens of a text, found 64 bytes at a time with word-wide bit masks; what the masks
 /// cannot settle (non-ASCII letters, apostrophes, tokens across a 64-byte boundary) goes
 /// to [`next_token`]. Yields exactly the tokens of repeated `next_token` calls.
+#[derive(Clone)]
 pub struct Words<'t> {
     text: &'t str,
     base: usize,

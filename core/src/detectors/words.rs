@@ -30,6 +30,19 @@ use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
 use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
 
+/// True when the token after `t` (the next one `ahead` yields), with `t`'s hash `h`, may
+/// continue some entry of two or more tokens: the tokens after it are worth reading only
+/// then. Returns that token and its hash.
+#[inline(always)]
+fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &mut Words<'_>) -> Option<(Tok, u64)> {
+    let m = ahead.next_tok()?;
+    let hm = hash_tok(text, &m);
+    let mut f = Fold::new();
+    f.push_hash(h);
+    f.push_hash(hm);
+    lex.pair.may_contain(f.finish()).then_some((m, hm))
+}
+
 /// Keyword anchors of this family (none: the word pass visits every word).
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
 
@@ -578,9 +591,10 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             && t.start >= covered
         {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
-                let fw = flags_with_plural(lex, text, &w, hash_tok(text, &w), true);
+                let hw = hash_tok(text, &w);
+                let fw = flags_with_plural(lex, text, &w, hw, true);
                 if fw & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
-                    medical(s, lex, &w, fw)
+                    medical(s, lex, &w, hw, fw, &words)
                 } else {
                     None
                 }
@@ -601,14 +615,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             Shape::Lower => {
                 let h = hash_tok(text, &t);
                 let prev = recent.get(0).map_or(0, |e| e.1);
-                let fl = if lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev) {
+                let after_intro = lex.intro_last.may_contain(prev);
+                let fl = if lex.lower_filter.may_contain(h) || after_intro {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
                 } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
                     flags_with_plural(lex, text, &t, h, false)
                 } else {
                     0
                 };
-                if (fl == 0 || fl & flag::GIVEN != 0) && want_person && t.start >= covered {
+                if after_intro && (fl == 0 || fl & flag::GIVEN != 0) && want_person && t.start >= covered {
                     // "soy brandkreilia quiarzhyzardo,": two unknown words after an introduction.
                     if let Some(end) = lower_unknown_name(s, lex, &recent, &t) {
                         covered = end;
@@ -620,13 +635,17 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
                     let short = t.end - t.start < 3;
-                    if want_loc && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
+                    if want_loc
+                        && lex.city_first.may_contain(h)
+                        && t.start >= covered
+                        && (!short || apostrophe_s(text, &t).is_some())
+                    {
                         if let Some((p, _, _)) = recent.get(0).filter(|(p, _, _)| p.end - p.start <= 6) {
                             let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
                                 if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
-                                    if let Some(end) = location(s, lex, &recent, &t, fc, false, true) {
+                                    if let Some(end) = location(s, lex, &recent, &t, h, fc, false, true, &words) {
                                         covered = end;
                                         pos = end;
                                     }
@@ -646,7 +665,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
         };
         if t.start >= covered {
             if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
-                if let Some(end) = medical(s, lex, &t, fl) {
+                if let Some(end) = medical(s, lex, &t, h, fl, &words) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -664,7 +683,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     .get(0)
                     .is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space);
                 if after_preposition {
-                    if let Some(end) = location(s, lex, &recent, &t, fl, false, true) {
+                    if let Some(end) = location(s, lex, &recent, &t, h, fl, false, true, &words) {
                         covered = end;
                         pos = end;
                         recent.push(t, h, fl);
@@ -676,7 +695,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // words; when the first word is a given name, only the multi-word city.
             if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 {
                 let multi_only = fl & flag::GIVEN != 0;
-                if let Some(end) = location(s, lex, &recent, &t, fl, multi_only, false) {
+                if let Some(end) = location(s, lex, &recent, &t, h, fl, multi_only, false, &words) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -693,7 +712,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 }
             }
             if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
-                if let Some(end) = location(s, lex, &recent, &t, fl, false, false) {
+                if let Some(end) = location(s, lex, &recent, &t, h, fl, false, false, &words) {
                     covered = end;
                     pos = end;
                 }
@@ -725,6 +744,16 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
         && prev_f & LEADS == 0
         && !lex.phrase_last.may_contain(prev_h)
         && !after_signature_marker(b, t.start)
+    {
+        return None;
+    }
+    // A lower-case word that is no particle and no given name of its own ("can", "so")
+    // is a name only after an introduction ("my name is"), which the last token ends.
+    if !capitalised
+        && fl & flag::PARTICLE == 0
+        && (fl & flag::GIVEN == 0 || fl & flag::COMMON != 0)
+        && prev_f & flag::INTRO == 0
+        && !lex.phrase_last.may_contain(prev_h)
     {
         return None;
     }
@@ -1028,30 +1057,39 @@ fn place_noun(word: &str) -> bool {
 
 /// A city at token `t`: capitalised, or in lower case (`lower`) right after a
 /// preposition ("aus münchen", "from denver"). With `multi_only`, only a multi-word city
-/// ("Den Haag", "Saint-Étienne", whose first word is also a given name).
+/// ("Den Haag", "Saint-Étienne", whose first word is also a given name). `h` is the hash of
+/// `t`, `ahead` the tokens after it.
+#[allow(clippy::too_many_arguments)]
 fn location(
     s: &mut Scanner<'_>,
     lex: &Lexicon,
     recent: &Recent,
     t: &Tok,
+    h: u64,
     fl: u32,
     multi_only: bool,
     lower: bool,
+    ahead: &Words<'_>,
 ) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // Longest multi-word city from here.
     let mut best = if fl & flag::CITY != 0 && !multi_only { Some((t.end, fl)) } else { None };
-    if fl & flag::PREFIX_CITY != 0 {
+    let mut ahead = ahead.clone();
+    let first = if fl & flag::PREFIX_CITY != 0 { pair_ahead(lex, text, h, &mut ahead) } else { None };
+    if let Some(first) = first {
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, t));
+        f.push_hash(h);
         let mut q = *t;
+        let mut next = Some(first);
         for _ in 0..4 {
-            let Some(m) = next_token(text, q.end) else { break };
+            let Some((m, hm)) = next.take().or_else(|| ahead.next_tok().map(|m| (m, hash_tok(text, &m)))) else {
+                break;
+            };
             if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
                 break;
             }
-            f.push_hash(hash_tok(text, &m));
+            f.push_hash(hm);
             let fm = lex.get(f.finish());
             // "La Salle" is a city, "La salle 4B" a room.
             let shape_ok = lower || m.shape != Shape::Lower;
@@ -1132,7 +1170,7 @@ fn location(
 /// abbreviation.
 const FUNCTION_WORDS: &[&str] = &["ist", "und", "oder", "les", "des", "una", "con", "per", "het", "een", "was", "has"];
 
-fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize> {
+fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, h: u64, fl: u32, ahead: &Words<'_>) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     let kind_of = |f: u32| {
@@ -1145,19 +1183,24 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         }
     };
     let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
-    if fl & flag::PREFIX_MEDICAL != 0 {
+    let mut ahead = ahead.clone();
+    let first = if fl & flag::PREFIX_MEDICAL != 0 { pair_ahead(lex, text, h, &mut ahead) } else { None };
+    if let Some(first) = first {
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, t));
+        f.push_hash(h);
         let mut q = *t;
+        let mut next = Some(first);
         for words in 2..=6 {
-            let Some(m) = next_token(text, q.end) else { break };
+            let Some((m, hm)) = next.take().or_else(|| ahead.next_tok().map(|m| (m, hash_tok(text, &m)))) else {
+                break;
+            };
             // "Crohn's disease": the apostrophe joins like a hyphen.
             let glue = &b[q.end..m.start];
             if !(matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) || glue == b"'" || glue == "’".as_bytes())
             {
                 break;
             }
-            f.push_hash(hash_tok(text, &m));
+            f.push_hash(hm);
             let fm = lex.get(f.finish());
             if let Some(k) = kind_of(fm) {
                 best = Some((m.end, k, fm, words));
