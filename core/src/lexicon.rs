@@ -174,14 +174,18 @@ mod tests {
             let mut want = Vec::new();
             let mut at = 0;
             while let Some(t) = crate::token::next_token(&text, at) {
-                want.push((t.start, t.end, t.shape));
+                want.push((t.start, t.end, t.shape, t.plain));
                 at = t.end;
             }
             let mut got = Vec::new();
             let mut w = crate::token::Words::new(&text, 0);
-            while let Some(t) = w.next_tok() {
-                got.push((t.start, t.end, t.shape));
+            loop {
+                let peeked = w.peek().map(|t| (t.start, t.end, t.shape, t.plain));
+                let Some(t) = w.next_tok() else { break };
+                assert_eq!(peeked, Some((t.start, t.end, t.shape, t.plain)), "{text:?}");
+                got.push((t.start, t.end, t.shape, t.plain));
             }
+            assert!(w.peek().is_none(), "{text:?}");
             assert_eq!(got, want, "{text:?}");
         }
     }

@@ -428,9 +428,11 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     let ff = flags(lex, text, &first);
     // German types ("Am Markt 3") come before the name and the number; a number before
     // them is something else ("10 am", "80 al IBAN").
-    let german =
-        matches!(text[first.start..first.end].to_ascii_lowercase().as_str(), "am" | "im" | "an" | "al" | "in" | "auf");
-    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper && !german {
+    let german = || {
+        let w = &text[first.start..first.end];
+        ["am", "im", "an", "al", "in", "auf"].iter().any(|g| w.eq_ignore_ascii_case(g))
+    };
+    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper && !german() {
         // French: "12 rue de la Paix", "5 avenue des Champs-Élysées".
         let mut end = first.end;
         if b.get(end) == Some(&b'.') {
@@ -625,7 +627,11 @@ fn po_box(s: &Scanner<'_>, _lex: &Lexicon, start: usize) -> Option<usize> {
     let before = &b[..start - 1];
     for p in PHRASES {
         let pb = p.as_bytes();
-        if before.len() >= pb.len() && before[before.len() - pb.len()..].eq_ignore_ascii_case(pb) {
+        // The last byte first: most numbers follow no phrase.
+        if before.len() >= pb.len()
+            && before[before.len() - 1].eq_ignore_ascii_case(&pb[pb.len() - 1])
+            && before[before.len() - pb.len()..].eq_ignore_ascii_case(pb)
+        {
             let st = before.len() - pb.len();
             if s.boundary_before(st) {
                 return Some(st);

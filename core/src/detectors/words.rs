@@ -30,12 +30,12 @@ use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
 use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
 
-/// True when the token after `t` (the next one `ahead` yields), with `t`'s hash `h`, may
-/// continue some entry of two or more tokens: the tokens after it are worth reading only
-/// then. Returns that token and its hash.
+/// The token after a word whose hash is `h` (the next one `ahead` yields), with its hash,
+/// when the two may start an entry of two or more tokens: the tokens after it are worth
+/// reading only then.
 #[inline(always)]
-fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &mut Words<'_>) -> Option<(Tok, u64)> {
-    let m = ahead.next_tok()?;
+fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &Words<'_>) -> Option<(Tok, u64)> {
+    let m = ahead.peek()?;
     let hm = hash_tok(text, &m);
     let mut f = Fold::new();
     f.push_hash(h);
@@ -583,8 +583,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         // An elided article joined to a medical term: "un'ernia del disco", "l'insuline".
-        // (Elided articles start with one of "acdjlmnsqu".)
-        if want_med
+        // (Elided articles start with one of "acdjlmnsqu"; a plain token has no apostrophe.)
+        if !t.plain
+            && want_med
             && t.end - t.start > 2
             && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
             && matches!(t.shape, Shape::Lower | Shape::Other)
@@ -1075,9 +1076,10 @@ fn location(
     let b = text.as_bytes();
     // Longest multi-word city from here.
     let mut best = if fl & flag::CITY != 0 && !multi_only { Some((t.end, fl)) } else { None };
-    let mut ahead = ahead.clone();
-    let first = if fl & flag::PREFIX_CITY != 0 { pair_ahead(lex, text, h, &mut ahead) } else { None };
+    let first = if fl & flag::PREFIX_CITY != 0 { pair_ahead(lex, text, h, ahead) } else { None };
     if let Some(first) = first {
+        let mut ahead = ahead.clone();
+        ahead.next_tok();
         let mut f = Fold::new();
         f.push_hash(h);
         let mut q = *t;
@@ -1183,9 +1185,10 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, h: u64, fl: u32, ahead: 
         }
     };
     let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
-    let mut ahead = ahead.clone();
-    let first = if fl & flag::PREFIX_MEDICAL != 0 { pair_ahead(lex, text, h, &mut ahead) } else { None };
+    let first = if fl & flag::PREFIX_MEDICAL != 0 { pair_ahead(lex, text, h, ahead) } else { None };
     if let Some(first) = first {
+        let mut ahead = ahead.clone();
+        ahead.next_tok();
         let mut f = Fold::new();
         f.push_hash(h);
         let mut q = *t;
