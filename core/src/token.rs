@@ -818,18 +818,21 @@ impl<'t> Words<'t> {
     /// the current 64 bytes and is plain ASCII, as most are.
     #[inline(always)]
     pub fn peek(&self) -> Option<Tok> {
-        if self.word != 0 {
-            let s = self.word.trailing_zeros();
-            let r = (!(self.word >> s)).trailing_zeros();
-            if s + r < 64 {
-                let run = ((1u64 << r) - 1) << s;
-                let around = run | (1u64 << (s + r));
-                if self.special & around == 0 {
-                    return Some(self.run_token(self.base + s as usize, s, run, r));
-                }
+        if self.word == 0 {
+            // No token starts in this chunk: the next one is the first of the rest.
+            return next_token(self.text, self.base + 64);
+        }
+        let s = self.word.trailing_zeros();
+        let r = (!(self.word >> s)).trailing_zeros();
+        if s + r < 64 {
+            let run = ((1u64 << r) - 1) << s;
+            let around = run | (1u64 << (s + r));
+            if self.special & around == 0 {
+                return Some(self.run_token(self.base + s as usize, s, run, r));
             }
         }
-        self.clone().next_tok()
+        // Across the chunk's end, or more than ASCII letters and digits.
+        next_token(self.text, self.base + s as usize)
     }
 
     /// The plain ASCII token of the bits `run` (`r` bits from bit `s`), at `start`.

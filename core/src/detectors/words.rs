@@ -645,7 +645,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                             let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
-                                if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
+                                if fc & flag::CITY != 0
+                                    || fc & flag::PREFIX_CITY != 0 && pair_ahead(lex, text, h, &words).is_some()
+                                {
                                     if let Some(end) = location(s, lex, &recent, &t, h, fc, false, true, &words) {
                                         covered = end;
                                         pos = end;
@@ -665,7 +667,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         };
         if t.start >= covered {
-            if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
+            // Whether this word and the next may start an entry of two or more words: a
+            // word that only starts longer entries ("at", "short", "The") is nothing
+            // without it.
+            let mut pair_known: Option<bool> = None;
+            let mut pair =
+                |words: &Words<'_>| *pair_known.get_or_insert_with(|| pair_ahead(lex, text, h, words).is_some());
+            if want_med
+                && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair(&words))
+            {
                 if let Some(end) = medical(s, lex, &t, h, fl, &words) {
                     covered = end;
                     pos = end;
@@ -678,7 +688,10 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
-            if want_loc && t.shape == Shape::Lower && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
+            if want_loc
+                && t.shape == Shape::Lower
+                && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair(&words))
+            {
                 let at = apostrophe_s(text, &t).unwrap_or(t.start);
                 let after_preposition = recent
                     .get(0)
@@ -694,7 +707,11 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             // A multi-word city ("Den Haag", "Saint-Étienne") before a name made of the same
             // words; when the first word is a given name, only the multi-word city.
-            if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 {
+            if want_loc
+                && capitalised
+                && fl & flag::PREFIX_CITY != 0
+                && (fl & (flag::CITY | flag::GIVEN) == flag::CITY || pair(&words))
+            {
                 let multi_only = fl & flag::GIVEN != 0;
                 if let Some(end) = location(s, lex, &recent, &t, h, fl, multi_only, false, &words) {
                     covered = end;
@@ -712,7 +729,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     continue;
                 }
             }
-            if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
+            if want_loc && capitalised && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair(&words)) {
                 if let Some(end) = location(s, lex, &recent, &t, h, fl, false, false, &words) {
                     covered = end;
                     pos = end;
