@@ -464,11 +464,11 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     // English: capitalised words then a street type.
     let mut at = hn;
     for named in 0..5 {
-        let t = next_token(text, at)?;
+        let t = if named == 0 { first } else { next_token(text, at)? };
         if !spaces(b, at, t.start) || !matches!(t.shape, Shape::Cap | Shape::Upper | Shape::Other) {
             return None;
         }
-        let fl = flags(lex, text, &t);
+        let fl = if named == 0 { ff } else { flags(lex, text, &t) };
         if fl & flag::STREET_AFTER != 0 && named > 0 {
             let mut end = t.end;
             // An abbreviated type keeps its period ("St.", "Blvd."); a full word

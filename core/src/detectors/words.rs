@@ -30,6 +30,15 @@ use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
 use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
 
+/// True when token `t` (hash `h`) and the next token may start an entry of two or more
+/// tokens. Entries join their words with spaces, hyphens or apostrophes only, so other
+/// bytes right after `t` settle it without reading the next token.
+#[inline(always)]
+fn pair_next(lex: &Lexicon, text: &str, t: &Tok, h: u64, ahead: &Words<'_>) -> bool {
+    matches!(text.as_bytes().get(t.end), Some(b' ' | b'\t' | b'-' | b'\'' | 0xE2))
+        && pair_ahead(lex, text, h, ahead).is_some()
+}
+
 /// The token after a word whose hash is `h` (the next one `ahead` yields), with its hash,
 /// when the two may start an entry of two or more tokens: the tokens after it are worth
 /// reading only then.
@@ -286,11 +295,18 @@ fn hash_tok(text: &str, t: &Tok) -> u64 {
 
 /// Flags of a token, trying the singular of a simple plural when the word itself is not
 /// in the lexicon ("migraines", "allergies").
+#[inline(always)]
 fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) -> u32 {
     let f = if whole { lex.get(h) } else { 0 };
-    if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 {
+    if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 || text.as_bytes()[t.end - 1] | 0x20 != b's' {
         return f;
     }
+    plural_flags(lex, text, t)
+}
+
+/// The medical flags of the singular of token `t`, a plain word of 5 to 64 bytes.
+#[inline(never)]
+fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
     let b = text.as_bytes();
     let (start, end) = (t.start, t.end);
     let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
@@ -646,7 +662,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
                                 if fc & flag::CITY != 0
-                                    || fc & flag::PREFIX_CITY != 0 && pair_ahead(lex, text, h, &words).is_some()
+                                    || fc & flag::PREFIX_CITY != 0 && pair_next(lex, text, &t, h, &words)
                                 {
                                     if let Some(end) = location(s, lex, &recent, &t, h, fc, false, true, &words) {
                                         covered = end;
@@ -671,8 +687,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // word that only starts longer entries ("at", "short", "The") is nothing
             // without it.
             let mut pair_known: Option<bool> = None;
-            let mut pair =
-                |words: &Words<'_>| *pair_known.get_or_insert_with(|| pair_ahead(lex, text, h, words).is_some());
+            let mut pair = |words: &Words<'_>| *pair_known.get_or_insert_with(|| pair_next(lex, text, &t, h, words));
             if want_med
                 && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair(&words))
             {
