@@ -39,6 +39,12 @@ impl Bits {
         let i = table::bit(h, self.log2);
         self.bytes[i >> 3] & (1 << (i & 7)) != 0
     }
+
+    /// Like `may_contain`, for a set built with two bits per hash (fewer false positives).
+    #[inline(always)]
+    pub(crate) fn may_contain2(&self, h: u64) -> bool {
+        self.may_contain(h) && self.may_contain(h.rotate_left(32))
+    }
 }
 
 /// Every dictionary word, by hash (tables built with the crate by `build.rs`).
@@ -54,6 +60,7 @@ pub(crate) struct Lexicon {
     /// The first two tokens of every entry of two or more tokens (the `Fold` hash of the
     /// pair): a read-ahead past a token's prefix flag is worth it only when the pair it
     /// makes with the next token is in here.
+    /// Two bits per pair (`may_contain2`).
     pub(crate) pair: Bits,
     /// First tokens of cities (one-word cities included): a token outside it has neither
     /// `CITY` nor `PREFIX_CITY`.

@@ -102,7 +102,9 @@ impl Builder {
                 set_bit(&mut self.city, h, table::CITY_BITS);
             }
             if i == 1 {
+                // Two bits per pair: a filter checked about once every three words.
                 set_bit(&mut self.pair, h, table::PAIR_BITS);
+                set_bit(&mut self.pair, h.rotate_left(32), table::PAIR_BITS);
             }
         }
         if let Some(&last) = toks.last() {

@@ -49,7 +49,7 @@ fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &Words<'_>) -> Option<(T
     let mut f = Fold::new();
     f.push_hash(h);
     f.push_hash(hm);
-    lex.pair.may_contain(f.finish()).then_some((m, hm))
+    lex.pair.may_contain2(f.finish()).then_some((m, hm))
 }
 
 /// Keyword anchors of this family (none: the word pass visits every word).
@@ -686,11 +686,11 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // Whether this word and the next may start an entry of two or more words: a
             // word that only starts longer entries ("at", "short", "The") is nothing
             // without it.
-            let mut pair_known: Option<bool> = None;
-            let mut pair = |words: &Words<'_>| *pair_known.get_or_insert_with(|| pair_next(lex, text, &t, h, words));
-            if want_med
-                && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair(&words))
-            {
+            let pair = (want_loc && fl & flag::PREFIX_CITY != 0
+                || want_med
+                    && fl & (flag::PREFIX_MEDICAL | flag::CONDITION | flag::MEDICATION) == flag::PREFIX_MEDICAL)
+                && pair_next(lex, text, &t, h, &words);
+            if want_med && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair) {
                 if let Some(end) = medical(s, lex, &t, h, fl, &words) {
                     covered = end;
                     pos = end;
@@ -703,10 +703,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
-            if want_loc
-                && t.shape == Shape::Lower
-                && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair(&words))
-            {
+            if want_loc && t.shape == Shape::Lower && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair) {
                 let at = apostrophe_s(text, &t).unwrap_or(t.start);
                 let after_preposition = recent
                     .get(0)
@@ -725,7 +722,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             if want_loc
                 && capitalised
                 && fl & flag::PREFIX_CITY != 0
-                && (fl & (flag::CITY | flag::GIVEN) == flag::CITY || pair(&words))
+                && (fl & (flag::CITY | flag::GIVEN) == flag::CITY || pair)
             {
                 let multi_only = fl & flag::GIVEN != 0;
                 if let Some(end) = location(s, lex, &recent, &t, h, fl, multi_only, false, &words) {
@@ -744,7 +741,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     continue;
                 }
             }
-            if want_loc && capitalised && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair(&words)) {
+            if want_loc && capitalised && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair) {
                 if let Some(end) = location(s, lex, &recent, &t, h, fl, false, false, &words) {
                     covered = end;
                     pos = end;
