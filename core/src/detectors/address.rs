@@ -21,7 +21,7 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
-use crate::token::{Shape, Tok, next_token};
+use crate::token::{Shape, Tok, hash_lower_ascii_at, next_token};
 
 /// Keyword anchors of this family.
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
@@ -91,6 +91,10 @@ fn has_street_suffix(word: &str) -> bool {
 }
 
 fn flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
+    // A plain ASCII word hashes in place (the same hash as `Fold::push` of one token).
+    if t.ascii && t.end - t.start <= 64 {
+        return lex.get(hash_lower_ascii_at(text.as_bytes(), t.start, t.end));
+    }
     let mut f = Fold::new();
     f.push(&text[t.start..t.end]);
     lex.get(f.finish())
