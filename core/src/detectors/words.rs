@@ -769,12 +769,10 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let (prev_h, prev_f) = recent.get(0).map_or((0, 0), |e| (e.1, e.2));
     // An unknown capitalised word that is no word of any list may start an unknown name.
     let unknown = capitalised && fl & !(flag::SURNAME | flag::PREFIX) == 0;
-    if fl & flag::GIVEN == 0
-        && !unknown
-        && prev_f & LEADS == 0
-        && !lex.phrase_last.may_contain(prev_h)
-        && !after_signature_marker(b, t.start)
-    {
+    // No word or phrase that leads to a name ends right before: the lead is none (what
+    // `lead` would find, without its work).
+    let no_lead = prev_f & LEADS == 0 && !lex.phrase_last.may_contain(prev_h) && !after_signature_marker(b, t.start);
+    if fl & flag::GIVEN == 0 && !unknown && no_lead {
         return None;
     }
     // A lower-case word that is no particle and no given name of its own ("can", "so")
@@ -787,7 +785,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     {
         return None;
     }
-    let mut lead = lead(lex, text, recent, t);
+    let mut lead = if no_lead { Lead::None } else { lead(lex, text, recent, t) };
     let given = fl & flag::GIVEN != 0;
     let common = fl & flag::COMMON != 0;
     let title_word =
