@@ -95,7 +95,14 @@ fn main() {
     let t = b.finish();
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| panic!("OUT_DIR is not set"));
     let out = Path::new(&out);
-    for (name, bytes) in [("slots", &t.slots), ("lower", &t.lower), ("intro", &t.intro), ("phrase", &t.phrase)] {
+    for (name, bytes) in [
+        ("slots", &t.slots),
+        ("lower", &t.lower),
+        ("intro", &t.intro),
+        ("phrase", &t.phrase),
+        ("pair", &t.pair),
+        ("city", &t.city),
+    ] {
         let path = out.join(format!("lexicon_{name}.bin"));
         if let Err(e) = std::fs::write(&path, bytes) {
             panic!("cannot write {}: {e}", path.display());

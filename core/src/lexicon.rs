@@ -22,6 +22,8 @@ static SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_slots.bi
 static LOWER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_lower.bin"));
 static INTRO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_intro.bin"));
 static PHRASE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_phrase.bin"));
+static PAIR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_pair.bin"));
+static CITY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_city.bin"));
 
 /// A set of hashes with false positives (one bit per hash), small enough for the cache.
 #[derive(Debug)]
@@ -37,6 +39,12 @@ impl Bits {
         let i = table::bit(h, self.log2);
         self.bytes[i >> 3] & (1 << (i & 7)) != 0
     }
+
+    /// Like `may_contain`, for a set built with two bits per hash (fewer false positives).
+    #[inline(always)]
+    pub(crate) fn may_contain2(&self, h: u64) -> bool {
+        self.may_contain(h) && self.may_contain(h.rotate_left(32))
+    }
 }
 
 /// Every dictionary word, by hash (tables built with the crate by `build.rs`).
@@ -49,12 +57,22 @@ pub(crate) struct Lexicon {
     pub(crate) intro_last: Bits,
     /// Last tokens of multi-word titles, greetings, closings and introductions.
     pub(crate) phrase_last: Bits,
+    /// The first two tokens of every entry of two or more tokens (the `Fold` hash of the
+    /// pair): a read-ahead past a token's prefix flag is worth it only when the pair it
+    /// makes with the next token is in here.
+    /// Two bits per pair (`may_contain2`).
+    pub(crate) pair: Bits,
+    /// First tokens of cities (one-word cities included): a token outside it has neither
+    /// `CITY` nor `PREFIX_CITY`.
+    pub(crate) city_first: Bits,
 }
 
 static LEXICON: Lexicon = Lexicon {
     lower_filter: Bits { bytes: LOWER, log2: table::LOWER_BITS },
     intro_last: Bits { bytes: INTRO, log2: table::INTRO_BITS },
     phrase_last: Bits { bytes: PHRASE, log2: table::PHRASE_BITS },
+    pair: Bits { bytes: PAIR, log2: table::PAIR_BITS },
+    city_first: Bits { bytes: CITY, log2: table::CITY_BITS },
 };
 
 impl Lexicon {
@@ -163,14 +181,18 @@ mod tests {
             let mut want = Vec::new();
             let mut at = 0;
             while let Some(t) = crate::token::next_token(&text, at) {
-                want.push((t.start, t.end, t.shape));
+                want.push((t.start, t.end, t.shape, t.plain));
                 at = t.end;
             }
             let mut got = Vec::new();
             let mut w = crate::token::Words::new(&text, 0);
-            while let Some(t) = w.next_tok() {
-                got.push((t.start, t.end, t.shape));
+            loop {
+                let peeked = w.peek().map(|t| (t.start, t.end, t.shape, t.plain));
+                let Some(t) = w.next_tok() else { break };
+                assert_eq!(peeked, Some((t.start, t.end, t.shape, t.plain)), "{text:?}");
+                got.push((t.start, t.end, t.shape, t.plain));
             }
+            assert!(w.peek().is_none(), "{text:?}");
             assert_eq!(got, want, "{text:?}");
         }
     }

@@ -28,6 +28,8 @@ pub struct Tables {
     pub lower: Vec<u8>,
     pub intro: Vec<u8>,
     pub phrase: Vec<u8>,
+    pub pair: Vec<u8>,
+    pub city: Vec<u8>,
 }
 
 fn set_bit(bits: &mut [u8], h: u64, log2: u32) {
@@ -40,6 +42,8 @@ pub struct Builder {
     lower: Vec<u8>,
     intro: Vec<u8>,
     phrase: Vec<u8>,
+    pair: Vec<u8>,
+    city: Vec<u8>,
 }
 
 impl Default for Builder {
@@ -49,6 +53,8 @@ impl Default for Builder {
             lower: vec![0; 1 << (table::LOWER_BITS - 3)],
             intro: vec![0; 1 << (table::INTRO_BITS - 3)],
             phrase: vec![0; 1 << (table::PHRASE_BITS - 3)],
+            pair: vec![0; 1 << (table::PAIR_BITS - 3)],
+            city: vec![0; 1 << (table::CITY_BITS - 3)],
         }
     }
 }
@@ -91,6 +97,14 @@ impl Builder {
             *self.map.entry(h).or_insert(0) |= if i + 1 == toks.len() { flags } else { prefix };
             if i == 0 && flags & LOWER_RELEVANT != 0 {
                 set_bit(&mut self.lower, h, table::LOWER_BITS);
+            }
+            if i == 0 && flags & flag::CITY != 0 {
+                set_bit(&mut self.city, h, table::CITY_BITS);
+            }
+            if i == 1 {
+                // Two bits per pair: a filter checked about once every three words.
+                set_bit(&mut self.pair, h, table::PAIR_BITS);
+                set_bit(&mut self.pair, h.rotate_left(32), table::PAIR_BITS);
             }
         }
         if let Some(&last) = toks.last() {
@@ -233,6 +247,13 @@ impl Builder {
         for s in slots {
             bytes.extend_from_slice(&s.to_le_bytes());
         }
-        Tables { slots: bytes, lower: self.lower, intro: self.intro, phrase: self.phrase }
+        Tables {
+            slots: bytes,
+            lower: self.lower,
+            intro: self.intro,
+            phrase: self.phrase,
+            pair: self.pair,
+            city: self.city,
+        }
     }
 }

@@ -28,6 +28,8 @@ pub struct Tok {
     pub shape: Shape,
     /// Only ASCII bytes.
     pub ascii: bool,
+    /// Only ASCII letters and digits (no apostrophe).
+    pub plain: bool,
 }
 
 const T_LOWER: u8 = 1;
@@ -176,7 +178,7 @@ pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
             j += 1;
         }
         if j >= n || (b[j] < 0x80 && b[j] != b'\'') {
-            return Some(Tok { start: i, end: j, shape: ascii_shape(first, rest, j - i), ascii: true });
+            return Some(Tok { start: i, end: j, shape: ascii_shape(first, rest, j - i), ascii: true, plain: true });
         }
     }
     token_at(text, i)
@@ -220,6 +222,7 @@ fn token_at(text: &str, mut i: usize) -> Option<Tok> {
     let run = i - start;
     let mut first = if run > 0 { TCLASS[usize::from(b[start])] } else { 0 };
     let mut ascii = true;
+    let mut apostrophe = false;
     // Anything else: non-ASCII letters and inner apostrophes.
     while i < n {
         let c = b[i];
@@ -253,6 +256,7 @@ fn token_at(text: &str, mut i: usize) -> Option<Tok> {
             (Some('s' | 'S'), next) if !next.is_some_and(char::is_alphanumeric) => break,
             (Some(c2), _) if c2.is_alphabetic() => {
                 ascii &= len == 1;
+                apostrophe = true;
                 i += len;
             }
             _ => break,
@@ -282,7 +286,7 @@ fn token_at(text: &str, mut i: usize) -> Option<Tok> {
     } else {
         Shape::Other
     };
-    Some(Tok { start, end: i, shape, ascii })
+    Some(Tok { start, end: i, shape, ascii, plain: ascii && !apostrophe })
 }
 
 /// Case-folding hashes of tokens and phrases.
@@ -503,6 +507,10 @@ pub mod table {
     pub const LOWER_BITS: u32 = 20;
     pub const INTRO_BITS: u32 = 12;
     pub const PHRASE_BITS: u32 = 14;
+    /// The first two tokens of every phrase of two or more (their `Fold` hash).
+    pub const PAIR_BITS: u32 = 20;
+    /// The first tokens of cities.
+    pub const CITY_BITS: u32 = 20;
 
     #[inline(always)]
     pub fn bit(h: u64, log2: u32) -> usize {
@@ -513,6 +521,7 @@ pub mod table {
 /// Tokens of a text, found 64 bytes at a time with word-wide bit masks; what the masks
 /// cannot settle (non-ASCII letters, apostrophes, tokens across a 64-byte boundary) goes
 /// to [`next_token`]. Yields exactly the tokens of repeated `next_token` calls.
+#[derive(Clone)]
 pub struct Words<'t> {
     text: &'t str,
     base: usize,
@@ -801,11 +810,38 @@ impl<'t> Words<'t> {
                 return Some(t);
             }
             self.word &= !run;
-            let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
-            let first_upper = self.upper & (1u64 << s) != 0;
-            let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
-            return Some(Tok { start, end: start + r as usize, shape, ascii: true });
+            return Some(self.run_token(start, s, run, r));
         }
+    }
+
+    /// The token `next_tok` returns next, without moving on: cheap when it lies within
+    /// the current 64 bytes and is plain ASCII, as most are.
+    #[inline(always)]
+    pub fn peek(&self) -> Option<Tok> {
+        if self.word == 0 {
+            // No token starts in this chunk: the next one is the first of the rest.
+            return next_token(self.text, self.base + 64);
+        }
+        let s = self.word.trailing_zeros();
+        let r = (!(self.word >> s)).trailing_zeros();
+        if s + r < 64 {
+            let run = ((1u64 << r) - 1) << s;
+            let around = run | (1u64 << (s + r));
+            if self.special & around == 0 {
+                return Some(self.run_token(self.base + s as usize, s, run, r));
+            }
+        }
+        // Across the chunk's end, or more than ASCII letters and digits.
+        next_token(self.text, self.base + s as usize)
+    }
+
+    /// The plain ASCII token of the bits `run` (`r` bits from bit `s`), at `start`.
+    #[inline(always)]
+    fn run_token(&self, start: usize, s: u32, run: u64, r: u32) -> Tok {
+        let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
+        let first_upper = self.upper & (1u64 << s) != 0;
+        let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
+        Tok { start, end: start + r as usize, shape, ascii: true, plain: true }
     }
 
     /// The token at `start` (bit `s` of this chunk), whose letters reach the end of the
@@ -836,7 +872,7 @@ impl<'t> Words<'t> {
         let end = next + r2 as usize;
         let shape = mask_shape(up, lo, dg, first_upper, end - start);
         self.adopt(next, n, !run2);
-        Some(Tok { start, end, shape, ascii: true })
+        Some(Tok { start, end, shape, ascii: true, plain: true })
     }
 
     /// Makes the chunk at `base` with masks `m` current, keeping the word bits in `keep`.

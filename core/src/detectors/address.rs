@@ -21,7 +21,7 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
-use crate::token::{Shape, Tok, next_token};
+use crate::token::{Shape, Tok, hash_lower_ascii_at, next_token};
 
 /// Keyword anchors of this family.
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
@@ -91,6 +91,10 @@ fn has_street_suffix(word: &str) -> bool {
 }
 
 fn flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
+    // A plain ASCII word hashes in place (the same hash as `Fold::push` of one token).
+    if t.ascii && t.end - t.start <= 64 {
+        return lex.get(hash_lower_ascii_at(text.as_bytes(), t.start, t.end));
+    }
     let mut f = Fold::new();
     f.push(&text[t.start..t.end]);
     lex.get(f.finish())
@@ -428,9 +432,11 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     let ff = flags(lex, text, &first);
     // German types ("Am Markt 3") come before the name and the number; a number before
     // them is something else ("10 am", "80 al IBAN").
-    let german =
-        matches!(text[first.start..first.end].to_ascii_lowercase().as_str(), "am" | "im" | "an" | "al" | "in" | "auf");
-    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper && !german {
+    let german = || {
+        let w = &text[first.start..first.end];
+        ["am", "im", "an", "al", "in", "auf"].iter().any(|g| w.eq_ignore_ascii_case(g))
+    };
+    if ff & flag::STREET_BEFORE != 0 && first.shape != Shape::Upper && !german() {
         // French: "12 rue de la Paix", "5 avenue des Champs-Élysées".
         let mut end = first.end;
         if b.get(end) == Some(&b'.') {
@@ -462,11 +468,11 @@ fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Opti
     // English: capitalised words then a street type.
     let mut at = hn;
     for named in 0..5 {
-        let t = next_token(text, at)?;
+        let t = if named == 0 { first } else { next_token(text, at)? };
         if !spaces(b, at, t.start) || !matches!(t.shape, Shape::Cap | Shape::Upper | Shape::Other) {
             return None;
         }
-        let fl = flags(lex, text, &t);
+        let fl = if named == 0 { ff } else { flags(lex, text, &t) };
         if fl & flag::STREET_AFTER != 0 && named > 0 {
             let mut end = t.end;
             // An abbreviated type keeps its period ("St.", "Blvd."); a full word
@@ -625,7 +631,11 @@ fn po_box(s: &Scanner<'_>, _lex: &Lexicon, start: usize) -> Option<usize> {
     let before = &b[..start - 1];
     for p in PHRASES {
         let pb = p.as_bytes();
-        if before.len() >= pb.len() && before[before.len() - pb.len()..].eq_ignore_ascii_case(pb) {
+        // The last byte first: most numbers follow no phrase.
+        if before.len() >= pb.len()
+            && before[before.len() - 1].eq_ignore_ascii_case(&pb[pb.len() - 1])
+            && before[before.len() - pb.len()..].eq_ignore_ascii_case(pb)
+        {
             let st = before.len() - pb.len();
             if s.boundary_before(st) {
                 return Some(st);

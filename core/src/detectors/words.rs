@@ -30,6 +30,28 @@ use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
 use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
 
+/// True when token `t` (hash `h`) and the next token may start an entry of two or more
+/// tokens. Entries join their words with spaces, hyphens or apostrophes only, so other
+/// bytes right after `t` settle it without reading the next token.
+#[inline(always)]
+fn pair_next(lex: &Lexicon, text: &str, t: &Tok, h: u64, ahead: &Words<'_>) -> bool {
+    matches!(text.as_bytes().get(t.end), Some(b' ' | b'\t' | b'-' | b'\'' | 0xE2))
+        && pair_ahead(lex, text, h, ahead).is_some()
+}
+
+/// The token after a word whose hash is `h` (the next one `ahead` yields), with its hash,
+/// when the two may start an entry of two or more tokens: the tokens after it are worth
+/// reading only then.
+#[inline(always)]
+fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &Words<'_>) -> Option<(Tok, u64)> {
+    let m = ahead.peek()?;
+    let hm = hash_tok(text, &m);
+    let mut f = Fold::new();
+    f.push_hash(h);
+    f.push_hash(hm);
+    lex.pair.may_contain2(f.finish()).then_some((m, hm))
+}
+
 /// Keyword anchors of this family (none: the word pass visits every word).
 pub(crate) const KEYWORDS: &[(&str, Handler)] = &[];
 
@@ -273,11 +295,18 @@ fn hash_tok(text: &str, t: &Tok) -> u64 {
 
 /// Flags of a token, trying the singular of a simple plural when the word itself is not
 /// in the lexicon ("migraines", "allergies").
+#[inline(always)]
 fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) -> u32 {
     let f = if whole { lex.get(h) } else { 0 };
-    if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 {
+    if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 || text.as_bytes()[t.end - 1] | 0x20 != b's' {
         return f;
     }
+    plural_flags(lex, text, t)
+}
+
+/// The medical flags of the singular of token `t`, a plain word of 5 to 64 bytes.
+#[inline(never)]
+fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
     let b = text.as_bytes();
     let (start, end) = (t.start, t.end);
     let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
@@ -570,17 +599,19 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         // An elided article joined to a medical term: "un'ernia del disco", "l'insuline".
-        // (Elided articles start with one of "acdjlmnsqu".)
-        if want_med
+        // (Elided articles start with one of "acdjlmnsqu"; a plain token has no apostrophe.)
+        if !t.plain
+            && want_med
             && t.end - t.start > 2
             && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
             && matches!(t.shape, Shape::Lower | Shape::Other)
             && t.start >= covered
         {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
-                let fw = flags_with_plural(lex, text, &w, hash_tok(text, &w), true);
+                let hw = hash_tok(text, &w);
+                let fw = flags_with_plural(lex, text, &w, hw, true);
                 if fw & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
-                    medical(s, lex, &w, fw)
+                    medical(s, lex, &w, hw, fw, &words)
                 } else {
                     None
                 }
@@ -601,14 +632,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             Shape::Lower => {
                 let h = hash_tok(text, &t);
                 let prev = recent.get(0).map_or(0, |e| e.1);
-                let fl = if lex.lower_filter.may_contain(h) || lex.intro_last.may_contain(prev) {
+                let after_intro = lex.intro_last.may_contain(prev);
+                let fl = if lex.lower_filter.may_contain(h) || after_intro {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
                 } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
                     flags_with_plural(lex, text, &t, h, false)
                 } else {
                     0
                 };
-                if (fl == 0 || fl & flag::GIVEN != 0) && want_person && t.start >= covered {
+                if after_intro && (fl == 0 || fl & flag::GIVEN != 0) && want_person && t.start >= covered {
                     // "soy brandkreilia quiarzhyzardo,": two unknown words after an introduction.
                     if let Some(end) = lower_unknown_name(s, lex, &recent, &t) {
                         covered = end;
@@ -620,13 +652,19 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
                     let short = t.end - t.start < 3;
-                    if want_loc && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
+                    if want_loc
+                        && lex.city_first.may_contain(h)
+                        && t.start >= covered
+                        && (!short || apostrophe_s(text, &t).is_some())
+                    {
                         if let Some((p, _, _)) = recent.get(0).filter(|(p, _, _)| p.end - p.start <= 6) {
                             let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
-                                if fc & (flag::CITY | flag::PREFIX_CITY) != 0 {
-                                    if let Some(end) = location(s, lex, &recent, &t, fc, false, true) {
+                                if fc & flag::CITY != 0
+                                    || fc & flag::PREFIX_CITY != 0 && pair_next(lex, text, &t, h, &words)
+                                {
+                                    if let Some(end) = location(s, lex, &recent, &t, h, fc, false, true, &words) {
                                         covered = end;
                                         pos = end;
                                     }
@@ -645,8 +683,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         };
         if t.start >= covered {
-            if want_med && fl & (flag::CONDITION | flag::MEDICATION | flag::PREFIX_MEDICAL) != 0 {
-                if let Some(end) = medical(s, lex, &t, fl) {
+            // Whether this word and the next may start an entry of two or more words: a
+            // word that only starts longer entries ("at", "short", "The") is nothing
+            // without it.
+            let pair = (want_loc && fl & flag::PREFIX_CITY != 0
+                || want_med
+                    && fl & (flag::PREFIX_MEDICAL | flag::CONDITION | flag::MEDICATION) == flag::PREFIX_MEDICAL)
+                && pair_next(lex, text, &t, h, &words);
+            if want_med && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair) {
+                if let Some(end) = medical(s, lex, &t, h, fl, &words) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -658,13 +703,13 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
-            if want_loc && t.shape == Shape::Lower && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
+            if want_loc && t.shape == Shape::Lower && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair) {
                 let at = apostrophe_s(text, &t).unwrap_or(t.start);
                 let after_preposition = recent
                     .get(0)
                     .is_some_and(|(p, _, _)| place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space);
                 if after_preposition {
-                    if let Some(end) = location(s, lex, &recent, &t, fl, false, true) {
+                    if let Some(end) = location(s, lex, &recent, &t, h, fl, false, true, &words) {
                         covered = end;
                         pos = end;
                         recent.push(t, h, fl);
@@ -674,9 +719,13 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             // A multi-word city ("Den Haag", "Saint-Étienne") before a name made of the same
             // words; when the first word is a given name, only the multi-word city.
-            if want_loc && capitalised && fl & flag::PREFIX_CITY != 0 {
+            if want_loc
+                && capitalised
+                && fl & flag::PREFIX_CITY != 0
+                && (fl & (flag::CITY | flag::GIVEN) == flag::CITY || pair)
+            {
                 let multi_only = fl & flag::GIVEN != 0;
-                if let Some(end) = location(s, lex, &recent, &t, fl, multi_only, false) {
+                if let Some(end) = location(s, lex, &recent, &t, h, fl, multi_only, false, &words) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -692,8 +741,8 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     continue;
                 }
             }
-            if want_loc && capitalised && fl & (flag::CITY | flag::PREFIX_CITY) != 0 {
-                if let Some(end) = location(s, lex, &recent, &t, fl, false, false) {
+            if want_loc && capitalised && (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair) {
+                if let Some(end) = location(s, lex, &recent, &t, h, fl, false, false, &words) {
                     covered = end;
                     pos = end;
                 }
@@ -720,15 +769,23 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     let (prev_h, prev_f) = recent.get(0).map_or((0, 0), |e| (e.1, e.2));
     // An unknown capitalised word that is no word of any list may start an unknown name.
     let unknown = capitalised && fl & !(flag::SURNAME | flag::PREFIX) == 0;
-    if fl & flag::GIVEN == 0
-        && !unknown
-        && prev_f & LEADS == 0
+    // No word or phrase that leads to a name ends right before: the lead is none (what
+    // `lead` would find, without its work).
+    let no_lead = prev_f & LEADS == 0 && !lex.phrase_last.may_contain(prev_h) && !after_signature_marker(b, t.start);
+    if fl & flag::GIVEN == 0 && !unknown && no_lead {
+        return None;
+    }
+    // A lower-case word that is no particle and no given name of its own ("can", "so")
+    // is a name only after an introduction ("my name is"), which the last token ends.
+    if !capitalised
+        && fl & flag::PARTICLE == 0
+        && (fl & flag::GIVEN == 0 || fl & flag::COMMON != 0)
+        && prev_f & flag::INTRO == 0
         && !lex.phrase_last.may_contain(prev_h)
-        && !after_signature_marker(b, t.start)
     {
         return None;
     }
-    let mut lead = lead(lex, text, recent, t);
+    let mut lead = if no_lead { Lead::None } else { lead(lex, text, recent, t) };
     let given = fl & flag::GIVEN != 0;
     let common = fl & flag::COMMON != 0;
     let title_word =
@@ -1028,30 +1085,40 @@ fn place_noun(word: &str) -> bool {
 
 /// A city at token `t`: capitalised, or in lower case (`lower`) right after a
 /// preposition ("aus münchen", "from denver"). With `multi_only`, only a multi-word city
-/// ("Den Haag", "Saint-Étienne", whose first word is also a given name).
+/// ("Den Haag", "Saint-Étienne", whose first word is also a given name). `h` is the hash of
+/// `t`, `ahead` the tokens after it.
+#[allow(clippy::too_many_arguments)]
 fn location(
     s: &mut Scanner<'_>,
     lex: &Lexicon,
     recent: &Recent,
     t: &Tok,
+    h: u64,
     fl: u32,
     multi_only: bool,
     lower: bool,
+    ahead: &Words<'_>,
 ) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // Longest multi-word city from here.
     let mut best = if fl & flag::CITY != 0 && !multi_only { Some((t.end, fl)) } else { None };
-    if fl & flag::PREFIX_CITY != 0 {
+    let first = if fl & flag::PREFIX_CITY != 0 { pair_ahead(lex, text, h, ahead) } else { None };
+    if let Some(first) = first {
+        let mut ahead = ahead.clone();
+        ahead.next_tok();
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, t));
+        f.push_hash(h);
         let mut q = *t;
+        let mut next = Some(first);
         for _ in 0..4 {
-            let Some(m) = next_token(text, q.end) else { break };
+            let Some((m, hm)) = next.take().or_else(|| ahead.next_tok().map(|m| (m, hash_tok(text, &m)))) else {
+                break;
+            };
             if !matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) {
                 break;
             }
-            f.push_hash(hash_tok(text, &m));
+            f.push_hash(hm);
             let fm = lex.get(f.finish());
             // "La Salle" is a city, "La salle 4B" a room.
             let shape_ok = lower || m.shape != Shape::Lower;
@@ -1132,7 +1199,7 @@ fn location(
 /// abbreviation.
 const FUNCTION_WORDS: &[&str] = &["ist", "und", "oder", "les", "des", "una", "con", "per", "het", "een", "was", "has"];
 
-fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize> {
+fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, h: u64, fl: u32, ahead: &Words<'_>) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     let kind_of = |f: u32| {
@@ -1145,19 +1212,25 @@ fn medical(s: &mut Scanner<'_>, lex: &Lexicon, t: &Tok, fl: u32) -> Option<usize
         }
     };
     let mut best = kind_of(fl).map(|k| (t.end, k, fl, 1));
-    if fl & flag::PREFIX_MEDICAL != 0 {
+    let first = if fl & flag::PREFIX_MEDICAL != 0 { pair_ahead(lex, text, h, ahead) } else { None };
+    if let Some(first) = first {
+        let mut ahead = ahead.clone();
+        ahead.next_tok();
         let mut f = Fold::new();
-        f.push_hash(hash_tok(text, t));
+        f.push_hash(h);
         let mut q = *t;
+        let mut next = Some(first);
         for words in 2..=6 {
-            let Some(m) = next_token(text, q.end) else { break };
+            let Some((m, hm)) = next.take().or_else(|| ahead.next_tok().map(|m| (m, hash_tok(text, &m)))) else {
+                break;
+            };
             // "Crohn's disease": the apostrophe joins like a hyphen.
             let glue = &b[q.end..m.start];
             if !(matches!(sep(b, q.end, m.start), Sep::Space | Sep::Hyphen) || glue == b"'" || glue == "’".as_bytes())
             {
                 break;
             }
-            f.push_hash(hash_tok(text, &m));
+            f.push_hash(hm);
             let fm = lex.get(f.finish());
             if let Some(k) = kind_of(fm) {
                 best = Some((m.end, k, fm, words));
