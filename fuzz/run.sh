@@ -16,7 +16,7 @@ shift || true
 export RUSTC_BOOTSTRAP=1
 export PATH="$HOME/.cargo/bin:$PATH"
 
-if ! command -v c++ >/dev/null 2>&1; then
+if ! command -v c++ >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
   echo "==> installing a C++ compiler (g++)"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
