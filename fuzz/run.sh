@@ -8,6 +8,9 @@
 # Installs what it needs and is missing: a C++ compiler (libFuzzer is built from source)
 # and cargo-fuzz. Runs on the stable toolchain: RUSTC_BOOTSTRAP=1 unlocks the sanitizer
 # flags cargo-fuzz passes.
+# The body is one block, so bash reads all of it before running: editing this file
+# during a run cannot change the run.
+{
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -91,3 +94,5 @@ if [ "${#failed[@]}" -gt 0 ]; then
   exit 1
 fi
 echo "no crashes"
+exit 0
+}
