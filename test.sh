@@ -66,8 +66,8 @@ cargo test -p lucairn-gateway --test tests gateway_
 stop_postgres
 unset LUCAIRN_TEST_DATABASE_URL
 
-step "fuzz targets compile"
-cargo check --manifest-path fuzz/Cargo.toml
+step "fuzz targets: regression inputs, then 20 s each from the seed corpora"
+./fuzz/run.sh 20
 
 step "C library install and the Go package"
 ./ffi/test.sh

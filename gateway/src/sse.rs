@@ -42,6 +42,11 @@ impl Parser {
 
     /// Adds bytes; appends the events they complete to `out`.
     pub fn push(&mut self, mut bytes: &[u8], out: &mut Vec<Event>) -> Result<(), TooLong> {
+        // An empty chunk (a body may deliver an empty data frame) changes nothing: in
+        // particular a `\r` that ended the last chunk still pairs with a `\n` opening the next.
+        if bytes.is_empty() {
+            return self.check();
+        }
         if self.after_cr && bytes.first() == Some(&b'\n') {
             bytes = &bytes[1..];
         }
@@ -154,6 +159,8 @@ mod tests {
         assert_eq!(parse_all(&bytes), want);
         // A `\r` at the end of a chunk followed by `\n`: one line end, not two.
         assert_eq!(parse_all(&[b"data: a\r", b"\ndata: b\r", b"\n\r", b"\n"]), vec![ev(None, "a\nb")]);
+        // Empty chunks between a `\r` and its `\n` (found by fuzzing): still one line end.
+        assert_eq!(parse_all(&[b"data: a\r", b"", b"\ndata: b\n\n"]), vec![ev(None, "a\nb")]);
         // An event without its blank line is not complete.
         assert_eq!(parse_all(&[b"data: a\n"]), vec![]);
     }
