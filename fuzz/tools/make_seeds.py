@@ -58,6 +58,23 @@ chat = {
 }
 for k, v in chat.items():
     put("chat_request", k, json.dumps(v, ensure_ascii=False, indent=1 if k == "tools" else None))
+
+messages = {
+    "simple": {"model": "claude-sonnet-4-5", "max_tokens": 256, "messages": [{"role": "user", "content": "Mail ana@example.org"}]},
+    "blocks": {"model": "m", "max_tokens": 64, "stream": True, "system": [{"type": "text", "text": "You help Ana Müller."}],
+               "stop_sequences": ["ana@example.org"], "metadata": {"user_id": "u-1"},
+               "messages": [{"role": "user", "content": [{"type": "text", "text": "Call +1 415 555 0100"}]}]},
+    "tools": {"model": "m", "max_tokens": 64,
+              "tools": [{"name": "send_mail", "description": "Sends mail",
+                         "input_schema": {"type": "object", "properties": {"to": {"type": "string"}}}}],
+              "messages": [{"role": "user", "content": "Send it to ana@example.org"},
+                           {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "send_mail",
+                                                              "input": {"to": "ana@example.org", "cc": ["bo@example.net"]}}]},
+                           {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                         "content": [{"type": "text", "text": "sent to ana@example.org"}]}]}]},
+}
+for k, v in messages.items():
+    put("messages_request", k, json.dumps(v, ensure_ascii=False))
 put("chat_request", "escapes", '{"model":"m","messages":[{"role":"user","content":"a\\u0040b.example \\"q\\" \\ud83d\\ude00"}],"x":{"k":"v","k2":[1,2.5e3,true,null]}}')
 
 answers = {
