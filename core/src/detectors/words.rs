@@ -351,6 +351,16 @@ impl Recent {
     }
 }
 
+/// Flags that let a lower-case word start a finding of the word pass: a medical term,
+/// a city, a given name, a particle, or the first word of one.
+const LOWER_STARTS: u32 = flag::CONDITION
+    | flag::MEDICATION
+    | flag::PREFIX_MEDICAL
+    | flag::CITY
+    | flag::PREFIX_CITY
+    | flag::GIVEN
+    | flag::PARTICLE;
+
 /// Flags of words that lead to a name.
 const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL;
 
@@ -673,6 +683,11 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                         }
                     }
                     recent.push(t, h, 0);
+                    continue;
+                }
+                if fl & LOWER_STARTS == 0 {
+                    // A lower-case word that starts nothing below ("the", "is").
+                    recent.push(t, h, fl);
                     continue;
                 }
                 (h, fl)
