@@ -326,7 +326,9 @@ pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     let mut h = SEED ^ (len as u64);
     // Most words: one read of eight bytes (the same steps as below, without the loop).
-    if (1..=8).contains(&len) && start + 8 <= b.len() {
+    // (`start <= b.len() - 8` is `start + 8 <= b.len()` written so that no overflow check
+    // remains.)
+    if len.wrapping_sub(1) < 8 && b.len() >= 8 && start <= b.len() - 8 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[start..start + 8]);
         let mask = u64::MAX >> (64 - 8 * len as u32);
@@ -838,6 +840,10 @@ impl<'t> Words<'t> {
     /// The plain ASCII token of the bits `run` (`r` bits from bit `s`), at `start`.
     #[inline(always)]
     fn run_token(&self, start: usize, s: u32, run: u64, r: u32) -> Tok {
+        if self.lower & run == run {
+            // Most tokens: all lower case (what `mask_shape` says of them).
+            return Tok { start, end: start + r as usize, shape: Shape::Lower, ascii: true, plain: true };
+        }
         let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
         let first_upper = self.upper & (1u64 << s) != 0;
         let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);

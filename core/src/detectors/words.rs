@@ -33,10 +33,44 @@ use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_has
 /// True when token `t` (hash `h`) and the next token may start an entry of two or more
 /// tokens. Entries join their words with spaces, hyphens or apostrophes only, so other
 /// bytes right after `t` settle it without reading the next token.
+///
+/// The next token's hash is left in `carry` (its start and hash), so the word loop need
+/// not hash it again when it gets there.
 #[inline(always)]
-fn pair_next(lex: &Lexicon, text: &str, t: &Tok, h: u64, ahead: &Words<'_>) -> bool {
-    matches!(text.as_bytes().get(t.end), Some(b' ' | b'\t' | b'-' | b'\'' | 0xE2))
-        && pair_ahead(lex, text, h, ahead).is_some()
+fn pair_next(lex: &Lexicon, text: &str, t: &Tok, h: u64, ahead: &Words<'_>, carry: &mut Carry) -> bool {
+    if !matches!(text.as_bytes().get(t.end), Some(b' ' | b'\t' | b'-' | b'\'' | 0xE2)) {
+        return false;
+    }
+    let Some(m) = ahead.peek() else { return false };
+    let hm = hash_tok(text, &m);
+    *carry = Carry { start: m.start, hash: hm };
+    pair_may_start(lex, h, hm)
+}
+
+/// The hash of a token that a pair check has already read ahead, by its start.
+#[derive(Clone, Copy)]
+struct Carry {
+    start: usize,
+    hash: u64,
+}
+
+impl Carry {
+    /// The hash of token `t`: the carried one when `t` is the token it was taken from.
+    #[inline(always)]
+    fn hash(self, text: &str, t: &Tok) -> u64 {
+        // Tokens are cut the same way from the same start, so the start settles it.
+        if self.start == t.start { self.hash } else { hash_tok(text, t) }
+    }
+}
+
+/// True when the words with hashes `h` and `hm`, in this order, may start an entry of two
+/// or more tokens.
+#[inline(always)]
+fn pair_may_start(lex: &Lexicon, h: u64, hm: u64) -> bool {
+    let mut f = Fold::new();
+    f.push_hash(h);
+    f.push_hash(hm);
+    lex.pair.may_contain2(f.finish())
 }
 
 /// The token after a word whose hash is `h` (the next one `ahead` yields), with its hash,
@@ -46,10 +80,7 @@ fn pair_next(lex: &Lexicon, text: &str, t: &Tok, h: u64, ahead: &Words<'_>) -> b
 fn pair_ahead(lex: &Lexicon, text: &str, h: u64, ahead: &Words<'_>) -> Option<(Tok, u64)> {
     let m = ahead.peek()?;
     let hm = hash_tok(text, &m);
-    let mut f = Fold::new();
-    f.push_hash(h);
-    f.push_hash(hm);
-    lex.pair.may_contain2(f.finish()).then_some((m, hm))
+    pair_may_start(lex, h, hm).then_some((m, hm))
 }
 
 /// Keyword anchors of this family (none: the word pass visits every word).
@@ -351,6 +382,16 @@ impl Recent {
     }
 }
 
+/// Flags that let a lower-case word start a finding of the word pass: a medical term,
+/// a city, a given name, a particle, or the first word of one.
+const LOWER_STARTS: u32 = flag::CONDITION
+    | flag::MEDICATION
+    | flag::PREFIX_MEDICAL
+    | flag::CITY
+    | flag::PREFIX_CITY
+    | flag::GIVEN
+    | flag::PARTICLE;
+
 /// Flags of words that lead to a name.
 const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL;
 
@@ -581,6 +622,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let mut recent = Recent::default();
     let mut pos = 0;
     let mut covered = 0; // end of the last finding of this pass
+    let mut carry = Carry { start: usize::MAX, hash: 0 };
     let mut words = Words::new(text, 0);
     while let Some(t) = words.next_tok() {
         if t.start < pos {
@@ -630,7 +672,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // Lower-case words are looked up only when the lexicon may have them in lower
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
-                let h = hash_tok(text, &t);
+                let h = carry.hash(text, &t);
                 let prev = recent.get(0).map_or(0, |e| e.1);
                 let after_intro = lex.intro_last.may_contain(prev);
                 let fl = if lex.lower_filter.may_contain(h) || after_intro {
@@ -662,7 +704,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
                                 let fc = lex.get(h);
                                 if fc & flag::CITY != 0
-                                    || fc & flag::PREFIX_CITY != 0 && pair_next(lex, text, &t, h, &words)
+                                    || fc & flag::PREFIX_CITY != 0 && pair_next(lex, text, &t, h, &words, &mut carry)
                                 {
                                     if let Some(end) = location(s, lex, &recent, &t, h, fc, false, true, &words) {
                                         covered = end;
@@ -675,10 +717,15 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                     recent.push(t, h, 0);
                     continue;
                 }
+                if fl & LOWER_STARTS == 0 {
+                    // A lower-case word that starts nothing below ("the", "is").
+                    recent.push(t, h, fl);
+                    continue;
+                }
                 (h, fl)
             }
             _ => {
-                let h = hash_tok(text, &t);
+                let h = carry.hash(text, &t);
                 (h, lex.get(h))
             }
         };
@@ -689,7 +736,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             let pair = (want_loc && fl & flag::PREFIX_CITY != 0
                 || want_med
                     && fl & (flag::PREFIX_MEDICAL | flag::CONDITION | flag::MEDICATION) == flag::PREFIX_MEDICAL)
-                && pair_next(lex, text, &t, h, &words);
+                && pair_next(lex, text, &t, h, &words, &mut carry);
             if want_med && (fl & (flag::CONDITION | flag::MEDICATION) != 0 || fl & flag::PREFIX_MEDICAL != 0 && pair) {
                 if let Some(end) = medical(s, lex, &t, h, fl, &words) {
                     covered = end;
