@@ -356,6 +356,15 @@ impl Rewriter {
     }
 }
 
+impl crate::routes::chat_stream::Rewrite for Rewriter {
+    fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong> {
+        Rewriter::push(self, bytes)
+    }
+    fn done(&self) -> bool {
+        Rewriter::done(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use lucairn_core::Engine;

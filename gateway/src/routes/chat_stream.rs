@@ -16,8 +16,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::Response;
+use http::header::HeaderMap;
 use http::header::{self, HeaderName, HeaderValue};
+use http::{Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming};
 use lucairn_core::{CertificateBuilder, OutputMode};
@@ -29,6 +30,7 @@ use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::CERTIFICATE_HEADER;
 use crate::server::{Body, BoxError, State};
+use crate::sse;
 use crate::upstream::StreamAnswer;
 
 /// Most bytes of one streamed answer.
@@ -53,16 +55,146 @@ impl hyper::body::Body for ChannelBody {
 /// period.
 pub const SHUTDOWN_MESSAGE: &str = "the gateway shut down; the stream was cut off";
 
-/// How the upstream stream ended.
-enum End {
-    /// `data: [DONE]`.
+/// Why reading an upstream stream stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The rewriter saw the stream's end (`data: [DONE]`, `message_stop`).
     Done,
-    /// The body ended without `[DONE]`.
+    /// The body ended first.
     Ended,
     /// The client went away.
     Gone,
-    /// Broken off, silent too long, or unreadable: the error's code and message.
-    Failed(&'static str, &'static str),
+    /// Broken off, silent too long, unreadable, or cut at shutdown.
+    Failed(Failure),
+}
+
+/// A streamed answer that broke off: the error event's code and message, and the
+/// certificate's kind of failure (no message text goes into a certificate).
+#[derive(Debug, Clone, Copy)]
+pub struct Failure {
+    pub code: &'static str,
+    pub message: &'static str,
+    pub kind: &'static str,
+}
+
+impl Failure {
+    const SHUTDOWN: Failure = Failure { code: "shutting_down", message: SHUTDOWN_MESSAGE, kind: "shutdown" };
+    const IDLE: Failure = Failure {
+        code: "upstream_timeout",
+        message: "the upstream stopped sending; the stream was cut off",
+        kind: "stream_idle_timeout",
+    };
+    pub const ENDED_EARLY: Failure = Failure {
+        code: "upstream_stream_error",
+        message: "the upstream stream ended before message_stop",
+        kind: "stream_ended_early",
+    };
+    const BROKEN: Failure =
+        Failure { code: "upstream_stream_error", message: "the upstream stream broke off", kind: "stream_broken" };
+    const TOO_LONG: Failure = Failure {
+        code: "upstream_invalid_response",
+        message: "the upstream stream is too long",
+        kind: "stream_invalid",
+    };
+    const EVENT_TOO_LONG: Failure = Failure {
+        code: "upstream_invalid_response",
+        message: "an upstream event is too long to check",
+        kind: "stream_invalid",
+    };
+
+    /// Counts the failure in the metrics and records it in the certificate.
+    pub fn record(&self, state: &State, cert: &mut CertificateBuilder) {
+        tracing::warn!(code = self.code, "streamed answer ended early");
+        state.metrics.upstream_error(match self.code {
+            "upstream_timeout" => "stream_idle",
+            "shutting_down" => "shutdown",
+            _ => "stream_broken",
+        });
+        cert.upstream_error(None, self.kind);
+    }
+}
+
+/// What [`pump`] needs of a stream rewriter (OpenAI's or Anthropic's events).
+pub trait Rewrite {
+    /// Rewrites the next bytes of the upstream stream; what the client may see now.
+    fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong>;
+    /// The stream's last event has been seen.
+    fn done(&self) -> bool;
+}
+
+impl Rewrite for Rewriter {
+    fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong> {
+        Rewriter::push(self, bytes)
+    }
+    fn done(&self) -> bool {
+        Rewriter::done(self)
+    }
+}
+
+/// Reads the upstream body through `rw` and sends what it releases to the client, until
+/// the stream's end, the body's end, the client leaving, a failure or the shutdown cut;
+/// keeps every byte read in `raw` (for the certificate).
+pub async fn pump<R: Rewrite>(
+    state: &State,
+    body: &mut Incoming,
+    tx: &mpsc::Sender<Bytes>,
+    rw: &mut R,
+    raw: &mut Vec<u8>,
+) -> Stop {
+    let idle = state.config.stream_idle_timeout;
+    loop {
+        let next = tokio::select! {
+            biased;
+            _ = tx.closed() => return Stop::Gone,
+            _ = state.cut.cancelled() => return Stop::Failed(Failure::SHUTDOWN),
+            r = tokio::time::timeout(idle, body.frame()) => r,
+        };
+        let frame = match next {
+            Err(_) => return Stop::Failed(Failure::IDLE),
+            Ok(None) => return Stop::Ended,
+            Ok(Some(Err(_))) => return Stop::Failed(Failure::BROKEN),
+            Ok(Some(Ok(f))) => f,
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        if raw.len() + data.len() > MAX_STREAM_BYTES {
+            return Stop::Failed(Failure::TOO_LONG);
+        }
+        raw.extend_from_slice(&data);
+        match rw.push(&data) {
+            Ok(out) if out.is_empty() => {}
+            Ok(out) => {
+                if tx.send(Bytes::from(out)).await.is_err() {
+                    return Stop::Gone;
+                }
+            }
+            Err(_) => return Stop::Failed(Failure::EVENT_TOO_LONG),
+        }
+        if rw.done() {
+            return Stop::Done;
+        }
+    }
+}
+
+/// The response of a streamed answer: the upstream's status and the headers it may pass
+/// back, an event-stream body fed by `rx`, and the certificate's URL.
+pub fn sse_response(
+    rx: mpsc::Receiver<Bytes>,
+    status: StatusCode,
+    passed: &HeaderMap,
+    certificate_url: &str,
+) -> Response<Body> {
+    let mut resp = Response::new(ChannelBody { rx }.boxed());
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    for (k, v) in passed {
+        headers.insert(k.clone(), v.clone());
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(certificate_url) {
+        headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
+    }
+    resp
 }
 
 /// Starts streaming the answer; returns the response at once.
@@ -78,20 +210,10 @@ pub fn respond(
     answer: StreamAnswer,
 ) -> Result<Response<Body>, ApiError> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
+    let StreamAnswer { status, headers, body } = answer;
     // Tracked: shutdown waits for the certificate even when the client has left.
-    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
-    let mut resp = Response::new(ChannelBody { rx }.boxed());
-    *resp.status_mut() = answer.status;
-    let headers = resp.headers_mut();
-    for (k, v) in &answer.headers {
-        headers.insert(k.clone(), v.clone());
-    }
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(certificate_url) {
-        headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
-    }
-    Ok(resp)
+    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, body, tx));
+    Ok(sse_response(rx, status, &headers, certificate_url))
 }
 
 fn error_event(code: &str, message: &str) -> Bytes {
@@ -112,62 +234,15 @@ async fn drive(
     mut body: Incoming,
     tx: mpsc::Sender<Bytes>,
 ) {
-    let idle = state.config.stream_idle_timeout;
     let mut rw = Rewriter::new(scope, mode, state.config.max_json_depth);
     let mut raw: Vec<u8> = Vec::new();
-    let end = loop {
-        let next = tokio::select! {
-            biased;
-            _ = tx.closed() => break End::Gone,
-            _ = state.cut.cancelled() => break End::Failed("shutting_down", SHUTDOWN_MESSAGE),
-            r = tokio::time::timeout(idle, body.frame()) => r,
-        };
-        let frame = match next {
-            Err(_) => break End::Failed("upstream_timeout", "the upstream stopped sending; the stream was cut off"),
-            Ok(None) => break End::Ended,
-            Ok(Some(Err(_))) => break End::Failed("upstream_stream_error", "the upstream stream broke off"),
-            Ok(Some(Ok(f))) => f,
-        };
-        let Ok(data) = frame.into_data() else { continue };
-        if raw.len() + data.len() > MAX_STREAM_BYTES {
-            break End::Failed("upstream_invalid_response", "the upstream stream is too long");
-        }
-        raw.extend_from_slice(&data);
-        match rw.push(&data) {
-            Ok(out) if out.is_empty() => {}
-            Ok(out) => {
-                if tx.send(Bytes::from(out)).await.is_err() {
-                    break End::Gone;
-                }
-            }
-            Err(_) => break End::Failed("upstream_invalid_response", "an upstream event is too long to check"),
-        }
-        if rw.done() {
-            break End::Done;
-        }
-    };
+    let end = pump(&state, &mut body, &tx, &mut rw, &mut raw).await;
     // Stops the upstream request if it is still running.
     drop(body);
     match &end {
-        End::Failed(code, _) => {
-            tracing::warn!(code, "streamed answer ended early");
-            state.metrics.upstream_error(match *code {
-                "upstream_timeout" => "stream_idle",
-                "shutting_down" => "shutdown",
-                _ => "stream_broken",
-            });
-            cert.upstream_error(
-                None,
-                match *code {
-                    "shutting_down" => "shutdown",
-                    "upstream_timeout" => "stream_idle_timeout",
-                    "upstream_stream_error" => "stream_broken",
-                    _ => "stream_invalid",
-                },
-            );
-        }
-        End::Gone => tracing::info!("client went away during a streamed answer"),
-        End::Done | End::Ended => {
+        Stop::Failed(f) => f.record(&state, &mut cert),
+        Stop::Gone => tracing::info!("client went away during a streamed answer"),
+        Stop::Done | Stop::Ended => {
             if rw.upstream_error() {
                 state.metrics.upstream_error("stream_error_event");
                 cert.upstream_error(None, "stream_error_event");
@@ -182,7 +257,7 @@ async fn drive(
     let request_counts = pipeline::counts(&records.findings);
     cert.findings(records.findings).output_findings(records.output_findings).response(&raw);
     let issued = issue(&state, &tenant, cert, now).await;
-    if matches!(end, End::Gone) {
+    if matches!(end, Stop::Gone) {
         return;
     }
     let mut out = tail;
@@ -195,9 +270,9 @@ async fn drive(
         }
     }
     match end {
-        End::Done => out.extend_from_slice(b"data: [DONE]\n\n"),
-        End::Failed(code, message) => out.extend_from_slice(&error_event(code, message)),
-        End::Ended | End::Gone => {}
+        Stop::Done => out.extend_from_slice(b"data: [DONE]\n\n"),
+        Stop::Failed(f) => out.extend_from_slice(&error_event(f.code, f.message)),
+        Stop::Ended | Stop::Gone => {}
     }
     let _ = tx.send(Bytes::from(out)).await;
 }

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Request, Response};
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use lucairn_core::{CertificateBuilder, OutputMode, rfc3339_utc};
 use tokio::sync::mpsc;
@@ -24,10 +23,10 @@ use crate::openai::response::add_metadata;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    CERTIFICATE_HEADER, answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor,
-    provider_key, record_status, relink_mode, stream_certificate_id,
+    answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
+    record_status, relink_mode, stream_certificate_id,
 };
-use crate::routes::chat_stream::{ChannelBody, MAX_STREAM_BYTES, SHUTDOWN_MESSAGE};
+use crate::routes::chat_stream::{Failure, Stop, pump, sse_response};
 use crate::routes::{authenticate, authenticate_token, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
@@ -115,17 +114,6 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
     Ok(answer_response(&answer, out, &cert_url))
 }
 
-/// How the upstream stream ended.
-enum End {
-    /// `message_stop`, or the upstream's own `error` event.
-    Done,
-    /// The client went away.
-    Gone,
-    /// Broken off, silent too long, unreadable or ended early: the error's code and
-    /// message, and the certificate's kind of failure.
-    Failed(&'static str, &'static str, &'static str),
-}
-
 #[allow(clippy::too_many_arguments)]
 fn respond_stream(
     state: &Arc<State>,
@@ -138,20 +126,10 @@ fn respond_stream(
     answer: StreamAnswer,
 ) -> Result<Response<Body>, ApiError> {
     let (tx, rx) = mpsc::channel::<Bytes>(64);
+    let StreamAnswer { status, headers, body } = answer;
     // Tracked: shutdown waits for the certificate even when the client has left.
-    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, answer.body, tx));
-    let mut resp = Response::new(ChannelBody { rx }.boxed());
-    *resp.status_mut() = answer.status;
-    let headers = resp.headers_mut();
-    for (k, v) in &answer.headers {
-        headers.insert(k.clone(), v.clone());
-    }
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(v) = HeaderValue::from_str(certificate_url) {
-        headers.insert(HeaderName::from_static(CERTIFICATE_HEADER), v);
-    }
-    Ok(resp)
+    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, body, tx));
+    Ok(sse_response(rx, status, &headers, certificate_url))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -165,74 +143,19 @@ async fn drive(
     mut body: Incoming,
     tx: mpsc::Sender<Bytes>,
 ) {
-    let idle = state.config.stream_idle_timeout;
     let mut rw = Rewriter::new(scope, mode, state.config.max_json_depth);
     let mut raw: Vec<u8> = Vec::new();
-    let end = loop {
-        let next = tokio::select! {
-            biased;
-            _ = tx.closed() => break End::Gone,
-            _ = state.cut.cancelled() => break End::Failed("shutting_down", SHUTDOWN_MESSAGE, "shutdown"),
-            r = tokio::time::timeout(idle, body.frame()) => r,
-        };
-        let frame = match next {
-            Err(_) => {
-                break End::Failed(
-                    "upstream_timeout",
-                    "the upstream stopped sending; the stream was cut off",
-                    "stream_idle_timeout",
-                );
-            }
-            Ok(None) => {
-                break End::Failed(
-                    "upstream_stream_error",
-                    "the upstream stream ended before message_stop",
-                    "stream_ended_early",
-                );
-            }
-            Ok(Some(Err(_))) => {
-                break End::Failed("upstream_stream_error", "the upstream stream broke off", "stream_broken");
-            }
-            Ok(Some(Ok(f))) => f,
-        };
-        let Ok(data) = frame.into_data() else { continue };
-        if raw.len() + data.len() > MAX_STREAM_BYTES {
-            break End::Failed("upstream_invalid_response", "the upstream stream is too long", "stream_invalid");
-        }
-        raw.extend_from_slice(&data);
-        match rw.push(&data) {
-            Ok(out) if out.is_empty() => {}
-            Ok(out) => {
-                if tx.send(Bytes::from(out)).await.is_err() {
-                    break End::Gone;
-                }
-            }
-            Err(_) => {
-                break End::Failed(
-                    "upstream_invalid_response",
-                    "an upstream event is too long to check",
-                    "stream_invalid",
-                );
-            }
-        }
-        if rw.done() {
-            break End::Done;
-        }
+    let end = match pump(&state, &mut body, &tx, &mut rw, &mut raw).await {
+        // Anthropic's stream ends with `message_stop`; a body that ends before it broke off.
+        Stop::Ended => Stop::Failed(Failure::ENDED_EARLY),
+        stop => stop,
     };
     // Stops the upstream request if it is still running.
     drop(body);
     match &end {
-        End::Failed(code, _, kind) => {
-            tracing::warn!(code, "streamed answer ended early");
-            state.metrics.upstream_error(match *code {
-                "upstream_timeout" => "stream_idle",
-                "shutting_down" => "shutdown",
-                _ => "stream_broken",
-            });
-            cert.upstream_error(None, *kind);
-        }
-        End::Gone => tracing::info!("client went away during a streamed answer"),
-        End::Done => {
+        Stop::Failed(f) => f.record(&state, &mut cert),
+        Stop::Gone => tracing::info!("client went away during a streamed answer"),
+        Stop::Done | Stop::Ended => {
             if rw.upstream_error().is_some() {
                 state.metrics.upstream_error("stream_error_event");
                 cert.upstream_error(None, "stream_error_event");
@@ -247,11 +170,11 @@ async fn drive(
     let request_counts = pipeline::counts(&records.findings);
     cert.findings(records.findings).output_findings(records.output_findings).response(&raw);
     let issued = issue(&state, &tenant, cert, now).await;
-    if matches!(end, End::Gone) {
+    if matches!(end, Stop::Gone) {
         return;
     }
     let failure = match end {
-        End::Failed(_, message, _) => Some(message),
+        Stop::Failed(f) => Some(f.message),
         _ => None,
     };
     let mut out = tail;
