@@ -363,6 +363,15 @@ impl crate::routes::chat_stream::Rewrite for Rewriter {
     fn done(&self) -> bool {
         Rewriter::done(self)
     }
+    fn saw_error_event(&self) -> bool {
+        self.upstream_error().is_some()
+    }
+    fn flush(&mut self) -> Vec<u8> {
+        Rewriter::flush(self)
+    }
+    fn records(&mut self) -> Records {
+        Rewriter::records(self)
+    }
 }
 
 #[cfg(test)]

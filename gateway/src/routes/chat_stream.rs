@@ -25,7 +25,7 @@ use lucairn_core::{CertificateBuilder, OutputMode};
 use tokio::sync::mpsc;
 
 use crate::error::{ApiError, error_body};
-use crate::openai::stream::Rewriter;
+use crate::openai::stream::{Records, Rewriter};
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::CERTIFICATE_HEADER;
@@ -120,6 +120,12 @@ pub trait Rewrite {
     fn push(&mut self, bytes: &[u8]) -> Result<Vec<u8>, sse::TooLong>;
     /// The stream's last event has been seen.
     fn done(&self) -> bool;
+    /// The upstream sent an error event in its stream.
+    fn saw_error_event(&self) -> bool;
+    /// The text still held back, released at the end.
+    fn flush(&mut self) -> Vec<u8>;
+    /// What the certificate needs: the request's findings and those of the answer.
+    fn records(&mut self) -> Records;
 }
 
 impl Rewrite for Rewriter {
@@ -129,6 +135,53 @@ impl Rewrite for Rewriter {
     fn done(&self) -> bool {
         Rewriter::done(self)
     }
+    fn saw_error_event(&self) -> bool {
+        self.upstream_error()
+    }
+    fn flush(&mut self) -> Vec<u8> {
+        Rewriter::flush(self)
+    }
+    fn records(&mut self) -> Records {
+        Rewriter::records(self)
+    }
+}
+
+/// After [`pump`]: records how the stream ended, stores the certificate of the whole
+/// exchange (also when the client has gone), and returns the text held back until now
+/// with `metadata.dsa_compliance` (or the error that kept the certificate from being
+/// stored); `None` when the client has gone.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish<R: Rewrite>(
+    state: &Arc<State>,
+    tenant: &str,
+    mut cert: CertificateBuilder,
+    now: i64,
+    end: &Stop,
+    rw: &mut R,
+    raw: &[u8],
+) -> Option<(Vec<u8>, Result<String, ApiError>)> {
+    match end {
+        Stop::Failed(f) => f.record(state, &mut cert),
+        Stop::Gone => tracing::info!("client went away during a streamed answer"),
+        Stop::Done | Stop::Ended => {
+            if rw.saw_error_event() {
+                state.metrics.upstream_error("stream_error_event");
+                cert.upstream_error(None, "stream_error_event");
+            }
+        }
+    }
+    let tail = rw.flush();
+    let records = rw.records();
+    for (kind, n) in &pipeline::counts(&records.output_findings) {
+        state.metrics.findings(kind, "answer", *n);
+    }
+    let request_counts = pipeline::counts(&records.findings);
+    cert.findings(records.findings).output_findings(records.output_findings).response(raw);
+    let issued = issue(state, tenant, cert, now).await;
+    if matches!(end, Stop::Gone) {
+        return None;
+    }
+    Some((tail, issued.and_then(|(id, url)| dsa_compliance(state, &id, &url, &request_counts))))
 }
 
 /// Reads the upstream body through `rw` and sends what it releases to the client, until
@@ -229,7 +282,7 @@ async fn drive(
     tenant: String,
     scope: RequestScope,
     mode: OutputMode,
-    mut cert: CertificateBuilder,
+    cert: CertificateBuilder,
     now: i64,
     mut body: Incoming,
     tx: mpsc::Sender<Bytes>,
@@ -239,29 +292,8 @@ async fn drive(
     let end = pump(&state, &mut body, &tx, &mut rw, &mut raw).await;
     // Stops the upstream request if it is still running.
     drop(body);
-    match &end {
-        Stop::Failed(f) => f.record(&state, &mut cert),
-        Stop::Gone => tracing::info!("client went away during a streamed answer"),
-        Stop::Done | Stop::Ended => {
-            if rw.upstream_error() {
-                state.metrics.upstream_error("stream_error_event");
-                cert.upstream_error(None, "stream_error_event");
-            }
-        }
-    }
-    let tail = rw.flush();
-    let records = rw.records();
-    for (kind, n) in &pipeline::counts(&records.output_findings) {
-        state.metrics.findings(kind, "answer", *n);
-    }
-    let request_counts = pipeline::counts(&records.findings);
-    cert.findings(records.findings).output_findings(records.output_findings).response(&raw);
-    let issued = issue(&state, &tenant, cert, now).await;
-    if matches!(end, Stop::Gone) {
-        return;
-    }
-    let mut out = tail;
-    match issued.and_then(|(id, url)| dsa_compliance(&state, &id, &url, &request_counts)) {
+    let Some((mut out, dsa)) = finish(&state, &tenant, cert, now, &end, &mut rw, &raw).await else { return };
+    match dsa {
         Ok(dsa) => out.extend(rw.metadata_event(&dsa)),
         Err(e) => {
             let _ = tx.send(Bytes::from(out)).await;

@@ -20,13 +20,13 @@ use crate::anthropic::{self, request, response, stream::Rewriter};
 use crate::error::ApiError;
 use crate::openai::chat::Limits;
 use crate::openai::response::add_metadata;
-use crate::pipeline::{self, RequestScope};
+use crate::pipeline::RequestScope;
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
     answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
     record_status, relink_mode, stream_certificate_id,
 };
-use crate::routes::chat_stream::{Failure, Stop, pump, sse_response};
+use crate::routes::chat_stream::{Failure, Stop, finish, pump, sse_response};
 use crate::routes::{authenticate, authenticate_token, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
@@ -138,7 +138,7 @@ async fn drive(
     tenant: String,
     scope: RequestScope,
     mode: OutputMode,
-    mut cert: CertificateBuilder,
+    cert: CertificateBuilder,
     now: i64,
     mut body: Incoming,
     tx: mpsc::Sender<Bytes>,
@@ -152,33 +152,12 @@ async fn drive(
     };
     // Stops the upstream request if it is still running.
     drop(body);
-    match &end {
-        Stop::Failed(f) => f.record(&state, &mut cert),
-        Stop::Gone => tracing::info!("client went away during a streamed answer"),
-        Stop::Done | Stop::Ended => {
-            if rw.upstream_error().is_some() {
-                state.metrics.upstream_error("stream_error_event");
-                cert.upstream_error(None, "stream_error_event");
-            }
-        }
-    }
-    let tail = rw.flush();
-    let records = rw.records();
-    for (kind, n) in &pipeline::counts(&records.output_findings) {
-        state.metrics.findings(kind, "answer", *n);
-    }
-    let request_counts = pipeline::counts(&records.findings);
-    cert.findings(records.findings).output_findings(records.output_findings).response(&raw);
-    let issued = issue(&state, &tenant, cert, now).await;
-    if matches!(end, Stop::Gone) {
-        return;
-    }
+    let Some((mut out, dsa)) = finish(&state, &tenant, cert, now, &end, &mut rw, &raw).await else { return };
     let failure = match end {
         Stop::Failed(f) => Some(f.message),
         _ => None,
     };
-    let mut out = tail;
-    match issued.and_then(|(id, url)| dsa_compliance(&state, &id, &url, &request_counts)) {
+    match dsa {
         Ok(dsa) => out.extend(rw.closing(Some(&dsa), failure)),
         Err(e) => out.extend(rw.closing(None, Some(&e.to_string()))),
     }
