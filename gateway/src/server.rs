@@ -116,27 +116,40 @@ pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, TlsError> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// SIGINT and SIGTERM, listened for from the moment this is made: the gateway makes it
+/// before it says it has started, so a signal sent right after is never left to the
+/// default action (which would end the process without a graceful shutdown).
+#[derive(Debug)]
+pub struct ShutdownSignal {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignal {
+    /// Starts listening (inside the runtime).
+    pub fn listen() -> std::io::Result<ShutdownSignal> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(ShutdownSignal { term: signal(SignalKind::terminate())?, int: signal(SignalKind::interrupt())? })
+        }
+        #[cfg(not(unix))]
+        Ok(ShutdownSignal {})
+    }
+
+    /// Waits for the first of them.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.int.recv() => {},
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
 }
 
@@ -150,10 +163,10 @@ fn builder(config: &Config) -> auto::Builder<TokioExecutor> {
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, lets requests in flight finish
 /// (for at most the configured grace period) and returns.
-pub async fn serve(state: Arc<State>, listener: TcpListener, tls: Option<TlsAcceptor>) {
+pub async fn serve(state: Arc<State>, listener: TcpListener, tls: Option<TlsAcceptor>, mut signal: ShutdownSignal) {
     let graceful = GracefulShutdown::new();
     let builder = Arc::new(builder(&state.config));
-    let shutdown = shutdown_signal();
+    let shutdown = signal.recv();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {

@@ -68,6 +68,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         let listener =
             TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
         let addr = listener.local_addr()?;
+        let signal = server::ShutdownSignal::listen().context("cannot listen for SIGTERM and SIGINT")?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let public_url = config.public_url.clone().unwrap_or_else(|| format!("{scheme}://{addr}"));
         tracing::info!(
@@ -98,7 +99,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
             writeln!(out, "lucairn: listening on {scheme}://{addr}")?;
             out.flush()?;
         }
-        server::serve(state, listener, tls).await;
+        server::serve(state, listener, tls, signal).await;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
