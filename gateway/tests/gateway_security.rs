@@ -750,7 +750,8 @@ fn tls_files_must_go_together_and_be_readable() {
     let (got, _) = send_and_read(gw.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", Duration::from_secs(10));
     assert!(!got.starts_with(b"HTTP/"), "plain HTTP on the TLS port: {}", String::from_utf8_lossy(&got));
     gw.signal("TERM");
-    assert!(gw.wait_exit(Duration::from_secs(20)).is_some_and(|s| s.success()));
+    let status = gw.wait_exit(Duration::from_secs(30));
+    assert!(status.is_some_and(|s| s.success()), "{status:?}\n{}", gw.logs());
 }
 
 /// Sanitises `text` as a document of `key`'s tenant: the sanitised text and the token.
