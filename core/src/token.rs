@@ -466,6 +466,9 @@ pub fn token_hash(tok: &str) -> u64 {
     if tok.is_ascii() {
         return hash_lower_ascii(b);
     }
+    if let Some(h) = hash_latin(b) {
+        return h;
+    }
     // Lower-case into a buffer, then hash like ASCII (whose bytes `| 0x20` leaves as is).
     let mut buf = [0u8; MAX_TOKEN * 2];
     let mut n = 0;
@@ -501,6 +504,44 @@ pub fn token_hash(tok: &str) -> u64 {
     // Non-ASCII bytes can change under `| 0x20`; that is fine as long as it is the same
     // function at build and scan time, which it is.
     hash_lower_ascii(&buf[..n])
+}
+
+/// [`token_hash`] of a token of at most `MAX_TOKEN` bytes made of ASCII and two-byte
+/// characters whose lower case is one character of at most two bytes (most European
+/// words), lower-cased byte by byte; `None` for anything else.
+#[inline(never)]
+fn hash_latin(b: &[u8]) -> Option<u64> {
+    // Each character lower-cased is at most as long as it was.
+    let mut buf = [0u8; MAX_TOKEN];
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            *buf.get_mut(n)? = c.to_ascii_lowercase();
+            n += 1;
+            i += 1;
+            continue;
+        }
+        if !(0xc2..=0xdf).contains(&c) {
+            return None;
+        }
+        let cp = (u32::from(c & 0x1f) << 6) | u32::from(*b.get(i + 1)? & 0x3f);
+        let l = u32::from(two_byte().lower[(cp - TWO_FIRST) as usize]);
+        if l == 0 || l >= TWO_END {
+            return None;
+        }
+        if l < TWO_FIRST {
+            *buf.get_mut(n)? = l as u8;
+            n += 1;
+        } else {
+            *buf.get_mut(n)? = 0xc0 | (l >> 6) as u8;
+            *buf.get_mut(n + 1)? = 0x80 | (l & 0x3f) as u8;
+            n += 2;
+        }
+        i += 2;
+    }
+    Some(hash_lower_ascii(&buf[..n]))
 }
 
 impl Fold {
@@ -1043,6 +1084,37 @@ mod tests {
                     std::str::from_utf8(alone)
                 );
             }
+        }
+    }
+
+    /// `token_hash` without its two-byte path.
+    fn token_hash_general(tok: &str) -> u64 {
+        let mut lower = String::new();
+        for c in tok.chars() {
+            if c == '\u{2019}' {
+                lower.push('\'');
+            } else {
+                lower.extend(c.to_lowercase());
+            }
+        }
+        if tok.len() > super::MAX_TOKEN || lower.len() > 2 * super::MAX_TOKEN {
+            return 0;
+        }
+        super::hash_lower_ascii(lower.as_bytes())
+    }
+
+    #[test]
+    fn two_byte_hash_is_the_general_hash() {
+        let mut words = vec!["Zoë".to_string(), "GRÜßE".to_string(), "Ǆemal".to_string(), "l'École".to_string()];
+        words.push("é".repeat(32));
+        words.push("é".repeat(33));
+        words.push(format!("a{}", "É".repeat(32)));
+        for cp in super::TWO_FIRST..super::TWO_END {
+            let Some(ch) = char::from_u32(cp) else { continue };
+            words.push(format!("x{ch}Y"));
+        }
+        for w in &words {
+            assert_eq!(super::token_hash(w), token_hash_general(w), "{w:?}");
         }
     }
 
