@@ -505,7 +505,10 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
 /// Extends a name rightwards from token `t` over capitalised words and particles on the
 /// same line; returns the end of the name, the number of added words, whether one of
 /// them is a known surname and whether the last one is also a common word.
-fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u32, bool, bool) {
+///
+/// `words` yields the tokens after `t` (its [`peek`](Words::peek) is cheaper than
+/// `next_token` for the first of them).
+fn extend_name(lex: &Lexicon, text: &str, t: &Tok, words: &Words<'_>, lower_ok: bool) -> (usize, u32, bool, bool) {
     let b = text.as_bytes();
     let mut end = t.end;
     let mut added = 0;
@@ -528,8 +531,9 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
         let lead_word = fl & (flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL) != 0;
         shape_ok && !lead_word && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
     };
+    let mut first = Some(words.peek());
     while added < 3 {
-        let Some(n) = next_token(text, at) else { break };
+        let Some(n) = first.take().unwrap_or_else(|| next_token(text, at)) else { break };
         let s = sep(b, end, n.start);
         if !matches!(s, Sep::Space | Sep::Hyphen) {
             // An initial: "John F. Kennedy".
@@ -781,7 +785,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             let particle_after_lead = fl & flag::PARTICLE != 0 && recent.get(0).is_some_and(|e| e.2 & LEADS != 0);
             if want_person && (capitalised || fl & flag::GIVEN != 0 || particle_after_lead) {
-                if let Some(end) = person(s, lex, &recent, &t, fl, capitalised) {
+                if let Some(end) = person(s, lex, &recent, &t, &words, fl, capitalised) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -806,7 +810,16 @@ const FAMILY_FIRST: &[&str] = &[
     "Ly", "NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "DO",
 ];
 
-fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
+/// `words` yields the tokens after `t`.
+fn person(
+    s: &mut Scanner<'_>,
+    lex: &Lexicon,
+    recent: &Recent,
+    t: &Tok,
+    words: &Words<'_>,
+    fl: u32,
+    capitalised: bool,
+) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
@@ -860,7 +873,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     if title_word && lead == Lead::None {
         return None;
     }
-    let (end, added, surname, last_common) = extend_name(lex, text, t, lead == Lead::Intro || !capitalised);
+    let (end, added, surname, last_common) = extend_name(lex, text, t, words, lead == Lead::Intro || !capitalised);
     if lead == Lead::None && capitalised && (given || unknown) {
         let prev_sep = recent.get(0).map(|(p, _, _)| sep(b, p.end, t.start));
         let next = b.get(end).copied();
