@@ -425,7 +425,27 @@ fn plain_words(lex: &Lexicon, text: &str, start: usize, end: usize) -> bool {
 }
 
 /// True when `at` starts the line after a signature marker ("--" alone on a line).
+#[inline(always)]
 fn after_signature_marker(b: &[u8], at: usize) -> bool {
+    // Most words follow a space after another word, or punctuation: no marker line ends
+    // right before them.
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r');
+    match at.checked_sub(1).and_then(|i| b.get(i)) {
+        None => return false,
+        Some(b'\n') => {}
+        Some(&c) if !blank(c) => return false,
+        Some(_) => {
+            if at >= 2 && !blank(b[at - 2]) && b[at - 2] != b'\n' {
+                return false;
+            }
+        }
+    }
+    after_signature_marker_line(b, at)
+}
+
+/// The part of [`after_signature_marker`] that reads the line before.
+#[inline(never)]
+fn after_signature_marker_line(b: &[u8], at: usize) -> bool {
     let mut i = at;
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
         i -= 1;
