@@ -364,6 +364,8 @@ struct Recent {
     ring: [Option<(Tok, u64, u32)>; 4],
     /// Where the newest entry is.
     head: usize,
+    /// The newest entry's hash (0 when there is none), read for every lower-case word.
+    last_hash: u64,
 }
 
 impl Recent {
@@ -371,6 +373,7 @@ impl Recent {
     fn push(&mut self, t: Tok, h: u64, f: u32) {
         self.head = (self.head + 1) & 3;
         self.ring[self.head] = Some((t, h, f));
+        self.last_hash = h;
     }
 
     /// The `i`-th last token (0 is the newest), `i < 3`.
@@ -697,7 +700,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
                 let h = carry.hash(text, &t);
-                let prev = recent.get(0).map_or(0, |e| e.1);
+                let prev = recent.last_hash;
                 let after_intro = lex.intro_last.may_contain(prev);
                 let fl = if lex.lower_filter.may_contain(h) || after_intro {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
