@@ -352,7 +352,7 @@ fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
     } else {
         return 0;
     };
-    if !lex.lower_filter.may_contain(h) {
+    if !lex.lower_city.may_contain(h).0 {
         return 0;
     }
     lex.get(h) & (flag::CONDITION | flag::MEDICATION)
@@ -702,7 +702,8 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 let h = carry.hash(text, &t);
                 let prev = recent.last_hash;
                 let after_intro = lex.intro_last.may_contain(prev);
-                let fl = if lex.lower_filter.may_contain(h) || after_intro {
+                let (in_lower, in_city) = lex.lower_city.may_contain(h);
+                let fl = if in_lower || after_intro {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
                 } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
                     flags_with_plural(lex, text, &t, h, false)
@@ -721,11 +722,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
                     let short = t.end - t.start < 3;
-                    if want_loc
-                        && lex.city_first.may_contain(h)
-                        && t.start >= covered
-                        && (!short || apostrophe_s(text, &t).is_some())
-                    {
+                    if want_loc && in_city && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
                         if let Some((p, _, _)) = recent.get(0).filter(|(p, _, _)| p.end - p.start <= 6) {
                             let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
