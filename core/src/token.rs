@@ -511,14 +511,20 @@ pub fn token_hash(tok: &str) -> u64 {
 /// words), lower-cased byte by byte; `None` for anything else.
 #[inline(never)]
 fn hash_latin(b: &[u8]) -> Option<u64> {
-    // Each character lower-cased is at most as long as it was.
+    if b.len() > MAX_TOKEN {
+        return None;
+    }
+    // Each character lower-cased is at most as long as it was, so `n <= i < b.len()`
+    // and the masks below change no index.
+    const M: usize = MAX_TOKEN - 1;
     let mut buf = [0u8; MAX_TOKEN];
     let mut n = 0;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
-            *buf.get_mut(n)? = c.to_ascii_lowercase();
+            // ASCII bytes as they are: the hash lower-cases them (`| 0x20`).
+            buf[n & M] = c;
             n += 1;
             i += 1;
             continue;
@@ -532,16 +538,16 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
             return None;
         }
         if l < TWO_FIRST {
-            *buf.get_mut(n)? = l as u8;
+            buf[n & M] = l as u8;
             n += 1;
         } else {
-            *buf.get_mut(n)? = 0xc0 | (l >> 6) as u8;
-            *buf.get_mut(n + 1)? = 0x80 | (l & 0x3f) as u8;
+            buf[n & M] = 0xc0 | (l >> 6) as u8;
+            buf[(n + 1) & M] = 0x80 | (l & 0x3f) as u8;
             n += 2;
         }
         i += 2;
     }
-    Some(hash_lower_ascii(&buf[..n]))
+    Some(hash_lower_ascii(&buf[..n.min(MAX_TOKEN)]))
 }
 
 impl Fold {
