@@ -95,13 +95,15 @@ fn main() {
     let t = b.finish();
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| panic!("OUT_DIR is not set"));
     let out = Path::new(&out);
+    // The lower-case and city filters have the same size and index: interleaved by byte,
+    // one read gives both.
+    let lower_city: Vec<u8> = t.lower.iter().zip(&t.city).flat_map(|(&l, &c)| [l, c]).collect();
     for (name, bytes) in [
         ("slots", &t.slots),
-        ("lower", &t.lower),
+        ("lower_city", &lower_city),
         ("intro", &t.intro),
         ("phrase", &t.phrase),
         ("pair", &t.pair),
-        ("city", &t.city),
     ] {
         let path = out.join(format!("lexicon_{name}.bin"));
         if let Err(e) = std::fs::write(&path, bytes) {

@@ -414,6 +414,9 @@ impl Inner {
             if (0.0..=1.0).contains(&v) { Ok(()) } else { Err(BuildError::new(E::Threshold { field, value: v })) }
         };
         check_threshold("threshold".into(), policy.threshold)?;
+        // The tokenizer's table of two-byte characters, built here rather than in the
+        // first scan.
+        crate::token::warm();
 
         // Custom kinds: from custom detectors and deny terms, in order of appearance.
         let mut custom_kinds: Vec<String> = Vec::new();

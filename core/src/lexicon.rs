@@ -19,11 +19,10 @@ use crate::token::table;
 pub(crate) use crate::token::{Fold, flag};
 
 static SLOTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_slots.bin"));
-static LOWER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_lower.bin"));
+static LOWER_CITY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_lower_city.bin"));
 static INTRO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_intro.bin"));
 static PHRASE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_phrase.bin"));
 static PAIR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_pair.bin"));
-static CITY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_city.bin"));
 
 /// A set of hashes with false positives (one bit per hash), small enough for the cache.
 #[derive(Debug)]
@@ -47,12 +46,36 @@ impl Bits {
     }
 }
 
+/// Two sets of hashes like [`Bits`] of the same size, interleaved by byte so that one read
+/// answers both: the lower-case filter and the first tokens of cities.
+#[derive(Debug)]
+pub(crate) struct LowerCity {
+    bytes: &'static [u8],
+}
+
+const _: () = assert!(table::LOWER_BITS == table::CITY_BITS);
+
+impl LowerCity {
+    /// Whether `h` may be in the lower-case filter and in the city filter (false means
+    /// surely absent).
+    #[inline(always)]
+    pub(crate) fn may_contain(&self, h: u64) -> (bool, bool) {
+        let i = table::bit(h, table::LOWER_BITS);
+        let j = (i >> 3) * 2;
+        let Some(&[l, c]) = self.bytes.get(j..j + 2) else { return (false, false) };
+        let m = 1 << (i & 7);
+        (l & m != 0, c & m != 0)
+    }
+}
+
 /// Every dictionary word, by hash (tables built with the crate by `build.rs`).
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     /// First tokens of entries that matter in lower case (medical terms, particles,
-    /// phrases): lower-case tokens outside it are not looked up.
-    pub(crate) lower_filter: Bits,
+    /// phrases): lower-case tokens outside the first set are not looked up. First tokens
+    /// of cities (one-word cities included): a token outside the second set has neither
+    /// `CITY` nor `PREFIX_CITY`.
+    pub(crate) lower_city: LowerCity,
     /// Last tokens of introductions ("my name IS"): a lower-case token after one may be a name.
     pub(crate) intro_last: Bits,
     /// Last tokens of multi-word titles, greetings, closings and introductions.
@@ -62,17 +85,13 @@ pub(crate) struct Lexicon {
     /// makes with the next token is in here.
     /// Two bits per pair (`may_contain2`).
     pub(crate) pair: Bits,
-    /// First tokens of cities (one-word cities included): a token outside it has neither
-    /// `CITY` nor `PREFIX_CITY`.
-    pub(crate) city_first: Bits,
 }
 
 static LEXICON: Lexicon = Lexicon {
-    lower_filter: Bits { bytes: LOWER, log2: table::LOWER_BITS },
+    lower_city: LowerCity { bytes: LOWER_CITY },
     intro_last: Bits { bytes: INTRO, log2: table::INTRO_BITS },
     phrase_last: Bits { bytes: PHRASE, log2: table::PHRASE_BITS },
     pair: Bits { bytes: PAIR, log2: table::PAIR_BITS },
-    city_first: Bits { bytes: CITY, log2: table::CITY_BITS },
 };
 
 impl Lexicon {

@@ -109,6 +109,12 @@ fn two_byte() -> &'static TwoByte {
     })
 }
 
+/// Builds the tables the tokenizer builds on first use (an engine calls this when it is
+/// built, so that its first scan does not pay for them).
+pub fn warm() {
+    two_byte();
+}
+
 /// The character with two UTF-8 bytes at `b[i..]`, if that is what is there.
 #[inline(always)]
 fn two_byte_at(b: &[u8], i: usize) -> Option<u32> {
@@ -180,8 +186,99 @@ pub fn next_token(text: &str, mut i: usize) -> Option<Tok> {
         if j >= n || (b[j] < 0x80 && b[j] != b'\'') {
             return Some(Tok { start: i, end: j, shape: ascii_shape(first, rest, j - i), ascii: true, plain: true });
         }
+        if let Some(t) = token_latin(b, i, j, first, rest) {
+            return Some(t);
+        }
+    } else if let Some(t) = token_latin(b, i, i, 0, 0) {
+        return Some(t);
     }
     token_at(text, i)
+}
+
+/// [`token_at`] for the tokens of European text that are not plain ASCII: ASCII letters and
+/// digits, characters of two UTF-8 bytes (Latin, Greek, Cyrillic letters) and inner ASCII
+/// apostrophes, without decoding the text into chars. The token starts at `start` and
+/// goes on at `i`: either `i == start` and a non-ASCII character is there, or `first` is
+/// the class of the ASCII byte at `start` and `rest` those of the ASCII letters and digits
+/// up to `i`. `None` when the token has anything else (longer characters, a typographic
+/// apostrophe): then `token_at` settles it.
+#[inline(never)]
+fn token_latin(b: &[u8], start: usize, mut i: usize, mut first: u8, mut rest: u8) -> Option<Tok> {
+    let n = b.len();
+    // Classes of the two-byte characters after the first, and whether one is lower case
+    // (`T_LOWER | T_UPPER` is a letter without case).
+    let mut high = 0u8;
+    let mut low = false;
+    let mut ascii = true;
+    let mut apostrophe = false;
+    while i < n {
+        let c = b[i];
+        let k = TCLASS[usize::from(c)];
+        if k & T_WORD != 0 {
+            rest |= k;
+            i += 1;
+            continue;
+        }
+        if k == T_HIGH {
+            if !(0xc2..=0xdf).contains(&c) {
+                return None;
+            }
+            let c2 = *b.get(i + 1)?;
+            let cp = (u32::from(c & 0x1f) << 6) | u32::from(c2 & 0x3f);
+            let k = two_byte().class[(cp - TWO_FIRST) as usize];
+            if k == 0 {
+                break;
+            }
+            if i == start {
+                first = k;
+            } else {
+                high |= k;
+                low |= k == T_LOWER;
+            }
+            ascii = false;
+            i += 2;
+            continue;
+        }
+        if c != b'\'' || i == start {
+            break;
+        }
+        // An apostrophe joins letters ("O'Brien") unless it starts a possessive.
+        match b.get(i + 1) {
+            Some(&(b's' | b'S')) => match b.get(i + 2) {
+                None => break,
+                Some(&c2) if c2 < 0x80 => {
+                    if !c2.is_ascii_alphanumeric() {
+                        break;
+                    }
+                }
+                Some(_) => return None,
+            },
+            Some(&c1) if c1.is_ascii_alphabetic() => {}
+            Some(&c1) if c1 < 0x80 => break,
+            Some(_) => return None,
+            None => break,
+        }
+        apostrophe = true;
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let all = first | rest | high;
+    let shape = if all & (T_LOWER | T_UPPER) == 0 {
+        Shape::Digit
+    } else if all & T_DIGIT != 0 {
+        Shape::Other
+    } else if first == T_UPPER && (rest & T_LOWER != 0 || low) {
+        Shape::Cap
+    } else if all & T_LOWER == 0 && i - start >= 2 {
+        Shape::Upper
+    } else if all & T_UPPER == 0 {
+        Shape::Lower
+    } else {
+        Shape::Other
+    };
+    Some(Tok { start, end: i, shape, ascii, plain: ascii && !apostrophe })
 }
 
 /// The shape of an ASCII token from the classes of its first byte and of the others.
@@ -369,6 +466,9 @@ pub fn token_hash(tok: &str) -> u64 {
     if tok.is_ascii() {
         return hash_lower_ascii(b);
     }
+    if let Some(h) = hash_latin(b) {
+        return h;
+    }
     // Lower-case into a buffer, then hash like ASCII (whose bytes `| 0x20` leaves as is).
     let mut buf = [0u8; MAX_TOKEN * 2];
     let mut n = 0;
@@ -404,6 +504,50 @@ pub fn token_hash(tok: &str) -> u64 {
     // Non-ASCII bytes can change under `| 0x20`; that is fine as long as it is the same
     // function at build and scan time, which it is.
     hash_lower_ascii(&buf[..n])
+}
+
+/// [`token_hash`] of a token of at most `MAX_TOKEN` bytes made of ASCII and two-byte
+/// characters whose lower case is one character of at most two bytes (most European
+/// words), lower-cased byte by byte; `None` for anything else.
+#[inline(never)]
+fn hash_latin(b: &[u8]) -> Option<u64> {
+    if b.len() > MAX_TOKEN {
+        return None;
+    }
+    // Each character lower-cased is at most as long as it was, so `n <= i < b.len()`
+    // and the masks below change no index.
+    const M: usize = MAX_TOKEN - 1;
+    let mut buf = [0u8; MAX_TOKEN];
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            // ASCII bytes as they are: the hash lower-cases them (`| 0x20`).
+            buf[n & M] = c;
+            n += 1;
+            i += 1;
+            continue;
+        }
+        if !(0xc2..=0xdf).contains(&c) {
+            return None;
+        }
+        let cp = (u32::from(c & 0x1f) << 6) | u32::from(*b.get(i + 1)? & 0x3f);
+        let l = u32::from(two_byte().lower[(cp - TWO_FIRST) as usize]);
+        if l == 0 || l >= TWO_END {
+            return None;
+        }
+        if l < TWO_FIRST {
+            buf[n & M] = l as u8;
+            n += 1;
+        } else {
+            buf[n & M] = 0xc0 | (l >> 6) as u8;
+            buf[(n + 1) & M] = 0x80 | (l & 0x3f) as u8;
+            n += 2;
+        }
+        i += 2;
+    }
+    Some(hash_lower_ascii(&buf[..n.min(MAX_TOKEN)]))
 }
 
 impl Fold {
@@ -949,6 +1093,37 @@ mod tests {
         }
     }
 
+    /// `token_hash` without its two-byte path.
+    fn token_hash_general(tok: &str) -> u64 {
+        let mut lower = String::new();
+        for c in tok.chars() {
+            if c == '\u{2019}' {
+                lower.push('\'');
+            } else {
+                lower.extend(c.to_lowercase());
+            }
+        }
+        if tok.len() > super::MAX_TOKEN || lower.len() > 2 * super::MAX_TOKEN {
+            return 0;
+        }
+        super::hash_lower_ascii(lower.as_bytes())
+    }
+
+    #[test]
+    fn two_byte_hash_is_the_general_hash() {
+        let mut words = vec!["Zoë".to_string(), "GRÜßE".to_string(), "Ǆemal".to_string(), "l'École".to_string()];
+        words.push("é".repeat(32));
+        words.push("é".repeat(33));
+        words.push(format!("a{}", "É".repeat(32)));
+        for cp in super::TWO_FIRST..super::TWO_END {
+            let Some(ch) = char::from_u32(cp) else { continue };
+            words.push(format!("x{ch}Y"));
+        }
+        for w in &words {
+            assert_eq!(super::token_hash(w), token_hash_general(w), "{w:?}");
+        }
+    }
+
     #[test]
     fn two_byte_table_agrees_with_char() {
         for cp in super::TWO_FIRST..super::TWO_END {
@@ -972,7 +1147,8 @@ mod tests {
     fn ascii_fast_path_gives_the_general_tokens() {
         let pieces = [
             "a", "Zed", "7", "09", " ", "-", ".", "'", "\u{2019}", "'s", "'S", "O'Brien", "é", "Ü", "ß", "😀", "中文",
-            "\n", "ANNA", "McDonald", "x1", "_", "@", "\u{a0}", "s", "É",
+            "\n", "ANNA", "McDonald", "x1", "_", "@", "\u{a0}", "s", "É", "«", "²", "\u{1c5}", "א", "Ω", "ω", "'t",
+            "'2", "'é", "ª", "\u{300}", "Ł", "d'", "l'É",
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..3000 {
@@ -988,7 +1164,7 @@ mod tests {
             }
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let (a, b) = (next_token(&text, i), next_token_general(&text, i));
-                let key = |t: Option<Tok>| t.map(|t| (t.start, t.end, t.shape, t.ascii));
+                let key = |t: Option<Tok>| t.map(|t| (t.start, t.end, t.shape, t.ascii, t.plain));
                 assert_eq!(key(a), key(b), "{text:?} at {i}");
             }
         }

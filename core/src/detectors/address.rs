@@ -424,8 +424,16 @@ pub(crate) fn at_digits(s: &mut Scanner<'_>, start: usize, end: usize) {
 fn number_first(s: &Scanner<'_>, lex: &Lexicon, start: usize, hn: usize) -> Option<(usize, usize)> {
     let text = s.text;
     let b = s.b;
+    // "12 rue …", "96A, avenue …": the number is followed by spaces or ", " (checked
+    // below; this first test spares the tokenizer most numbers).
+    if !matches!(b.get(hn), Some(b' ' | b'\t' | b',')) {
+        return None;
+    }
     let first = next_token(text, hn)?;
-    // "12 rue …", "96A, avenue …"
+    // No street type is a number, and the English form wants a word.
+    if first.shape == Shape::Digit {
+        return None;
+    }
     if !(spaces(b, hn, first.start) || &b[hn..first.start] == b", ") {
         return None;
     }
@@ -626,6 +634,10 @@ fn po_box(s: &Scanner<'_>, _lex: &Lexicon, start: usize) -> Option<usize> {
     let b = s.b;
     // The phrase, then one space, then the number.
     if start < 3 || b[start - 1] != b' ' || !(b[start - 2].is_ascii_alphabetic() || b[start - 2] == b'.') {
+        return None;
+    }
+    // The last bytes of the phrases, ASCII lower-cased: most numbers follow none of them.
+    if !matches!(b[start - 2] | 0x20, b'x' | b'h' | b'p' | b'.' | b'e' | b'o' | b's' | b'a') {
         return None;
     }
     let before = &b[..start - 1];

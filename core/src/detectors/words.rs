@@ -352,7 +352,7 @@ fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
     } else {
         return 0;
     };
-    if !lex.lower_filter.may_contain(h) {
+    if !lex.lower_city.may_contain(h).0 {
         return 0;
     }
     lex.get(h) & (flag::CONDITION | flag::MEDICATION)
@@ -364,6 +364,8 @@ struct Recent {
     ring: [Option<(Tok, u64, u32)>; 4],
     /// Where the newest entry is.
     head: usize,
+    /// The newest entry's hash (0 when there is none), read for every lower-case word.
+    last_hash: u64,
 }
 
 impl Recent {
@@ -371,6 +373,7 @@ impl Recent {
     fn push(&mut self, t: Tok, h: u64, f: u32) {
         self.head = (self.head + 1) & 3;
         self.ring[self.head] = Some((t, h, f));
+        self.last_hash = h;
     }
 
     /// The `i`-th last token (0 is the newest), `i < 3`.
@@ -425,7 +428,27 @@ fn plain_words(lex: &Lexicon, text: &str, start: usize, end: usize) -> bool {
 }
 
 /// True when `at` starts the line after a signature marker ("--" alone on a line).
+#[inline(always)]
 fn after_signature_marker(b: &[u8], at: usize) -> bool {
+    // Most words follow a space after another word, or punctuation: no marker line ends
+    // right before them.
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r');
+    match at.checked_sub(1).and_then(|i| b.get(i)) {
+        None => return false,
+        Some(b'\n') => {}
+        Some(&c) if !blank(c) => return false,
+        Some(_) => {
+            if at >= 2 && !blank(b[at - 2]) && b[at - 2] != b'\n' {
+                return false;
+            }
+        }
+    }
+    after_signature_marker_line(b, at)
+}
+
+/// The part of [`after_signature_marker`] that reads the line before.
+#[inline(never)]
+fn after_signature_marker_line(b: &[u8], at: usize) -> bool {
     let mut i = at;
     while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\r') {
         i -= 1;
@@ -505,7 +528,10 @@ fn lead(lex: &Lexicon, text: &str, recent: &Recent, t: &Tok) -> Lead {
 /// Extends a name rightwards from token `t` over capitalised words and particles on the
 /// same line; returns the end of the name, the number of added words, whether one of
 /// them is a known surname and whether the last one is also a common word.
-fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u32, bool, bool) {
+///
+/// `words` yields the tokens after `t` (its [`peek`](Words::peek) is cheaper than
+/// `next_token` for the first of them).
+fn extend_name(lex: &Lexicon, text: &str, t: &Tok, words: &Words<'_>, lower_ok: bool) -> (usize, u32, bool, bool) {
     let b = text.as_bytes();
     let mut end = t.end;
     let mut added = 0;
@@ -528,8 +554,9 @@ fn extend_name(lex: &Lexicon, text: &str, t: &Tok, lower_ok: bool) -> (usize, u3
         let lead_word = fl & (flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL) != 0;
         shape_ok && !lead_word && (fl & flag::COMMON == 0 || fl & (flag::SURNAME | flag::GIVEN) != 0)
     };
+    let mut first = Some(words.peek());
     while added < 3 {
-        let Some(n) = next_token(text, at) else { break };
+        let Some(n) = first.take().unwrap_or_else(|| next_token(text, at)) else { break };
         let s = sep(b, end, n.start);
         if !matches!(s, Sep::Space | Sep::Hyphen) {
             // An initial: "John F. Kennedy".
@@ -673,9 +700,10 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
                 let h = carry.hash(text, &t);
-                let prev = recent.get(0).map_or(0, |e| e.1);
+                let prev = recent.last_hash;
                 let after_intro = lex.intro_last.may_contain(prev);
-                let fl = if lex.lower_filter.may_contain(h) || after_intro {
+                let (in_lower, in_city) = lex.lower_city.may_contain(h);
+                let fl = if in_lower || after_intro {
                     if want_med { flags_with_plural(lex, text, &t, h, true) } else { lex.get(h) }
                 } else if want_med && t.end - t.start >= 5 && b[t.end - 1] == b's' {
                     flags_with_plural(lex, text, &t, h, false)
@@ -694,11 +722,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
                 if fl == 0 {
                     // A city in lower case right after a preposition ("aus münchen").
                     let short = t.end - t.start < 3;
-                    if want_loc
-                        && lex.city_first.may_contain(h)
-                        && t.start >= covered
-                        && (!short || apostrophe_s(text, &t).is_some())
-                    {
+                    if want_loc && in_city && t.start >= covered && (!short || apostrophe_s(text, &t).is_some()) {
                         if let Some((p, _, _)) = recent.get(0).filter(|(p, _, _)| p.end - p.start <= 6) {
                             let at = if short { apostrophe_s(text, &t).unwrap_or(t.start) } else { t.start };
                             if place_preposition(b, p.start, p.end) && sep(b, p.end, at) == Sep::Space {
@@ -781,7 +805,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             let particle_after_lead = fl & flag::PARTICLE != 0 && recent.get(0).is_some_and(|e| e.2 & LEADS != 0);
             if want_person && (capitalised || fl & flag::GIVEN != 0 || particle_after_lead) {
-                if let Some(end) = person(s, lex, &recent, &t, fl, capitalised) {
+                if let Some(end) = person(s, lex, &recent, &t, &words, fl, capitalised) {
                     covered = end;
                     pos = end;
                     recent.push(t, h, fl);
@@ -806,7 +830,16 @@ const FAMILY_FIRST: &[&str] = &[
     "Ly", "NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "DO",
 ];
 
-fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32, capitalised: bool) -> Option<usize> {
+/// `words` yields the tokens after `t`.
+fn person(
+    s: &mut Scanner<'_>,
+    lex: &Lexicon,
+    recent: &Recent,
+    t: &Tok,
+    words: &Words<'_>,
+    fl: u32,
+    capitalised: bool,
+) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
     // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
@@ -860,7 +893,7 @@ fn person(s: &mut Scanner<'_>, lex: &Lexicon, recent: &Recent, t: &Tok, fl: u32,
     if title_word && lead == Lead::None {
         return None;
     }
-    let (end, added, surname, last_common) = extend_name(lex, text, t, lead == Lead::Intro || !capitalised);
+    let (end, added, surname, last_common) = extend_name(lex, text, t, words, lead == Lead::Intro || !capitalised);
     if lead == Lead::None && capitalised && (given || unknown) {
         let prev_sep = recent.get(0).map(|(p, _, _)| sep(b, p.end, t.start));
         let next = b.get(end).copied();
