@@ -118,7 +118,21 @@ impl SqliteStore {
             conn.pragma_update(None, "synchronous", sync.pragma())?;
             Ok(conn)
         };
-        let mut conn = open()?;
+        // Two processes opening a new database at once can find it busy while the other
+        // switches it to WAL, which SQLite reports at once rather than through the busy
+        // timeout: try again for as long as the busy timeout would wait.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut conn = loop {
+            match open() {
+                Err(StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                r => break r?,
+            }
+        };
         // Under the write lock, so that processes starting at once make the schema once.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -136,6 +150,7 @@ impl SqliteStore {
             SCHEMA_VERSION => drop(tx),
             v => return Err(StoreError::TooNew(v)),
         }
+        // (The database is in WAL mode by now: this one does not switch it.)
         let read = open()?;
         Ok(SqliteStore {
             write: Arc::new(Mutex::new(conn)),
