@@ -16,9 +16,9 @@ use std::ops::Range;
 use serde_json::value::RawValue;
 
 use crate::error::ApiError;
-use crate::json::{self, Edits, Fields, Node};
+use crate::json::{self, Edits, Node};
 use crate::openai::chat::{Limits, TextKind};
-use crate::openai::path::Path;
+use crate::openai::path::{self, Path, get, invalid, wrong_type};
 use crate::pipeline::{self, RequestScope};
 
 /// One text of the request.
@@ -83,66 +83,26 @@ struct Walker<'a> {
     texts: Vec<Text<'a>>,
 }
 
-fn invalid(path: &Path<'_>, message: impl Into<String>) -> ApiError {
-    ApiError::InvalidValue { param: path.param(), message: message.into() }
-}
-
-fn wrong_type(path: &Path<'_>, expected: &'static str) -> ApiError {
-    ApiError::InvalidType { param: path.param(), expected }
-}
-
-fn get<'a>(fields: &Fields<'a>, key: &str) -> Option<&'a RawValue> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
-}
-
 /// Anthropic's rule for tool names: `^[a-zA-Z0-9_-]{1,128}$`.
 fn valid_tool_name(s: &str) -> bool {
     (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 impl<'a> Walker<'a> {
-    fn node(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Node<'a>, ApiError> {
-        let n = json::node(raw).map_err(|e| ApiError::InvalidJson(e.to_string()))?;
-        if let Node::Object(fields) = &n {
-            if let Some(k) = json::duplicate_key(fields) {
-                return Err(ApiError::DuplicateKey { param: path.param(), key: k.to_string() });
-            }
-        }
-        Ok(n)
-    }
-
-    fn object(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Fields<'a>, ApiError> {
-        match self.node(raw, path)? {
-            Node::Object(f) => Ok(f),
-            _ => Err(wrong_type(path, "an object")),
-        }
-    }
-
-    fn string(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Cow<'a, str>, ApiError> {
-        match self.node(raw, path)? {
-            Node::String(s) => Ok(s),
-            _ => Err(wrong_type(path, "a string")),
-        }
-    }
-
-    fn required(&self, fields: &Fields<'a>, key: &'static str, path: &Path<'_>) -> Result<&'a RawValue, ApiError> {
-        get(fields, key).ok_or_else(|| ApiError::Missing(path.key(key).param()))
-    }
-
     fn text(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let value = self.string(raw, path)?;
+        let value = path::string(raw, path)?;
         let range = json::span_in(self.src, raw).ok_or(ApiError::Internal)?;
         self.texts.push(Text { pointer: path.pointer(), range, value, object: false });
         Ok(())
     }
 
     fn opt_text(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        if matches!(self.node(raw, path)?, Node::Null) { Ok(()) } else { self.text(raw, path) }
+        if matches!(path::node(raw, path)?, Node::Null) { Ok(()) } else { self.text(raw, path) }
     }
 
     /// Every string value under `raw` except those of the keys in `skip`.
     fn strings(&mut self, raw: &'a RawValue, path: &Path<'_>, skip: &[&str]) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::String(_) => self.text(raw, path),
             Node::Array(items) => {
                 for (i, item) in items.into_iter().enumerate() {
@@ -162,20 +122,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn opt_number(&self, raw: &'a RawValue, path: &Path<'_>, min: f64, max: f64) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
-            Node::Null => Ok(()),
-            Node::Number(s) => match s.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= min && v <= max => Ok(()),
-                Ok(_) => Err(invalid(path, format!("must be between {min} and {max}"))),
-                Err(_) => Err(wrong_type(path, "a number")),
-            },
-            _ => Err(wrong_type(path, "a number")),
-        }
-    }
-
     fn integer(&self, raw: &'a RawValue, path: &Path<'_>, min: i64) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Number(s) => match s.parse::<i64>() {
                 Ok(v) if v >= min => Ok(()),
                 Ok(_) => Err(invalid(path, format!("must be at least {min}"))),
@@ -186,7 +134,7 @@ impl<'a> Walker<'a> {
     }
 
     fn tool_name(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        if valid_tool_name(&self.string(raw, path)?) {
+        if valid_tool_name(&path::string(raw, path)?) {
             Ok(())
         } else {
             Err(invalid(path, "tool names are 1 to 128 characters from a-z, A-Z, 0-9, '_' and '-'"))
@@ -196,17 +144,17 @@ impl<'a> Walker<'a> {
     /// Returns `stream`.
     fn root(&mut self, root: &'a RawValue) -> Result<bool, ApiError> {
         let top = Path::ROOT;
-        let fields = match self.node(root, &top)? {
+        let fields = match path::node(root, &top)? {
             Node::Object(f) => f,
             _ => return Err(ApiError::InvalidType { param: "body".into(), expected: "a JSON object" }),
         };
-        let model = self.required(&fields, "model", &top)?;
-        if self.string(model, &top.key("model"))?.is_empty() {
+        let model = path::required(&fields, "model", &top)?;
+        if path::string(model, &top.key("model"))?.is_empty() {
             return Err(invalid(&top.key("model"), "must not be empty"));
         }
-        self.integer(self.required(&fields, "max_tokens", &top)?, &top.key("max_tokens"), 1)?;
+        self.integer(path::required(&fields, "max_tokens", &top)?, &top.key("max_tokens"), 1)?;
         let mpath = top.key("messages");
-        let list = match self.node(self.required(&fields, "messages", &top)?, &mpath)? {
+        let list = match path::node(path::required(&fields, "messages", &top)?, &mpath)? {
             Node::Array(a) => a,
             _ => return Err(wrong_type(&mpath, "an array")),
         };
@@ -221,12 +169,12 @@ impl<'a> Walker<'a> {
             let p = top.key(k);
             match k.as_ref() {
                 "model" | "max_tokens" | "messages" => {}
-                "stream" => match self.node(v, &p)? {
+                "stream" => match path::node(v, &p)? {
                     Node::Bool(b) => stream = b,
                     Node::Null => {}
                     _ => return Err(wrong_type(&p, "a boolean")),
                 },
-                "system" => match self.node(v, &p)? {
+                "system" => match path::node(v, &p)? {
                     Node::String(_) => self.text(v, &p)?,
                     Node::Array(blocks) => {
                         for (i, b) in blocks.into_iter().enumerate() {
@@ -236,9 +184,9 @@ impl<'a> Walker<'a> {
                     Node::Null => {}
                     _ => return Err(wrong_type(&p, "a string or an array of text blocks")),
                 },
-                "temperature" | "top_p" => self.opt_number(v, &p, 0.0, 1.0)?,
-                "top_k" => self.opt_number(v, &p, 0.0, f64::MAX)?,
-                "stop_sequences" => match self.node(v, &p)? {
+                "temperature" | "top_p" => path::opt_number(v, &p, 0.0, 1.0)?,
+                "top_k" => path::opt_number(v, &p, 0.0, f64::MAX)?,
+                "stop_sequences" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::Array(items) => {
                         for (i, s) in items.into_iter().enumerate() {
@@ -247,12 +195,12 @@ impl<'a> Walker<'a> {
                     }
                     _ => return Err(wrong_type(&p, "an array of strings")),
                 },
-                "metadata" => match self.node(v, &p)? {
+                "metadata" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::Object(_) => self.strings(v, &p, &[])?,
                     _ => return Err(wrong_type(&p, "an object")),
                 },
-                "tools" => match self.node(v, &p)? {
+                "tools" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::Array(items) => {
                         for (i, t) in items.into_iter().enumerate() {
@@ -261,13 +209,13 @@ impl<'a> Walker<'a> {
                     }
                     _ => return Err(wrong_type(&p, "an array")),
                 },
-                "tool_choice" => match self.node(v, &p)? {
+                "tool_choice" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::Object(f) => {
-                        let ty = self.string(self.required(&f, "type", &p)?, &p.key("type"))?;
+                        let ty = path::string(path::required(&f, "type", &p)?, &p.key("type"))?;
                         match ty.as_ref() {
                             "auto" | "any" | "none" => {}
-                            "tool" => self.tool_name(self.required(&f, "name", &p)?, &p.key("name"))?,
+                            "tool" => self.tool_name(path::required(&f, "name", &p)?, &p.key("name"))?,
                             _ => {
                                 return Err(invalid(&p.key("type"), "must be \"auto\", \"any\", \"tool\" or \"none\""));
                             }
@@ -283,8 +231,8 @@ impl<'a> Walker<'a> {
     }
 
     fn message(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        let role = self.string(self.required(&fields, "role", path)?, &path.key("role"))?;
+        let fields = path::object(raw, path)?;
+        let role = path::string(path::required(&fields, "role", path)?, &path.key("role"))?;
         if role != "user" && role != "assistant" {
             return Err(invalid(
                 &path.key("role"),
@@ -292,8 +240,8 @@ impl<'a> Walker<'a> {
             ));
         }
         let cp = path.key("content");
-        let content = self.required(&fields, "content", path)?;
-        match self.node(content, &cp)? {
+        let content = path::required(&fields, "content", path)?;
+        match path::node(content, &cp)? {
             Node::String(_) => self.text(content, &cp)?,
             Node::Array(blocks) => {
                 const BLOCKS: &[&str] =
@@ -309,9 +257,9 @@ impl<'a> Walker<'a> {
 
     /// A content block of one of the `allowed` types.
     fn block(&mut self, raw: &'a RawValue, path: &Path<'_>, allowed: &[&str]) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
+        let fields = path::object(raw, path)?;
         let tp = path.key("type");
-        let ty = self.string(self.required(&fields, "type", path)?, &tp)?;
+        let ty = path::string(path::required(&fields, "type", path)?, &tp)?;
         if !allowed.contains(&ty.as_ref()) {
             let known = ["text", "image", "document", "tool_use", "tool_result", "thinking", "redacted_thinking"];
             if known.contains(&ty.as_ref()) {
@@ -324,7 +272,7 @@ impl<'a> Walker<'a> {
         }
         match ty.as_ref() {
             "text" => {
-                self.text(self.required(&fields, "text", path)?, &path.key("text"))?;
+                self.text(path::required(&fields, "text", path)?, &path.key("text"))?;
                 if let Some(c) = get(&fields, "citations") {
                     self.strings(c, &path.key("citations"), &["type"])?;
                 }
@@ -332,14 +280,14 @@ impl<'a> Walker<'a> {
             "image" => self.media(path, "an image")?,
             "document" => {
                 let sp = path.key("source");
-                let source = self.object(self.required(&fields, "source", path)?, &sp)?;
-                let st = self.string(self.required(&source, "type", &sp)?, &sp.key("type"))?;
+                let source = path::object(path::required(&fields, "source", path)?, &sp)?;
+                let st = path::string(path::required(&source, "type", &sp)?, &sp.key("type"))?;
                 match st.as_ref() {
-                    "text" => self.text(self.required(&source, "data", &sp)?, &sp.key("data"))?,
+                    "text" => self.text(path::required(&source, "data", &sp)?, &sp.key("data"))?,
                     "content" => {
                         let cp = sp.key("content");
-                        let c = self.required(&source, "content", &sp)?;
-                        match self.node(c, &cp)? {
+                        let c = path::required(&source, "content", &sp)?;
+                        match path::node(c, &cp)? {
                             Node::String(_) => self.text(c, &cp)?,
                             Node::Array(blocks) => {
                                 for (i, b) in blocks.into_iter().enumerate() {
@@ -358,20 +306,20 @@ impl<'a> Walker<'a> {
                 }
             }
             "tool_use" => {
-                self.string(self.required(&fields, "id", path)?, &path.key("id"))?;
-                self.tool_name(self.required(&fields, "name", path)?, &path.key("name"))?;
+                path::string(path::required(&fields, "id", path)?, &path.key("id"))?;
+                self.tool_name(path::required(&fields, "name", path)?, &path.key("name"))?;
                 let ip = path.key("input");
-                let input = self.required(&fields, "input", path)?;
-                self.object(input, &ip)?;
+                let input = path::required(&fields, "input", path)?;
+                path::object(input, &ip)?;
                 let range = json::span_in(self.src, input).ok_or(ApiError::Internal)?;
                 let value = Cow::Borrowed(input.get());
                 self.texts.push(Text { pointer: ip.pointer(), range, value, object: true });
             }
             "tool_result" => {
-                self.string(self.required(&fields, "tool_use_id", path)?, &path.key("tool_use_id"))?;
+                path::string(path::required(&fields, "tool_use_id", path)?, &path.key("tool_use_id"))?;
                 if let Some(c) = get(&fields, "content") {
                     let cp = path.key("content");
-                    match self.node(c, &cp)? {
+                    match path::node(c, &cp)? {
                         Node::String(_) => self.text(c, &cp)?,
                         Node::Array(blocks) => {
                             for (i, b) in blocks.into_iter().enumerate() {
@@ -383,10 +331,10 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
-            "thinking" => self.text(self.required(&fields, "thinking", path)?, &path.key("thinking"))?,
+            "thinking" => self.text(path::required(&fields, "thinking", path)?, &path.key("thinking"))?,
             // Encrypted by the provider: no text the gateway could read.
             "redacted_thinking" => {
-                self.string(self.required(&fields, "data", path)?, &path.key("data"))?;
+                path::string(path::required(&fields, "data", path)?, &path.key("data"))?;
             }
             _ => return Err(ApiError::Internal),
         }
@@ -402,16 +350,17 @@ impl<'a> Walker<'a> {
     }
 
     fn tool(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        self.tool_name(self.required(&fields, "name", path)?, &path.key("name"))?;
+        let fields = path::object(raw, path)?;
+        self.tool_name(path::required(&fields, "name", path)?, &path.key("name"))?;
         let custom = match get(&fields, "type") {
             None => true,
             Some(t) => {
-                matches!(self.node(t, &path.key("type"))?, Node::Null) || self.string(t, &path.key("type"))? == "custom"
+                matches!(path::node(t, &path.key("type"))?, Node::Null)
+                    || path::string(t, &path.key("type"))? == "custom"
             }
         };
         if custom {
-            self.object(self.required(&fields, "input_schema", path)?, &path.key("input_schema"))?;
+            path::object(path::required(&fields, "input_schema", path)?, &path.key("input_schema"))?;
         }
         for (k, v) in &fields {
             let p = path.key(k);
@@ -429,11 +378,11 @@ impl<'a> Walker<'a> {
     /// A JSON Schema: descriptions, titles, enums, examples, defaults and constants are
     /// sanitised; property names and the schema's structure stay (as for OpenAI tools).
     fn schema(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Object(fields) => {
                 for (k, v) in &fields {
                     let p = path.key(k);
-                    match (k.as_ref(), self.node(v, &p)?) {
+                    match (k.as_ref(), path::node(v, &p)?) {
                         ("description" | "title" | "default" | "const" | "example", Node::String(_)) => {
                             self.text(v, &p)?
                         }

@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::error::ApiError;
 use crate::json::{self, Fields, Node};
-use crate::openai::path::Path;
+use crate::openai::path::{self, Path, get, invalid, wrong_type};
 
 /// How a text is sanitised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,44 +70,15 @@ struct Walker<'a> {
     texts: Vec<TextField<'a>>,
 }
 
-fn invalid(path: &Path<'_>, message: impl Into<String>) -> ApiError {
-    ApiError::InvalidValue { param: path.param(), message: message.into() }
-}
-
-fn wrong_type(path: &Path<'_>, expected: &'static str) -> ApiError {
-    ApiError::InvalidType { param: path.param(), expected }
-}
-
 /// `^[a-zA-Z0-9_-]{1,64}$`, OpenAI's rule for function names.
 fn valid_function_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-fn get<'a>(fields: &Fields<'a>, key: &str) -> Option<&'a RawValue> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
-}
-
 impl<'a> Walker<'a> {
-    fn node(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Node<'a>, ApiError> {
-        let n = json::node(raw).map_err(|e| ApiError::InvalidJson(e.to_string()))?;
-        if let Node::Object(fields) = &n {
-            if let Some(k) = json::duplicate_key(fields) {
-                return Err(ApiError::DuplicateKey { param: path.param(), key: k.to_string() });
-            }
-        }
-        Ok(n)
-    }
-
-    fn object(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Fields<'a>, ApiError> {
-        match self.node(raw, path)? {
-            Node::Object(f) => Ok(f),
-            _ => Err(wrong_type(path, "an object")),
-        }
-    }
-
     /// An object or `null` (`None`).
     fn opt_object(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Option<Fields<'a>>, ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Object(f) => Ok(Some(f)),
             Node::Null => Ok(None),
             _ => Err(wrong_type(path, "an object")),
@@ -115,26 +86,15 @@ impl<'a> Walker<'a> {
     }
 
     fn array(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Vec<&'a RawValue>, ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Array(a) => Ok(a),
             _ => Err(wrong_type(path, "an array")),
         }
     }
 
-    fn string(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Cow<'a, str>, ApiError> {
-        match self.node(raw, path)? {
-            Node::String(s) => Ok(s),
-            _ => Err(wrong_type(path, "a string")),
-        }
-    }
-
-    fn required(&self, fields: &Fields<'a>, key: &'static str, path: &Path<'_>) -> Result<&'a RawValue, ApiError> {
-        get(fields, key).ok_or_else(|| ApiError::Missing(path.key(key).param()))
-    }
-
     /// Records a string to sanitise.
     fn text(&mut self, raw: &'a RawValue, path: &Path<'_>, kind: TextKind) -> Result<(), ApiError> {
-        let value = self.string(raw, path)?;
+        let value = path::string(raw, path)?;
         let range = json::span_in(self.src, raw).ok_or(ApiError::Internal)?;
         self.texts.push(TextField { pointer: path.pointer(), range, value, kind });
         Ok(())
@@ -142,12 +102,12 @@ impl<'a> Walker<'a> {
 
     /// A string to sanitise, or `null`.
     fn opt_text(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        if matches!(self.node(raw, path)?, Node::Null) { Ok(()) } else { self.text(raw, path, TextKind::Plain) }
+        if matches!(path::node(raw, path)?, Node::Null) { Ok(()) } else { self.text(raw, path, TextKind::Plain) }
     }
 
     /// Every string under `raw`, at any depth (values, not keys).
     fn all_strings(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::String(_) => self.text(raw, path, TextKind::Plain),
             Node::Array(items) => {
                 for (i, item) in items.into_iter().enumerate() {
@@ -166,30 +126,15 @@ impl<'a> Walker<'a> {
     }
 
     fn opt_bool(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<Option<bool>, ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Bool(b) => Ok(Some(b)),
             Node::Null => Ok(None),
             _ => Err(wrong_type(path, "a boolean")),
         }
     }
 
-    fn opt_number(&self, raw: &'a RawValue, path: &Path<'_>, min: f64, max: f64) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
-            Node::Null => Ok(()),
-            Node::Number(s) => {
-                let v: f64 = s.parse().map_err(|_| wrong_type(path, "a number"))?;
-                if v.is_finite() && v >= min && v <= max {
-                    Ok(())
-                } else {
-                    Err(invalid(path, format!("must be between {min} and {max}")))
-                }
-            }
-            _ => Err(wrong_type(path, "a number")),
-        }
-    }
-
     fn opt_integer(&self, raw: &'a RawValue, path: &Path<'_>, min: i64, max: i64) -> Result<Option<i64>, ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Null => Ok(None),
             Node::Number(s) => {
                 let v: i64 = s.parse().map_err(|_| wrong_type(path, "an integer"))?;
@@ -204,7 +149,7 @@ impl<'a> Walker<'a> {
     }
 
     fn function_name(&self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let name = self.string(raw, path)?;
+        let name = path::string(raw, path)?;
         if valid_function_name(&name) {
             Ok(())
         } else {
@@ -215,7 +160,7 @@ impl<'a> Walker<'a> {
     /// Returns `stream`.
     fn root(&mut self, root: &'a RawValue) -> Result<bool, ApiError> {
         let top = Path::ROOT;
-        let fields = match self.node(root, &top)? {
+        let fields = match path::node(root, &top)? {
             Node::Object(f) => f,
             other => {
                 return Err(ApiError::InvalidType {
@@ -224,11 +169,11 @@ impl<'a> Walker<'a> {
                 });
             }
         };
-        let model = self.required(&fields, "model", &top)?;
-        if self.string(model, &top.key("model"))?.is_empty() {
+        let model = path::required(&fields, "model", &top)?;
+        if path::string(model, &top.key("model"))?.is_empty() {
             return Err(invalid(&top.key("model"), "must not be empty"));
         }
-        let messages = self.required(&fields, "messages", &top)?;
+        let messages = path::required(&fields, "messages", &top)?;
         let mpath = top.key("messages");
         let list = self.array(messages, &mpath)?;
         if list.is_empty() {
@@ -250,9 +195,9 @@ impl<'a> Walker<'a> {
                 "n" => {
                     self.opt_integer(v, &p, 1, 128)?;
                 }
-                "temperature" => self.opt_number(v, &p, 0.0, 2.0)?,
-                "top_p" => self.opt_number(v, &p, 0.0, 1.0)?,
-                "presence_penalty" | "frequency_penalty" => self.opt_number(v, &p, -2.0, 2.0)?,
+                "temperature" => path::opt_number(v, &p, 0.0, 2.0)?,
+                "top_p" => path::opt_number(v, &p, 0.0, 1.0)?,
+                "presence_penalty" | "frequency_penalty" => path::opt_number(v, &p, -2.0, 2.0)?,
                 "max_tokens" | "max_completion_tokens" => {
                     self.opt_integer(v, &p, 1, i64::MAX)?;
                 }
@@ -275,7 +220,7 @@ impl<'a> Walker<'a> {
                 "parallel_tool_calls" | "store" => {
                     self.opt_bool(v, &p)?;
                 }
-                "stop" => match self.node(v, &p)? {
+                "stop" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::String(_) => self.text(v, &p, TextKind::Plain)?,
                     Node::Array(items) => {
@@ -297,10 +242,10 @@ impl<'a> Walker<'a> {
                     }
                 }
                 "modalities" => {
-                    if let Node::Array(items) = self.node(v, &p)? {
+                    if let Node::Array(items) = path::node(v, &p)? {
                         for (i, item) in items.into_iter().enumerate() {
                             let ip = p.index(i);
-                            match self.string(item, &ip)?.as_ref() {
+                            match path::string(item, &ip)?.as_ref() {
                                 "text" => {}
                                 "audio" if self.limits.allow_media => {}
                                 "audio" => {
@@ -312,20 +257,20 @@ impl<'a> Walker<'a> {
                                 other => return Err(invalid(&ip, format!("unknown modality {other:?}"))),
                             }
                         }
-                    } else if !matches!(self.node(v, &p)?, Node::Null) {
+                    } else if !matches!(path::node(v, &p)?, Node::Null) {
                         return Err(wrong_type(&p, "an array"));
                     }
                 }
                 "tools" => {
-                    if let Node::Array(items) = self.node(v, &p)? {
+                    if let Node::Array(items) = path::node(v, &p)? {
                         for (i, t) in items.into_iter().enumerate() {
                             self.tool(t, &p.index(i))?;
                         }
-                    } else if !matches!(self.node(v, &p)?, Node::Null) {
+                    } else if !matches!(path::node(v, &p)?, Node::Null) {
                         return Err(wrong_type(&p, "an array"));
                     }
                 }
-                "functions" => match self.node(v, &p)? {
+                "functions" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::Array(items) => {
                         for (i, f) in items.into_iter().enumerate() {
@@ -335,11 +280,11 @@ impl<'a> Walker<'a> {
                     _ => return Err(wrong_type(&p, "an array")),
                 },
                 "tool_choice" => self.tool_choice(v, &p)?,
-                "function_call" => match self.node(v, &p)? {
+                "function_call" => match path::node(v, &p)? {
                     Node::Null => {}
                     Node::String(s) if s == "none" || s == "auto" => {}
                     Node::String(_) => return Err(invalid(&p, "must be \"none\", \"auto\" or an object")),
-                    Node::Object(f) => self.function_name(self.required(&f, "name", &p)?, &p.key("name"))?,
+                    Node::Object(f) => self.function_name(path::required(&f, "name", &p)?, &p.key("name"))?,
                     _ => return Err(wrong_type(&p, "a string or an object")),
                 },
                 "response_format" => self.response_format(v, &p)?,
@@ -365,8 +310,8 @@ impl<'a> Walker<'a> {
     }
 
     fn message(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        let role = self.string(self.required(&fields, "role", path)?, &path.key("role"))?;
+        let fields = path::object(raw, path)?;
+        let role = path::string(path::required(&fields, "role", path)?, &path.key("role"))?;
         let has = |k: &str| get(&fields, k).is_some();
         // Which content parts each role may send.
         let parts: &[&str] = match role.as_ref() {
@@ -391,15 +336,15 @@ impl<'a> Walker<'a> {
                 }
             }
             "tool" => {
-                self.string(self.required(&fields, "tool_call_id", path)?, &path.key("tool_call_id"))?;
-                self.required(&fields, "content", path)?;
+                path::string(path::required(&fields, "tool_call_id", path)?, &path.key("tool_call_id"))?;
+                path::required(&fields, "content", path)?;
             }
             "function" => {
-                self.required(&fields, "name", path)?;
-                self.required(&fields, "content", path)?;
+                path::required(&fields, "name", path)?;
+                path::required(&fields, "content", path)?;
             }
             _ => {
-                self.required(&fields, "content", path)?;
+                path::required(&fields, "content", path)?;
             }
         }
         for (k, v) in &fields {
@@ -408,7 +353,7 @@ impl<'a> Walker<'a> {
                 "role" | "tool_call_id" => {}
                 "content" => {
                     let nullable = role == "assistant" || role == "function";
-                    if nullable && matches!(self.node(v, &p)?, Node::Null) {
+                    if nullable && matches!(path::node(v, &p)?, Node::Null) {
                         continue;
                     }
                     self.content(v, &p, parts)?;
@@ -416,18 +361,18 @@ impl<'a> Walker<'a> {
                 "name" => self.opt_text(v, &p)?,
                 "refusal" if role == "assistant" => self.opt_text(v, &p)?,
                 "tool_calls" if role == "assistant" => {
-                    if let Node::Array(calls) = self.node(v, &p)? {
+                    if let Node::Array(calls) = path::node(v, &p)? {
                         for (i, c) in calls.into_iter().enumerate() {
                             self.tool_call(c, &p.index(i))?;
                         }
-                    } else if !matches!(self.node(v, &p)?, Node::Null) {
+                    } else if !matches!(path::node(v, &p)?, Node::Null) {
                         return Err(wrong_type(&p, "an array"));
                     }
                 }
                 "function_call" if role == "assistant" => {
                     if let Some(fc) = self.opt_object(v, &p)? {
-                        self.function_name(self.required(&fc, "name", &p)?, &p.key("name"))?;
-                        self.text(self.required(&fc, "arguments", &p)?, &p.key("arguments"), TextKind::Json)?;
+                        self.function_name(path::required(&fc, "name", &p)?, &p.key("name"))?;
+                        self.text(path::required(&fc, "arguments", &p)?, &p.key("arguments"), TextKind::Json)?;
                     }
                 }
                 "audio" if role == "assistant" => {
@@ -443,7 +388,7 @@ impl<'a> Walker<'a> {
 
     /// Message content: a string or an array of parts of the allowed types.
     fn content(&mut self, raw: &'a RawValue, path: &Path<'_>, allowed: &[&str]) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::String(_) => self.text(raw, path, TextKind::Plain),
             Node::Array(parts) => {
                 for (i, part) in parts.into_iter().enumerate() {
@@ -456,8 +401,8 @@ impl<'a> Walker<'a> {
     }
 
     fn part(&mut self, raw: &'a RawValue, path: &Path<'_>, allowed: &[&str]) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        let ty = self.string(self.required(&fields, "type", path)?, &path.key("type"))?;
+        let fields = path::object(raw, path)?;
+        let ty = path::string(path::required(&fields, "type", path)?, &path.key("type"))?;
         let media = match ty.as_ref() {
             "image_url" => Some("an image"),
             "input_audio" => Some("audio"),
@@ -474,8 +419,8 @@ impl<'a> Walker<'a> {
             });
         }
         match ty.as_ref() {
-            "text" => self.text(self.required(&fields, "text", path)?, &path.key("text"), TextKind::Plain),
-            "refusal" => self.text(self.required(&fields, "refusal", path)?, &path.key("refusal"), TextKind::Plain),
+            "text" => self.text(path::required(&fields, "text", path)?, &path.key("text"), TextKind::Plain),
+            "refusal" => self.text(path::required(&fields, "refusal", path)?, &path.key("refusal"), TextKind::Plain),
             _ => match media {
                 Some(_) if self.limits.allow_media => Ok(()),
                 Some(what) => Err(ApiError::UnsupportedContent { param: path.param(), what: what.to_string() }),
@@ -485,38 +430,38 @@ impl<'a> Walker<'a> {
     }
 
     fn tool_call(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        self.string(self.required(&fields, "id", path)?, &path.key("id"))?;
+        let fields = path::object(raw, path)?;
+        path::string(path::required(&fields, "id", path)?, &path.key("id"))?;
         let ty = match get(&fields, "type") {
-            Some(t) => self.string(t, &path.key("type"))?,
+            Some(t) => path::string(t, &path.key("type"))?,
             None => Cow::Borrowed("function"),
         };
         match ty.as_ref() {
             "function" => {
                 let fp = path.key("function");
-                let f = self.object(self.required(&fields, "function", path)?, &fp)?;
-                self.function_name(self.required(&f, "name", &fp)?, &fp.key("name"))?;
-                self.text(self.required(&f, "arguments", &fp)?, &fp.key("arguments"), TextKind::Json)
+                let f = path::object(path::required(&fields, "function", path)?, &fp)?;
+                self.function_name(path::required(&f, "name", &fp)?, &fp.key("name"))?;
+                self.text(path::required(&f, "arguments", &fp)?, &fp.key("arguments"), TextKind::Json)
             }
             "custom" => {
                 let cp = path.key("custom");
-                let c = self.object(self.required(&fields, "custom", path)?, &cp)?;
-                self.function_name(self.required(&c, "name", &cp)?, &cp.key("name"))?;
-                self.text(self.required(&c, "input", &cp)?, &cp.key("input"), TextKind::Plain)
+                let c = path::object(path::required(&fields, "custom", path)?, &cp)?;
+                self.function_name(path::required(&c, "name", &cp)?, &cp.key("name"))?;
+                self.text(path::required(&c, "input", &cp)?, &cp.key("input"), TextKind::Plain)
             }
             _ => Err(invalid(&path.key("type"), "must be \"function\" or \"custom\"")),
         }
     }
 
     fn tool(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let fields = self.object(raw, path)?;
-        let ty = self.string(self.required(&fields, "type", path)?, &path.key("type"))?;
+        let fields = path::object(raw, path)?;
+        let ty = path::string(path::required(&fields, "type", path)?, &path.key("type"))?;
         match ty.as_ref() {
-            "function" => self.function_definition(self.required(&fields, "function", path)?, &path.key("function")),
+            "function" => self.function_definition(path::required(&fields, "function", path)?, &path.key("function")),
             "custom" => {
                 let cp = path.key("custom");
-                let c = self.object(self.required(&fields, "custom", path)?, &cp)?;
-                self.function_name(self.required(&c, "name", &cp)?, &cp.key("name"))?;
+                let c = path::object(path::required(&fields, "custom", path)?, &cp)?;
+                self.function_name(path::required(&c, "name", &cp)?, &cp.key("name"))?;
                 if let Some(d) = get(&c, "description") {
                     self.opt_text(d, &cp.key("description"))?;
                 }
@@ -531,14 +476,14 @@ impl<'a> Walker<'a> {
     }
 
     fn function_definition(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        let f = self.object(raw, path)?;
-        self.function_name(self.required(&f, "name", path)?, &path.key("name"))?;
+        let f = path::object(raw, path)?;
+        self.function_name(path::required(&f, "name", path)?, &path.key("name"))?;
         for (k, v) in &f {
             let p = path.key(k);
             match k.as_ref() {
                 "description" => self.opt_text(v, &p)?,
                 "parameters" => {
-                    self.object(v, &p)?;
+                    path::object(v, &p)?;
                     self.schema(v, &p)?;
                 }
                 "strict" => {
@@ -553,11 +498,11 @@ impl<'a> Walker<'a> {
     /// A JSON Schema: descriptions, titles, enums, examples, defaults and constants are
     /// sanitised; property names and the schema's structure stay.
     fn schema(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Object(fields) => {
                 for (k, v) in &fields {
                     let p = path.key(k);
-                    match (k.as_ref(), self.node(v, &p)?) {
+                    match (k.as_ref(), path::node(v, &p)?) {
                         ("description" | "title" | "default" | "const" | "example" | "definition", Node::String(_)) => {
                             self.text(v, &p, TextKind::Plain)?
                         }
@@ -584,16 +529,16 @@ impl<'a> Walker<'a> {
     }
 
     fn tool_choice(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
-        match self.node(raw, path)? {
+        match path::node(raw, path)? {
             Node::Null => Ok(()),
             Node::String(s) if matches!(s.as_ref(), "none" | "auto" | "required") => Ok(()),
             Node::String(_) => Err(invalid(path, "must be \"none\", \"auto\", \"required\" or an object")),
             Node::Object(f) => {
-                let ty = self.string(self.required(&f, "type", path)?, &path.key("type"))?;
+                let ty = path::string(path::required(&f, "type", path)?, &path.key("type"))?;
                 if ty == "function" {
                     let fp = path.key("function");
-                    let func = self.object(self.required(&f, "function", path)?, &fp)?;
-                    self.function_name(self.required(&func, "name", &fp)?, &fp.key("name"))?;
+                    let func = path::object(path::required(&f, "function", path)?, &fp)?;
+                    self.function_name(path::required(&func, "name", &fp)?, &fp.key("name"))?;
                 }
                 Ok(())
             }
@@ -603,13 +548,13 @@ impl<'a> Walker<'a> {
 
     fn response_format(&mut self, raw: &'a RawValue, path: &Path<'_>) -> Result<(), ApiError> {
         let Some(f) = self.opt_object(raw, path)? else { return Ok(()) };
-        let ty = self.string(self.required(&f, "type", path)?, &path.key("type"))?;
+        let ty = path::string(path::required(&f, "type", path)?, &path.key("type"))?;
         match ty.as_ref() {
             "text" | "json_object" => Ok(()),
             "json_schema" => {
                 let sp = path.key("json_schema");
-                let s = self.object(self.required(&f, "json_schema", path)?, &sp)?;
-                self.string(self.required(&s, "name", &sp)?, &sp.key("name"))?;
+                let s = path::object(path::required(&f, "json_schema", path)?, &sp)?;
+                path::string(path::required(&s, "name", &sp)?, &sp.key("name"))?;
                 for (k, v) in &s {
                     let p = sp.key(k);
                     match k.as_ref() {

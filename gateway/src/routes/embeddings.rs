@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use crate::error::ApiError;
 use crate::json::{self, Node};
 use crate::openai::chat::{TextField, TextKind};
-use crate::openai::path::Path;
+use crate::openai::path::{Path, invalid, node, wrong_type};
 use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
@@ -94,27 +94,9 @@ pub fn parse(body: &str, max_depth: usize) -> Result<Vec<TextField<'_>>, ApiErro
     Ok(texts)
 }
 
-fn node<'a>(raw: &'a RawValue, path: &Path<'_>) -> Result<Node<'a>, ApiError> {
-    let n = json::node(raw).map_err(|e| ApiError::InvalidJson(e.to_string()))?;
-    if let Node::Object(fields) = &n {
-        if let Some(k) = json::duplicate_key(fields) {
-            return Err(ApiError::DuplicateKey { param: path.param(), key: k.to_string() });
-        }
-    }
-    Ok(n)
-}
-
 fn text<'a>(src: &'a str, raw: &'a RawValue, path: &Path<'_>, value: Cow<'a, str>) -> Result<TextField<'a>, ApiError> {
     let range = json::span_in(src, raw).ok_or(ApiError::Internal)?;
     Ok(TextField { pointer: path.pointer(), range, value, kind: TextKind::Plain })
-}
-
-fn invalid(path: &Path<'_>, message: impl Into<String>) -> ApiError {
-    ApiError::InvalidValue { param: path.param(), message: message.into() }
-}
-
-fn wrong_type(path: &Path<'_>, expected: &'static str) -> ApiError {
-    ApiError::InvalidType { param: path.param(), expected }
 }
 
 fn token_ids(path: &Path<'_>) -> ApiError {

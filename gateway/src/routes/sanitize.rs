@@ -35,10 +35,10 @@ use std::sync::Arc;
 use http::{Request, Response, StatusCode};
 use hyper::body::Incoming;
 use lucairn_core::{CertificateBuilder, Mapping, rfc3339_utc};
-use serde_json::value::RawValue;
 
 use crate::error::ApiError;
-use crate::json::{self, Edits, Fields, Node, PointerError};
+use crate::json::{self, Edits, Node, PointerError};
+use crate::openai::path::get;
 use crate::pipeline::{self, RequestScope};
 use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::{authenticate, json_response, read_body};
@@ -58,10 +58,6 @@ struct Parsed<'a> {
     /// string (else an object or array).
     fields: Vec<(String, Range<usize>, bool)>,
     token: Option<std::borrow::Cow<'a, str>>,
-}
-
-fn get<'a>(fields: &Fields<'a>, key: &str) -> Option<&'a RawValue> {
-    fields.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
 fn wrong(param: &str, expected: &'static str) -> ApiError {
