@@ -699,6 +699,22 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     ge & !gt & !x & H8
 }
 
+/// `f` of the 64 bytes of `b` from `at`, padded with zero bytes past the end of `b`.
+#[inline(always)]
+fn with_chunk<T>(b: &[u8], at: usize, f: impl Fn(&[u8]) -> T) -> T {
+    match b.get(at..at + 64) {
+        Some(chunk) => f(chunk),
+        None => {
+            let mut buf = [0u8; 64];
+            let n = b.len().saturating_sub(at);
+            if n > 0 {
+                buf[..n].copy_from_slice(&b[at..]);
+            }
+            f(&buf)
+        }
+    }
+}
+
 /// Bit masks of 64 bytes, bit `i` for byte `i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Masks {
@@ -719,17 +735,7 @@ impl Masks {
     /// (no class).
     #[inline(always)]
     pub fn at(b: &[u8], at: usize) -> Masks {
-        match b.get(at..at + 64) {
-            Some(chunk) => masks(chunk),
-            None => {
-                let mut buf = [0u8; 64];
-                let n = b.len().saturating_sub(at);
-                if n > 0 {
-                    buf[..n].copy_from_slice(&b[at..]);
-                }
-                masks(&buf)
-            }
-        }
+        with_chunk(b, at, masks)
     }
 }
 
@@ -746,20 +752,10 @@ fn masks(c: &[u8]) -> Masks {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn masks_sse2(c: &[u8]) -> Masks {
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8, _mm_slli_epi16,
-    };
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_slli_epi16};
     let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
     for k in 0..4 {
-        let lo = u64::from_le_bytes(eight(c, 16 * k));
-        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
-        let x = _mm_set_epi64x(hi as i64, lo as i64);
-        // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
-        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        let letter =
-            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
-        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let (x, letter, dg) = classes16(c, 16 * k);
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
         let letter = m(letter);
@@ -775,6 +771,28 @@ fn masks_sse2(c: &[u8]) -> Masks {
         r.special |= (high | m(ap)) << sh;
     }
     r
+}
+
+/// The 16 bytes of `c` from `i`, and the lanes of its ASCII letters and of its digits.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn classes16(
+    c: &[u8],
+    i: usize,
+) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    let lo = u64::from_le_bytes(eight(c, i));
+    let hi = u64::from_le_bytes(eight(c, i + 8));
+    let x = _mm_set_epi64x(hi as i64, lo as i64);
+    // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
+    let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    let letter =
+        _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
+    let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+    (x, letter, dg)
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -830,17 +848,7 @@ impl ScanMasks {
     /// The masks of the 64 bytes from `at`; bytes past the end of `b` count as zero bytes.
     #[inline(always)]
     pub fn at(b: &[u8], at: usize) -> ScanMasks {
-        match b.get(at..at + 64) {
-            Some(chunk) => scan_masks(chunk),
-            None => {
-                let mut buf = [0u8; 64];
-                let n = b.len().saturating_sub(at);
-                if n > 0 {
-                    buf[..n].copy_from_slice(&b[at..]);
-                }
-                scan_masks(&buf)
-            }
-        }
+        with_chunk(b, at, scan_masks)
     }
 }
 
@@ -855,19 +863,10 @@ fn scan_masks(c: &[u8]) -> ScanMasks {
 #[target_feature(enable = "sse2")]
 #[inline]
 fn scan_masks_sse2(c: &[u8]) -> ScanMasks {
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
-        _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     let mut r = ScanMasks { anchor: 0, word: 0, high: 0 };
     for k in 0..4 {
-        let lo = u64::from_le_bytes(eight(c, 16 * k));
-        let hi = u64::from_le_bytes(eight(c, 16 * k + 8));
-        let x = _mm_set_epi64x(hi as i64, lo as i64);
-        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        let letter =
-            _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
-        let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+        let (x, letter, dg) = classes16(c, 16 * k);
         let at = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x40));
         let us = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x5f));
         let sh = 16 * k as u32;
