@@ -229,7 +229,10 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
         Reply::Full(a) => a,
         Reply::Stream(s) => {
             let url = stream_certificate_id(state, &mut cert)?;
-            return chat_stream::respond(state, key.tenant, scope, mode, cert, now, &url, s);
+            let state2 = state.clone();
+            return Ok(chat_stream::start(state, &url, s, |body, tx| {
+                chat_stream::drive(state2, key.tenant, scope, mode, cert, now, body, tx)
+            }));
         }
     };
 

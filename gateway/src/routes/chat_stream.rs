@@ -11,6 +11,7 @@
 //! goes away, the upstream request is dropped; the certificate of what was sent upstream
 //! is stored all the same.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -230,7 +231,7 @@ pub async fn pump<R: Rewrite>(
 
 /// The response of a streamed answer: the upstream's status and the headers it may pass
 /// back, an event-stream body fed by `rx`, and the certificate's URL.
-pub fn sse_response(
+fn sse_response(
     rx: mpsc::Receiver<Bytes>,
     status: StatusCode,
     passed: &HeaderMap,
@@ -250,23 +251,18 @@ pub fn sse_response(
     resp
 }
 
-/// Starts streaming the answer; returns the response at once.
-#[allow(clippy::too_many_arguments)]
-pub fn respond(
-    state: &Arc<State>,
-    tenant: String,
-    scope: RequestScope,
-    mode: OutputMode,
-    cert: CertificateBuilder,
-    now: i64,
-    certificate_url: &str,
-    answer: StreamAnswer,
-) -> Result<Response<Body>, ApiError> {
+/// Starts a streamed answer: `drive` (given the upstream body and the channel to the
+/// client) runs as a tracked task, so shutdown waits for its certificate even when the
+/// client has left; returns the response at once.
+pub fn start<F, Fut>(state: &State, certificate_url: &str, answer: StreamAnswer, drive: F) -> Response<Body>
+where
+    F: FnOnce(Incoming, mpsc::Sender<Bytes>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     let StreamAnswer { status, headers, body } = answer;
-    // Tracked: shutdown waits for the certificate even when the client has left.
-    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, body, tx));
-    Ok(sse_response(rx, status, &headers, certificate_url))
+    state.tasks.spawn(drive(body, tx));
+    sse_response(rx, status, &headers, certificate_url)
 }
 
 fn error_event(code: &str, message: &str) -> Bytes {
@@ -276,8 +272,9 @@ fn error_event(code: &str, message: &str) -> Bytes {
     Bytes::from(out)
 }
 
+/// Feeds the client the checked chunks of a chat completions stream, then certifies it.
 #[allow(clippy::too_many_arguments)]
-async fn drive(
+pub async fn drive(
     state: Arc<State>,
     tenant: String,
     scope: RequestScope,

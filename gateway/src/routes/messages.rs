@@ -26,11 +26,11 @@ use crate::routes::chat::{
     answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
     record_status, relink_mode, stream_certificate_id,
 };
-use crate::routes::chat_stream::{Failure, Stop, finish, pump, sse_response};
+use crate::routes::chat_stream::{Failure, Stop, finish, pump, start};
 use crate::routes::{authenticate, authenticate_token, read_body};
 use crate::server::{Body, State};
 use crate::store::KeyRecord;
-use crate::upstream::{Reply, StreamAnswer};
+use crate::upstream::Reply;
 use crate::util;
 
 /// The gateway key: `x-api-key` (the SDKs' way), else `Authorization: Bearer`.
@@ -82,7 +82,8 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
         Reply::Full(a) => a,
         Reply::Stream(s) => {
             let url = stream_certificate_id(state, &mut cert)?;
-            return respond_stream(state, key.tenant, scope, mode, cert, now, &url, s);
+            let state2 = state.clone();
+            return Ok(start(state, &url, s, |body, tx| drive(state2, key.tenant, scope, mode, cert, now, body, tx)));
         }
     };
     let depth = state.config.max_json_depth;
@@ -112,24 +113,6 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
         edits.apply(&text)
     };
     Ok(answer_response(&answer, out, &cert_url))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn respond_stream(
-    state: &Arc<State>,
-    tenant: String,
-    scope: RequestScope,
-    mode: OutputMode,
-    cert: CertificateBuilder,
-    now: i64,
-    certificate_url: &str,
-    answer: StreamAnswer,
-) -> Result<Response<Body>, ApiError> {
-    let (tx, rx) = mpsc::channel::<Bytes>(64);
-    let StreamAnswer { status, headers, body } = answer;
-    // Tracked: shutdown waits for the certificate even when the client has left.
-    state.tasks.spawn(drive(state.clone(), tenant, scope, mode, cert, now, body, tx));
-    Ok(sse_response(rx, status, &headers, certificate_url))
 }
 
 #[allow(clippy::too_many_arguments)]
