@@ -18,12 +18,12 @@
 //! before it and referenced in it ([`Rewriter::closing`]); `message_stop` follows. An
 //! upstream `error` event is held the same way.
 
-use lucairn_core::{FindingRecord, Location, OutputMode, OutputStream, StreamRelinker};
+use lucairn_core::{FindingRecord, Location, OutputMode};
 use serde_json::Value;
 
 use crate::json::{self, Edits};
 use crate::openai::response::answer_texts;
-use crate::openai::stream::{Records, json_escaped};
+use crate::openai::stream::{CheckedText, Records};
 use crate::pipeline::{RequestScope, location};
 use crate::sse;
 
@@ -34,38 +34,13 @@ const MAX_EVENT: usize = 16 * 1024 * 1024;
 const OPAQUE: &[&str] = &["signature", "data", "encrypted_content", "encrypted_index", "stop_reason"];
 
 /// One content block's streamed text.
+#[derive(Debug)]
 struct Block {
     index: u64,
     /// The delta type releasing its text (`text_delta` …) and the member holding it.
     delta: &'static str,
     field: &'static str,
-    stream: OutputStream,
-    /// Answer records the stream's sanitizer had when it was made.
-    skip: usize,
-    /// For re-linked tool input: values go in escaped for a JSON string.
-    relinker: Option<StreamRelinker>,
-}
-
-impl Block {
-    fn push(&mut self, text: &str) -> String {
-        let out = self.stream.push(text);
-        match &mut self.relinker {
-            Some(r) => r.push(&out),
-            None => out,
-        }
-    }
-
-    fn finish(&mut self) -> String {
-        let out = self.stream.finish();
-        match &mut self.relinker {
-            Some(r) => {
-                let mut s = r.push(&out);
-                s.push_str(&r.finish());
-                s
-            }
-            None => out,
-        }
-    }
+    text: CheckedText,
 }
 
 /// The streamed kinds of block: block type, delta type, member of the delta, member of
@@ -203,13 +178,13 @@ impl Rewriter {
     }
 
     fn end(&mut self, mut b: Block, out: &mut Vec<u8>) {
-        let tail = b.finish();
+        let tail = b.text.finish();
         if !tail.is_empty() {
             let data = serde_json::json!({"type": "content_block_delta", "index": b.index,
                 "delta": {"type": b.delta, b.field: tail}});
             sse::encode(Some("content_block_delta"), &data.to_string(), out);
         }
-        self.records.extend_from_slice(&b.stream.sanitizer().output_findings()[b.skip..]);
+        self.records.extend_from_slice(b.text.records());
     }
 
     fn open(&mut self, index: u64, kind: &(&str, &'static str, &'static str, &str, bool)) -> usize {
@@ -218,19 +193,8 @@ impl Rewriter {
         }
         let (_, delta, field, member, json) = *kind;
         let at = Location::new(u32::try_from(index).unwrap_or(u32::MAX), member);
-        let (stream, skip, relinker) = match self.mode {
-            OutputMode::Relink if json => {
-                let (stream, skip) = self.scope.output_stream(at, OutputMode::Keep);
-                // Without an escaped mapping, placeholders stay (never a broken value).
-                let escaped = json_escaped(self.scope.mapping()).unwrap_or_default();
-                (stream, skip, Some(StreamRelinker::new(escaped)))
-            }
-            mode => {
-                let (stream, skip) = self.scope.output_stream(at, mode);
-                (stream, skip, None)
-            }
-        };
-        self.blocks.push(Block { index, delta, field, stream, skip, relinker });
+        let text = CheckedText::new(&self.scope, at, self.mode, json);
+        self.blocks.push(Block { index, delta, field, text });
         self.blocks.len() - 1
     }
 
@@ -242,7 +206,7 @@ impl Rewriter {
         for t in &texts {
             if let Some((pointer, b)) = streamed {
                 if t.pointer == pointer {
-                    let s = self.blocks[b].push(&t.value);
+                    let s = self.blocks[b].text.push(&t.value);
                     if s != t.value {
                         edits.string(t.range.clone(), &s);
                     }

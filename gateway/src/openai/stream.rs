@@ -43,18 +43,48 @@ struct Key {
     path: String,
 }
 
+#[derive(Debug)]
 struct Text {
     key: Key,
+    text: CheckedText,
+}
+
+/// One streamed answer text as it is checked: its output stream, and for re-linked JSON
+/// (tool-call arguments, tool inputs) a relinker putting in the values escaped for a JSON
+/// string, so the JSON stays valid.
+pub struct CheckedText {
     stream: OutputStream,
     /// Answer records the stream's sanitizer had when it was made.
     skip: usize,
-    /// For re-linked tool-call arguments: `stream` keeps the placeholders and this puts
-    /// in the values escaped for a JSON string, so the arguments stay valid JSON.
     relinker: Option<StreamRelinker>,
 }
 
-impl Text {
-    fn push(&mut self, text: &str) -> String {
+impl std::fmt::Debug for CheckedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckedText").field("relinked_json", &self.relinker.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl CheckedText {
+    /// A text at `at` of the answer to `scope`'s request, checked as `mode` says; `json`
+    /// for a text that is JSON (re-linked with JSON-escaped values).
+    pub fn new(scope: &RequestScope, at: Location, mode: OutputMode, json: bool) -> CheckedText {
+        match mode {
+            OutputMode::Relink if json => {
+                let (stream, skip) = scope.output_stream(at, OutputMode::Keep);
+                // Without an escaped mapping, placeholders stay (never a broken value).
+                let escaped = json_escaped(scope.mapping()).unwrap_or_default();
+                CheckedText { stream, skip, relinker: Some(StreamRelinker::new(escaped)) }
+            }
+            mode => {
+                let (stream, skip) = scope.output_stream(at, mode);
+                CheckedText { stream, skip, relinker: None }
+            }
+        }
+    }
+
+    /// The next piece of the text; what may be sent now.
+    pub fn push(&mut self, text: &str) -> String {
         let out = self.stream.push(text);
         match &mut self.relinker {
             Some(r) => r.push(&out),
@@ -62,7 +92,8 @@ impl Text {
         }
     }
 
-    fn finish(&mut self) -> String {
+    /// The end of the text; what was held back.
+    pub fn finish(&mut self) -> String {
         let out = self.stream.finish();
         match &mut self.relinker {
             Some(r) => {
@@ -72,6 +103,11 @@ impl Text {
             }
             None => out,
         }
+    }
+
+    /// What this text's checking found, for the certificate.
+    pub fn records(&self) -> &[FindingRecord] {
+        &self.stream.sanitizer().output_findings()[self.skip..]
     }
 }
 
@@ -85,12 +121,6 @@ pub fn json_escaped(mapping: &Mapping) -> Option<Mapping> {
         e["value"] = Value::String(inner);
     }
     serde_json::from_value(v).ok()
-}
-
-impl std::fmt::Debug for Text {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Text").field("key", &self.key).finish_non_exhaustive()
-    }
 }
 
 /// Rewrites a stream of chat completion chunks; see the [module](self) docs.
@@ -189,11 +219,11 @@ impl Rewriter {
     }
 
     fn end(&mut self, mut t: Text, out: &mut Vec<u8>) {
-        let tail = t.finish();
+        let tail = t.text.finish();
         if !tail.is_empty() {
             self.chunk(&t.key, &tail, out);
         }
-        self.records.extend_from_slice(&t.stream.sanitizer().output_findings()[t.skip..]);
+        self.records.extend_from_slice(t.text.records());
     }
 
     /// `{"id": ..., "object": ..., ...` of the latest chunk, without the closing brace.
@@ -244,19 +274,8 @@ impl Rewriter {
                 let message = u32::try_from(key.choice).unwrap_or(u32::MAX);
                 let at = Location::new(message, format!("message/{}", key.path));
                 let arguments = key.path.ends_with("/arguments");
-                let (stream, skip, relinker) = match self.mode {
-                    OutputMode::Relink if arguments => {
-                        let (stream, skip) = self.scope.output_stream(at, OutputMode::Keep);
-                        let escaped = json_escaped(self.scope.mapping());
-                        // Without an escaped mapping, placeholders stay (never a broken value).
-                        (stream, skip, Some(StreamRelinker::new(escaped.unwrap_or_default())))
-                    }
-                    mode => {
-                        let (stream, skip) = self.scope.output_stream(at, mode);
-                        (stream, skip, None)
-                    }
-                };
-                self.texts.push(Text { key: key.clone(), stream, skip, relinker });
+                let text = CheckedText::new(&self.scope, at, self.mode, arguments);
+                self.texts.push(Text { key: key.clone(), text });
                 self.texts.len() - 1
             }
         };
@@ -302,9 +321,9 @@ impl Rewriter {
                 Some(key) => {
                     let finish = finishing.contains(&key.choice);
                     let text = self.text(&key);
-                    let mut s = text.push(&t.value);
+                    let mut s = text.text.push(&t.value);
                     if finish {
-                        s.push_str(&text.finish());
+                        s.push_str(&text.text.finish());
                         ended.push(key);
                     }
                     if s != t.value {
@@ -328,7 +347,7 @@ impl Rewriter {
             self.texts = open;
             for t in done {
                 if ended.contains(&t.key) {
-                    self.records.extend_from_slice(&t.stream.sanitizer().output_findings()[t.skip..]);
+                    self.records.extend_from_slice(t.text.records());
                 } else {
                     self.end(t, out);
                 }
