@@ -184,6 +184,36 @@ pub fn stream_certificate_id(state: &State, cert: &mut CertificateBuilder) -> Re
     Ok(format!("{}/v1/certificates/{hex}", state.public_url))
 }
 
+/// Certifies a whole, checked answer and returns its response: counts the answer's
+/// findings, records an error status, stores the certificate and, for a success, adds
+/// `metadata.dsa_compliance` to the checked answer (`text` with `edits`).
+#[allow(clippy::too_many_arguments)]
+pub async fn certify_answer(
+    state: &Arc<State>,
+    tenant: &str,
+    mut cert: CertificateBuilder,
+    now: i64,
+    scope: RequestScope,
+    answer: &Answer,
+    text: &str,
+    edits: Edits,
+    request_counts: &BTreeMap<String, u64>,
+) -> Result<Response<Body>, ApiError> {
+    for (kind, n) in &scope.answer_counts() {
+        state.metrics.findings(kind, "answer", *n);
+    }
+    record_status(&mut cert, answer.status);
+    cert.sanitized(&scope.finish());
+    let (cert_id, cert_url) = issue(state, tenant, cert, now).await?;
+    let out = if answer.status.is_success() {
+        let dsa = dsa_compliance(state, &cert_id, &cert_url, request_counts)?;
+        response::add_metadata(text, edits, &dsa).ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
+    } else {
+        edits.apply(text)
+    };
+    Ok(answer_response(answer, out, &cert_url))
+}
+
 /// The response to a whole upstream answer: `out` with the answer's status and the
 /// headers it may pass on (and its content type when it is an error), plus the
 /// certificate header.
@@ -242,22 +272,7 @@ pub async fn chat_completions(state: &Arc<State>, req: Request<Incoming>) -> Res
         Ok(c) => c,
         Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
     };
-    for (kind, n) in &scope.answer_counts() {
-        state.metrics.findings(kind, "answer", *n);
-    }
-
-    record_status(&mut cert, answer.status);
-    cert.sanitized(&scope.finish());
-    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
-
-    let out = if answer.status.is_success() {
-        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
-        response::add_metadata(&text, edits, &dsa)
-            .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
-    } else {
-        edits.apply(&text)
-    };
-    Ok(answer_response(&answer, out, &cert_url))
+    certify_answer(state, &key.tenant, cert, now, scope, &answer, &text, edits, &request_counts).await
 }
 
 /// Finds the texts of the answer and decides their replacements. Returns the answer as

@@ -19,12 +19,9 @@ use crate::error::ApiError;
 use crate::json::{self, Node};
 use crate::openai::chat::{TextField, TextKind};
 use crate::openai::path::{Path, invalid, node, wrong_type};
-use crate::openai::response;
 use crate::pipeline::{self, RequestScope};
-use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
-    record_status,
+    call_upstream, certify_answer, certify_failure, check_answer, count_request, off_reactor, provider_key,
 };
 use crate::routes::{authenticate, error_response, read_body};
 use crate::server::{Body, State};
@@ -154,20 +151,7 @@ pub async fn embeddings(state: &Arc<State>, req: Request<Incoming>) -> Result<Re
         Ok(c) => c,
         Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, error_response).await,
     };
-    for (kind, n) in &scope.answer_counts() {
-        state.metrics.findings(kind, "answer", *n);
-    }
-    record_status(&mut cert, answer.status);
-    cert.sanitized(&scope.finish());
-    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
-    let out = if answer.status.is_success() {
-        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
-        response::add_metadata(&text, edits, &dsa)
-            .ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
-    } else {
-        edits.apply(&text)
-    };
-    Ok(answer_response(&answer, out, &cert_url))
+    certify_answer(state, &key.tenant, cert, now, scope, &answer, &text, edits, &request_counts).await
 }
 
 #[cfg(test)]

@@ -19,12 +19,10 @@ use tokio::sync::mpsc;
 use crate::anthropic::{self, request, response, stream::Rewriter};
 use crate::error::ApiError;
 use crate::openai::chat::Limits;
-use crate::openai::response::add_metadata;
 use crate::pipeline::RequestScope;
-use crate::routes::certificates::{dsa_compliance, issue};
 use crate::routes::chat::{
-    answer_response, call_upstream, certify_failure, check_answer, count_request, off_reactor, provider_key,
-    record_status, relink_mode, stream_certificate_id,
+    call_upstream, certify_answer, certify_failure, check_answer, count_request, off_reactor, provider_key,
+    relink_mode, stream_certificate_id,
 };
 use crate::routes::chat_stream::{Failure, Stop, finish, pump, start};
 use crate::routes::{authenticate, authenticate_token, read_body};
@@ -100,19 +98,7 @@ pub async fn messages(state: &Arc<State>, req: Request<Incoming>) -> Result<Resp
         Ok(c) => c,
         Err(e) => return certify_failure(state, &key.tenant, cert, now, scope, e, anthropic::error_response).await,
     };
-    for (kind, n) in &scope.answer_counts() {
-        state.metrics.findings(kind, "answer", *n);
-    }
-    record_status(&mut cert, answer.status);
-    cert.sanitized(&scope.finish());
-    let (cert_id, cert_url) = issue(state, &key.tenant, cert, now).await?;
-    let out = if ok {
-        let dsa = dsa_compliance(state, &cert_id, &cert_url, &request_counts)?;
-        add_metadata(&text, edits, &dsa).ok_or(ApiError::UpstreamInvalid("the answer is not a JSON object"))?
-    } else {
-        edits.apply(&text)
-    };
-    Ok(answer_response(&answer, out, &cert_url))
+    certify_answer(state, &key.tenant, cert, now, scope, &answer, &text, edits, &request_counts).await
 }
 
 #[allow(clippy::too_many_arguments)]
