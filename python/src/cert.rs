@@ -286,6 +286,17 @@ impl Certificate {
         self.core.response_digest.as_deref()
     }
 
+    /// How the upstream call failed, as ``{"status": int | None, "kind": str}``, or
+    /// ``None`` when it did not (see ``docs/certificate.md`` for the kinds).
+    #[getter]
+    fn upstream_error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(e) = &self.core.upstream_error else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("status", e.status)?;
+        d.set_item("kind", &e.kind)?;
+        Ok(Some(d))
+    }
+
     /// ``digest()`` of the previous certificate of the chain, or ``None`` for the first.
     #[getter]
     fn previous(&self) -> Option<&str> {
@@ -495,6 +506,15 @@ impl CertificateBuilder {
             slf.core.response(b);
         })?;
         Ok(slf)
+    }
+
+    /// Records that the upstream call failed: ``status`` is the HTTP status it answered
+    /// with (400 to 599) or ``None``, ``kind`` what failed (1 to 64 characters from
+    /// ``a-z``, ``0-9`` and ``_``; checked when signing). No message text.
+    #[pyo3(signature = (status, kind, /))]
+    fn upstream_error<'py>(mut slf: PyRefMut<'py, Self>, status: Option<u16>, kind: String) -> PyRefMut<'py, Self> {
+        slf.core.upstream_error(status, kind);
+        slf
     }
 
     /// The previous certificate of the chain (a ``Certificate``, or its ``digest()``),

@@ -221,6 +221,21 @@ def test_sanitise_then_certify(engine: Engine) -> None:
     assert lucairn.verify_chain(chain, key.public_key) == chain
 
 
+def test_upstream_errors_are_recorded(engine: Engine) -> None:
+    key = SigningKey(bytes(32))
+    plain = CertificateBuilder("x", "2025-03-01T12:00:00Z").engine(engine).request("").sign(key)
+    assert plain.upstream_error is None and "upstream_error" not in plain.to_json()
+    failed = CertificateBuilder("x", "2025-03-01T12:00:00Z").engine(engine).request("").upstream_error(503, "http_status").sign(key)
+    assert failed.upstream_error == {"status": 503, "kind": "http_status"}
+    assert Certificate.from_json(failed.to_json()).verify(key.public_key) == failed
+    cut = CertificateBuilder("x").engine(engine).request("").upstream_error(None, "stream_broken").sign(key)
+    assert cut.upstream_error == {"status": None, "kind": "stream_broken"}
+    with pytest.raises(MalformedCertificateError, match="upstream_error.kind"):
+        CertificateBuilder("x").engine(engine).request("").upstream_error(None, "Broken Pipe").sign(key)
+    with pytest.raises(MalformedCertificateError, match="upstream_error.status"):
+        CertificateBuilder("x").engine(engine).request("").upstream_error(200, "http_status").sign(key)
+
+
 def test_builder_rejects_bad_fields() -> None:
     key = SigningKey(bytes(32))
     with pytest.raises(MalformedCertificateError, match="policy_digest"):

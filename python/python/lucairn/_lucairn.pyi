@@ -418,6 +418,9 @@ class Certificate:
     def response_digest(self) -> str | None:
         """blake3 of the exact bytes of the upstream answer, hex, or ``None``."""
     @property
+    def upstream_error(self) -> dict[str, int | str | None] | None:
+        """How the upstream call failed (``{"status": int | None, "kind": str}``), or ``None``."""
+    @property
     def previous(self) -> str | None:
         """Digest of the previous certificate of the chain, or ``None``."""
     @property
@@ -459,6 +462,8 @@ class CertificateBuilder:
         """The exact bytes sent upstream."""
     def response(self, data: str | _Bytes, /) -> Self:
         """The exact bytes of the upstream answer."""
+    def upstream_error(self, status: int | None, kind: str, /) -> Self:
+        """Records that the upstream call failed (a status or ``None``, and a kind)."""
     def previous(self, previous: Certificate | str | None, /) -> Self:
         """The previous certificate of the chain, or its digest, or ``None``."""
     def id(self, id: _Bytes, /) -> Self:
