@@ -105,6 +105,12 @@ impl Engine {
         crate::scan::run(&self.inner, text, out);
     }
 
+    /// The offset of `text` before which no text appended later can change the findings
+    /// (looking at anchors from `from` on); see `reach.rs`.
+    pub(crate) fn open_from(&self, text: &str, from: usize) -> usize {
+        crate::reach::open_from(&self.inner, text, from)
+    }
+
     /// Scans many texts in parallel on rayon's thread pool; results in input order.
     pub fn scan_many(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
         texts.par_iter().map(|t| self.scan(t)).collect()
@@ -249,6 +255,17 @@ impl WordKeywords {
         self.bits[k >> 6] |= 1 << (k & 63);
         let at = self.words.partition_point(|w| w.0 <= k);
         self.words.insert(at, (k, word, handler));
+    }
+
+    /// Whether a keyword may start at `b[at..]`, within the token that ends at `end`
+    /// (false means surely not; the same test as [`at_token`](WordKeywords::at_token)).
+    pub(crate) fn may_match(&self, b: &[u8], at: usize, end: usize) -> bool {
+        if end < at + 3 {
+            return false;
+        }
+        let Some(&[b0, b1, b2]) = b.get(at..at + 3) else { return false };
+        let k = Self::key(b0, b1, b2);
+        self.bits[k >> 6] & (1 << (k & 63)) != 0
     }
 
     /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the

@@ -56,6 +56,7 @@ mod finding;
 mod kind;
 mod lexicon;
 mod policy;
+mod reach;
 mod scan;
 mod token;
 

@@ -12,6 +12,9 @@ const BUILTIN_MAX_SPAN: usize = 64 + 1 + 253;
 const CONTEXT_AFTER: usize = 32;
 /// Detectors look at most 64 bytes left and 128 bytes right of an anchor.
 const ANCHOR_WINDOW: usize = 64 + 128;
+/// How far before the hold-back anchors can still report into it: a word decided from six
+/// tokens and 64 bytes after it, a run of digits from 288 bytes after it.
+const REACH_BACK: usize = 512;
 /// Longest PEM block the secret detector reports.
 const PEM_MAX: usize = 16 * 1024;
 
@@ -131,6 +134,11 @@ impl Buf {
         self.utf8.decode(chunk, &mut self.text);
     }
 
+    /// Bytes received and not emitted yet (an incomplete character included).
+    fn held(&self) -> usize {
+        self.text.len() - self.done + self.utf8.pending.len()
+    }
+
     fn end(&mut self) {
         self.utf8.flush(&mut self.text);
     }
@@ -240,10 +248,11 @@ impl Scanning {
         let hold = self.limits.hold;
         let mut c = if last {
             n
-        } else if n > b.done + hold {
-            floor_boundary(&b.text, n - hold)
         } else {
-            return out;
+            // Nothing before `n - hold` can change; nor before the anchors' reach.
+            let fixed = floor_boundary(&b.text, n.saturating_sub(hold));
+            let open = self.san.engine.open_from(&b.text, n.saturating_sub(hold + REACH_BACK));
+            fixed.max(open)
         };
         if !last {
             if let Some(p) = open_pem(&b.text, b.done, hold) {
@@ -356,6 +365,11 @@ impl StreamSanitizer {
     /// The most bytes of input held back (outside an open PEM block).
     pub fn max_hold_back(&self) -> usize {
         self.s.limits.hold
+    }
+
+    /// The bytes of input received and not emitted yet.
+    pub fn held_back(&self) -> usize {
+        self.s.buf.held()
     }
 
     /// The sanitizer, with the mapping and records so far.
@@ -540,6 +554,11 @@ impl OutputStream {
     /// The most bytes of input held back (outside an open PEM block).
     pub fn max_hold_back(&self) -> usize {
         self.s.limits.hold
+    }
+
+    /// The bytes of input received and not emitted yet.
+    pub fn held_back(&self) -> usize {
+        self.s.buf.held()
     }
 
     /// The sanitizer, with the output records so far.
