@@ -111,6 +111,11 @@ impl Engine {
         crate::reach::open_from(&self.inner, text, from)
     }
 
+    #[cfg(test)]
+    pub(crate) fn inner_for_tests(&self) -> &Inner {
+        &self.inner
+    }
+
     /// Scans many texts in parallel on rayon's thread pool; results in input order.
     pub fn scan_many(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
         texts.par_iter().map(|t| self.scan(t)).collect()
@@ -257,15 +262,16 @@ impl WordKeywords {
         self.words.insert(at, (k, word, handler));
     }
 
-    /// Whether a keyword may start at `b[at..]`, within the token that ends at `end`
-    /// (false means surely not; the same test as [`at_token`](WordKeywords::at_token)).
-    pub(crate) fn may_match(&self, b: &[u8], at: usize, end: usize) -> bool {
-        if end < at + 3 {
-            return false;
-        }
+    /// Whether a keyword starts at `b[at..]` (the keywords [`at_token`](WordKeywords::at_token)
+    /// would call a handler for at a token starting there).
+    pub(crate) fn may_match(&self, b: &[u8], at: usize) -> bool {
         let Some(&[b0, b1, b2]) = b.get(at..at + 3) else { return false };
         let k = Self::key(b0, b1, b2);
-        self.bits[k >> 6] & (1 << (k & 63)) != 0
+        if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
+            return false;
+        }
+        let from = self.words.partition_point(|w| w.0 < k);
+        self.words[from..].iter().take_while(|w| w.0 == k).any(|w| b[at..].starts_with(w.1.as_bytes()))
     }
 
     /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the

@@ -16,8 +16,9 @@
 //! before it is final: the findings that overlap it are those of `text` alone, for any
 //! continuation.
 
+use crate::detectors::words::place_preposition;
 use crate::engine::Inner;
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::CONTEXT_AFTER;
 use crate::token::{Shape, Tok, hash_lower_ascii_at, next_token, token_hash};
 
@@ -29,13 +30,21 @@ const LOOK_BEHIND: usize = 64;
 const AHEAD: usize = 256 + CONTEXT_AFTER;
 /// Longer than any keyword anchor.
 const KEYWORD_MAX: usize = 64;
-/// The word pass decides about a word from at most six tokens after it and 64 bytes of
-/// context after those.
+/// The word pass decides about a medical term or a place from at most six tokens and the
+/// context after them, and about a name once a token that cannot continue it is in (up to
+/// 13 tokens: three particles with a name each, and one more).
 const WORD_TOKENS_AHEAD: usize = 6;
-const WORD_BYTES_AHEAD: usize = 64;
-/// A word-pass span may start this many bytes before the token that starts it (the
-/// apostrophe of "'s-Hertogenbosch", in any of its encodings).
-const WORD_BEHIND: usize = 3;
+const NAME_TOKENS_AHEAD: usize = 13;
+/// Context words are looked for up to 40 bytes after a medical term, 32 after a place.
+const CONTEXT_AHEAD: usize = 48;
+/// A word-pass span may start this many bytes before the token that starts it: the
+/// apostrophe of "'s-Hertogenbosch" (up to 3 bytes), a Vietnamese family name before the
+/// name ("Nguyen Thi Lan": up to 6 bytes and 3 spaces).
+const WORD_BEHIND: usize = 12;
+/// How far left over spaces a run of digits reaches, short of a street before its house
+/// number: "Casella postale 9" (a PO box phrase, at most 20 bytes), "March 5", "DE 136…",
+/// "AB 12 34 56 C", "B AB 1234".
+const PREFIX_BEHIND: usize = 24;
 
 /// ASCII whitespace: no e-mail address, URL or secret contains it.
 fn is_space(c: u8) -> bool {
@@ -60,26 +69,20 @@ pub(crate) fn open_from(eng: &Inner, text: &str, from: usize) -> usize {
     }
     let b = text.as_bytes();
     let n = b.len();
-    // Start after a space, where the scan's tokens start too.
-    let mut from = floor_boundary(text, from.min(n));
-    while from > 0 && !is_space(b[from - 1]) {
-        from -= 1;
-    }
-    let back = |at: usize, by: usize| floor_boundary(text, at.saturating_sub(by));
+    let from = run_start(b, floor_boundary(text, from.min(n)));
+    let lex = Lexicon::embedded();
 
     // The last run of non-space bytes can still grow into an e-mail address, a URL, a
-    // secret or any token; an anchor after it (or in it) reaches left from its start.
-    let mut run = n;
-    while run > 0 && !is_space(b[run - 1]) {
-        run -= 1;
-    }
-    let mut r = back(run, LOOK_BEHIND);
+    // secret or any token, and an anchor after it (or in it) reaches left from its start.
+    let run = run_start(b, n);
+    let mut r = run.min(digits_reach(lex, text, run));
 
     // Keywords whose handler still reads past the end (with a keyword's length to spare,
-    // as the scan's matches need not line up with these from `from`).
+    // as the scan's matches need not line up with these from `from`). Their spans start
+    // at the keyword, or at a URL's scheme in the same run.
     if let Some(k) = &eng.keywords {
         if let Some(m) = k.find_iter(&b[from..]).find(|m| from + m.start() + KEYWORD_MAX + AHEAD > n) {
-            r = r.min(back(from + m.start(), LOOK_BEHIND));
+            r = r.min(run_start(b, from + m.start()));
         }
     }
 
@@ -92,8 +95,8 @@ pub(crate) fn open_from(eng: &Inner, text: &str, from: usize) -> usize {
                 i += 1;
             }
             if i + AHEAD > n {
-                r = r.min(back(start, LOOK_BEHIND));
-                break;
+                let at = run_start(b, start);
+                r = r.min(at).min(digits_reach(lex, text, at));
             }
         } else {
             i += 1;
@@ -101,65 +104,242 @@ pub(crate) fn open_from(eng: &Inner, text: &str, from: usize) -> usize {
     }
 
     // Words the word pass may still decide about, and word keywords.
-    r.min(words_open(eng, text, from))
+    r.min(words_open(eng, lex, text, from))
 }
 
-/// The start of the first word at or after `from` that may start or lead to a finding
-/// of the word pass and whose look-ahead reaches past the end of `text`.
-fn words_open(eng: &Inner, text: &str, from: usize) -> usize {
-    let lex = Lexicon::embedded();
+/// The start of the run of non-space bytes that `at` is in or ends.
+fn run_start(b: &[u8], mut at: usize) -> usize {
+    while at > 0 && !is_space(b[at - 1]) {
+        at -= 1;
+    }
+    at
+}
+
+/// Particles a street name may have in lower case between its type and its number
+/// ("Calle de la Paz 5"), beside the lexicon's particles.
+const STREET_PARTICLES: &[&str] = &["dei", "degli", "delle", "del", "della", "dello", "de", "la", "los", "las"];
+
+/// How far left over spaces a run of digits whose run of non-space bytes starts at `at`
+/// can report: a short prefix ([`PREFIX_BEHIND`]), or a street before the house number.
+///
+/// A street before its number is at most 64 bytes on the same line, made of capitalised
+/// words, street types, particles and words of the lexicon ("Calle Mayor 5", "gran via
+/// 5"); a lower-case word that is in no list and no particle ends it (it may still be the
+/// first word of a two-word street type, so the reach includes it).
+fn digits_reach(lex: &Lexicon, text: &str, at: usize) -> usize {
     let b = text.as_bytes();
-    let n = b.len();
-    let keyword = |at: usize, end: usize| eng.word_keywords.may_match(b, at, end);
-    // The tokens from `from`: each one's look-ahead ends six tokens later.
+    let limit = floor_boundary(text, at.saturating_sub(LOOK_BEHIND));
+    let mut reach = floor_boundary(text, at.saturating_sub(PREFIX_BEHIND));
+    let mut line = at;
+    while line > limit && b[line - 1] != b'\n' {
+        line -= 1;
+    }
     let mut toks: Vec<Tok> = Vec::new();
-    let mut i = from;
-    while let Some(t) = next_token(text, i) {
+    let mut i = line;
+    while let Some(t) = next_token(text, i).filter(|t| t.start < at) {
         i = t.end;
         toks.push(t);
     }
-    let mut prev_hash = 0;
-    for (k, t) in toks.iter().enumerate() {
-        // Word keywords at the token and, in camelCase, at its inner capitals.
+    let mut street = at;
+    for t in toks.iter().rev() {
+        street = t.start;
+        if t.shape == Shape::Lower
+            && lex.get(hash(text, t)) & !flag::COMMON == 0
+            && !STREET_PARTICLES.contains(&&text[t.start..t.end])
+        {
+            break;
+        }
+        // Reaching the line start (or the 64-byte limit) leaves the whole stretch open.
+        street = line;
+    }
+    reach = reach.min(street);
+    reach
+}
+
+fn hash(text: &str, t: &Tok) -> u64 {
+    if t.ascii && t.end - t.start <= 64 {
+        hash_lower_ascii_at(text.as_bytes(), t.start, t.end)
+    } else {
+        token_hash(&text[t.start..t.end])
+    }
+}
+
+/// Whether a name that runs up to token `k - 1` cannot take token `k`: the two are not
+/// joined by spaces or a hyphen (nor by the period of an initial, "John F. Kennedy"), or
+/// token `k` is digits or a lower-case word that is no name and no particle, and no
+/// particle in the three tokens before reads on past it ("van der Berg").
+fn stops_name(b: &[u8], toks: &[(Tok, u64, u32)], k: usize) -> bool {
+    let (p, t, fl) = (&toks[k - 1].0, &toks[k].0, toks[k].2);
+    let gap = &b[p.end..t.start];
+    let joined = gap.len() <= 3 && gap.iter().all(|&c| c == b' ' || c == b'\t')
+        || gap == b"-"
+        || p.end - p.start == 1 && b[p.start].is_ascii_uppercase() && gap.first() == Some(&b'.');
+    if !joined {
+        return true;
+    }
+    let word =
+        t.shape == Shape::Digit || t.shape == Shape::Lower && fl & (flag::GIVEN | flag::SURNAME | flag::PARTICLE) == 0;
+    word && toks[k.saturating_sub(3)..k].iter().all(|(_, _, f)| f & flag::PARTICLE == 0)
+}
+
+/// The start of the first word at or after `from` that may start a finding of the word
+/// pass whose look-ahead reaches past the end of `text`, or of the first word keyword
+/// whose handler does.
+fn words_open(eng: &Inner, lex: &Lexicon, text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut toks: Vec<(Tok, u64, u32)> = Vec::new();
+    let mut i = from;
+    while let Some(t) = next_token(text, i) {
+        i = t.end;
+        let h = hash(text, &t);
+        toks.push((t, h, lex.get(h)));
+    }
+    let complete = |j: usize| j + 1 < toks.len();
+    for (k, &(t, _, fl)) in toks.iter().enumerate() {
+        let word_start = floor_boundary(text, t.start.saturating_sub(WORD_BEHIND));
+        // Word keywords at the token and, in camelCase, at its inner capitals: the span
+        // follows the keyword.
+        let keyword = |at: usize| eng.word_keywords.may_match(b, at);
         if t.end + AHEAD > n
-            && (keyword(t.start, t.end)
+            && (keyword(t.start)
                 || t.shape == Shape::Other
                     && (t.start + 1..t.end)
-                        .any(|i| b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() && keyword(i, t.end)))
+                        .any(|i| b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() && keyword(i)))
         {
-            return floor_boundary(text, t.start.saturating_sub(LOOK_BEHIND));
+            return t.start;
         }
-        let h = if t.ascii && t.end - t.start <= 64 {
-            hash_lower_ascii_at(b, t.start, t.end)
-        } else {
-            token_hash(&text[t.start..t.end])
+        if t.shape == Shape::Digit {
+            continue;
+        }
+        let lower = t.shape == Shape::Lower;
+        let capitalised = !lower && text[t.start..].chars().next().is_some_and(char::is_uppercase);
+        // The tokens before, as far back as a finding of the word pass reaches: the word
+        // pass looks at the last token it saw, which may be the first of such a finding.
+        let before = &toks[k.saturating_sub(NAME_TOKENS_AHEAD)..k];
+
+        // Medical terms (plurals and elided articles too) and places: decided from up to
+        // six tokens and 40 bytes of context after them. A lower-case place only follows
+        // a preposition.
+        // A word that only starts longer entries starts nothing unless the pair it makes
+        // with the next token may start one.
+        let pair = || {
+            !complete(k + 1)
+                || matches!(b.get(t.end), Some(b' ' | b'\t' | b'-' | b'\'' | 0xE2)) && {
+                    let mut f = Fold::new();
+                    f.push_hash(toks[k].1);
+                    f.push_hash(toks[k + 1].1);
+                    lex.pair.may_contain2(f.finish())
+                }
         };
-        let settled = toks.get(k + WORD_TOKENS_AHEAD).is_some_and(|last| last.end + WORD_BYTES_AHEAD <= n);
-        // The first token's predecessor is unknown: it counts as an introduction.
-        if !settled && (k == 0 || may_start(lex, b, t, h, prev_hash)) {
-            return floor_boundary(text, t.start.saturating_sub(WORD_BEHIND));
+        let medical = fl & (flag::CONDITION | flag::MEDICATION) != 0
+            || fl & flag::PREFIX_MEDICAL != 0 && pair()
+            || !t.plain && matches!(t.shape, Shape::Lower | Shape::Other)
+            || lower && t.end - t.start >= 5 && b[t.end - 1] == b's';
+        let place = (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair())
+            && (!lower || k == 0 || place_preposition(b, toks[k - 1].0.start, toks[k - 1].0.end));
+        if (medical || place)
+            && !(complete(k + WORD_TOKENS_AHEAD) && toks[k + WORD_TOKENS_AHEAD - 1].0.end + CONTEXT_AHEAD <= n)
+        {
+            return word_start;
         }
-        prev_hash = h;
+
+        // Names: a capitalised word starts one when it is a given name, in no list, or
+        // after a word that leads to a name (a title, a greeting, a signature marker at
+        // the line start); a lower-case one when it is a given name or a particle. The
+        // name is decided once a token that stops it is in.
+        let unknown = capitalised && fl & !(flag::SURNAME | flag::PREFIX) == 0;
+        let led = k == 0
+            || before.iter().any(|(_, h, f)| f & LEADS != 0 || lex.phrase_last.may_contain(*h))
+            || line_start(b, t.start);
+        let name = if capitalised {
+            fl & flag::GIVEN != 0 || unknown || led
+        } else {
+            fl & (flag::GIVEN | flag::PARTICLE) != 0
+        };
+        if name && !(k + 1..=k + NAME_TOKENS_AHEAD).any(|j| complete(j) && stops_name(b, &toks, j)) {
+            return word_start;
+        }
+
+        // After an introduction, two lower-case words and the end of a clause make a name
+        // ("soy marco bruno,"), read up to the token after them.
+        if lower && !complete(k + 2) {
+            let after_intro = k == 0
+                || lex.intro_last.may_contain(0)
+                || before.iter().any(|(_, p, _)| lex.intro_last.may_contain(*p));
+            if after_intro {
+                return word_start;
+            }
+        }
     }
     n
 }
 
-/// Whether the word pass may start a finding at token `t` (hash `h`, after a token with
-/// hash `prev`) or take it as the lead of one: every word but a lower-case one that the
-/// lexicon cannot have in lower case, that follows no introduction and is no plural or
-/// elision.
-fn may_start(lex: &Lexicon, b: &[u8], t: &Tok, h: u64, prev: u64) -> bool {
-    match t.shape {
-        Shape::Digit => false,
-        Shape::Lower => {
-            let (in_lower, in_city) = lex.lower_city.may_contain(h);
-            in_lower
-                || in_city
-                || lex.intro_last.may_contain(prev)
-                || !t.plain
-                || (t.end - t.start >= 5 && b[t.end - 1] == b's')
-                || lex.get(h) != 0
+/// Whether only spaces stand between the start of the line and `at`.
+fn line_start(b: &[u8], at: usize) -> bool {
+    b[..at].iter().rev().find(|&&c| c != b' ' && c != b'\t').is_none_or(|&c| c == b'\n' || c == b'\r')
+}
+
+/// Flags of words that lead to a name.
+const LEADS: u32 = flag::TITLE | flag::TITLE_WEAK | flag::GREETING | flag::CLOSING | flag::INTRO | flag::LABEL;
+
+#[cfg(test)]
+mod tests {
+    use crate::Engine;
+
+    /// `open_from` of `text` with the default engine.
+    fn open(text: &str) -> usize {
+        super::open_from(Engine::default().inner_for_tests(), text, 0)
+    }
+
+    /// The offset of `part` in `text`.
+    fn at(text: &str, part: &str) -> usize {
+        text.find(part).unwrap_or_else(|| panic!("{part:?} not in {text:?}"))
+    }
+
+    #[test]
+    fn plain_prose_is_held_back_only_near_its_end() {
+        let text = "Thanks for the summary. Let's keep the meeting short tomorrow and focus on the open questions \
+                    from the review, then we can wrap up the rest of the week without any rush at all and go ho";
+        let r = open(text);
+        // Here "we" may be Polish ("we Krakowie") and "can" a place: six tokens and the
+        // context after them decide.
+        assert!(r > text.len() - 100, "open from {r} of {}: {:?}", text.len(), &text[r..]);
+        assert!(r <= at(text, "go ho"), "a street or short prefix before a number may still come: {:?}", &text[r..]);
+    }
+
+    #[test]
+    fn text_that_may_still_be_personal_data_is_held_back() {
+        for (text, from) in [
+            // Digits: a phone number still growing, with its prefix.
+            ("the weather is fine, call me at +49 30 12", "+49"),
+            // A street before a house number that may follow.
+            ("we met yesterday and then I moved to Calle Mayor", "Calle"),
+            ("we met yesterday and then I moved to the gran via", "gran"),
+            // A house number before a street that may follow.
+            ("we met yesterday and the new office is at 12 rue de la", "12"),
+            // A name that may go on.
+            ("we met yesterday and then I talked a lot with Anna", "Anna"),
+            ("we met yesterday and then I talked a lot with Anna van", "Anna"),
+            // Lower-case names after an introduction.
+            ("we met yesterday and the man said hola soy marco", "marco"),
+            // A medical term of several words.
+            ("we met yesterday and the doctor told me about chronic kidney", "chronic"),
+            // An e-mail address, a URL.
+            ("we met yesterday and the address to write to is anna.maria", "anna.maria"),
+            ("we met yesterday and the page is at https://example.org/a", "https"),
+            // A keyword whose value follows.
+            ("we met yesterday and they asked for my passport", "passport"),
+        ] {
+            let r = open(text);
+            assert!(r <= at(text, from), "{text:?}: open from {:?}", &text[r..]);
         }
-        _ => true,
+    }
+
+    #[test]
+    fn policies_with_custom_detectors_are_not_bounded_here() {
+        let policy = crate::Policy::from_toml("[[custom]]\nkind = \"TICKET\"\nregex = \"T-[0-9]+\"\n").expect("policy");
+        let engine = Engine::new(policy).expect("engine");
+        assert_eq!(super::open_from(engine.inner_for_tests(), "plain words and more plain words", 0), 0);
     }
 }

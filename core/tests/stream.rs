@@ -218,6 +218,69 @@ fn hold_back_is_bounded() {
 }
 
 #[test]
+fn only_text_that_may_still_be_personal_data_is_held_back() {
+    let engine = Engine::default();
+    let mut st = StreamSanitizer::new(Sanitizer::new(&engine), Location::new(0, "c"));
+    // Prose streamed a word at a time is released a few words behind the input.
+    let prose = "thanks for the summary, let us keep the meeting short tomorrow and focus on the \
+                 open questions from the review so that everybody knows what comes next week. "
+        .repeat(4);
+    let mut most = 0;
+    for word in prose.split_inclusive(' ') {
+        st.push(word);
+        most = most.max(st.held_back());
+    }
+    assert!(most < 200, "held back up to {most} bytes of plain prose");
+    assert!(st.held_back() < 120, "held back {} bytes at the end of plain prose", st.held_back());
+    // A phone number is held until it is complete, a name until a word ends it.
+    for (piece, value) in [("call me at +49 30 1234", "+49"), (" 5678 tomorrow, or ask for Anna", "Anna")] {
+        let mut out = String::new();
+        for word in piece.split_inclusive(' ') {
+            out += &st.push(word);
+        }
+        let held = st.held_back();
+        assert!(held >= piece.len() - piece.find(value).unwrap_or(0), "{piece:?}: only {held} bytes held");
+        assert!(!out.contains(value));
+    }
+    let rest = st.push(" Schmidt.") + &st.finish();
+    assert!(rest.contains("[PHONE_NUMBER_1]") && rest.ends_with("[PERSON_1]."), "{rest}");
+}
+
+/// Texts of the labelled corpus (every fifth, and pairs of them joined) streamed a byte
+/// and a word at a time give exactly the whole-text output.
+#[test]
+fn corpus_texts_streamed_equal_whole_texts() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../benches/corpus/dev.jsonl");
+    let data = std::fs::read_to_string(&path).expect("corpus");
+    let texts: Vec<String> = data
+        .lines()
+        .step_by(5)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+            v["text"].as_str().expect("text").to_string()
+        })
+        .collect();
+    let joined: Vec<String> = texts.chunks(2).map(|p| p.join("\n\n")).collect();
+    let engine = Engine::default();
+    let mut compared = 0;
+    for text in texts.iter().chain(&joined) {
+        let whole = Sanitizer::new(&engine).sanitize(Location::new(0, "c"), text);
+        let words: Vec<&[u8]> = text.split_inclusive(' ').map(str::as_bytes).collect();
+        for chunks in [text.as_bytes().chunks(1).collect::<Vec<_>>(), words] {
+            let mut st = StreamSanitizer::new(Sanitizer::new(&engine), Location::new(0, "c"));
+            let mut out = String::new();
+            for c in chunks {
+                out += &st.push_bytes(c);
+            }
+            out += &st.finish();
+            assert_eq!(out, whole, "{text:?}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 2 * (texts.len() + joined.len()));
+}
+
+#[test]
 fn open_pem_block_is_held_back() {
     let engine = Engine::default();
     let mut st = StreamSanitizer::new(Sanitizer::new(&engine), Location::new(0, "c"));

@@ -1060,7 +1060,7 @@ fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
 }
 
 /// `b[start..end]` is a preposition that puts a place after it ("in", "aus", "uit", "de").
-fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
+pub(crate) fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
     /// Up to eight bytes as a little-endian number.
     const fn key(w: &[u8]) -> u64 {
         let mut k = 0u64;

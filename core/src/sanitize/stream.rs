@@ -297,15 +297,30 @@ impl Scanning {
 ///
 /// # How much is held back
 ///
-/// The engine's detectors promise bounded windows: a finding is at most `S` bytes long
-/// and whether it exists depends on at most 32 bytes after it (context words) and
-/// 64 + 128 bytes around its anchor. A finding that covers a position `p` can therefore
-/// still appear or change only while fewer than `max(S + 32, 192)` bytes follow `p`.
-/// `S` is 318 for the built-in detectors (an e-mail address: 64 + 1 + 253 bytes), or the
-/// longest match of the policy's custom detectors if that is longer (a custom regex with
-/// no bound on its length counts as `S`: matches longer than that may be cut when
-/// streamed). With the default policy the hold-back is **350 bytes**; while a PEM block
-/// (`-----BEGIN`) is open it grows up to 16 KiB plus 350 bytes, from the `-----BEGIN`.
+/// Only text that could still become or change a finding. Every finding comes from an
+/// anchor (a run of digits, an `@`, a keyword, a word of the word pass) and each detector
+/// family promises how far around its anchor it looks. After each push the stream finds
+/// the anchors near the end whose look-ahead is not complete yet (a run of digits with
+/// fewer than 288 bytes after it, a name not yet followed by a word that ends it, a
+/// medical term or place with fewer than six tokens and 48 bytes after it, a keyword
+/// such as `passport` or `://`) and holds back from the leftmost span any of them can
+/// still report, together with the last run of non-space text and what an anchor arriving
+/// next could reach left of it (24 bytes, or a street before a house number on the same
+/// line). Plain prose is released a few words behind the input; a phone number, an
+/// address or a name is held until it is complete.
+///
+/// That is never more than a fixed bound: a finding is at most `S` bytes long and whether
+/// it exists depends on at most 32 bytes after it (context words) and 64 + 128 bytes
+/// around its anchor, so a finding that covers a position `p` can still appear or change
+/// only while fewer than `max(S + 32, 192)` bytes follow `p`. `S` is 318 for the built-in
+/// detectors (an e-mail address: 64 + 1 + 253 bytes), or the longest match of the
+/// policy's custom detectors if that is longer (a custom regex with no bound on its
+/// length counts as `S`: matches longer than that may be cut when streamed). With the
+/// default policy the bound, [`max_hold_back`](StreamSanitizer::max_hold_back), is **350
+/// bytes**; a policy with custom detectors or deny terms is held back by the bound alone.
+/// While a PEM block (`-----BEGIN`) is open the hold-back grows up to 16 KiB plus the
+/// bound, from the `-----BEGIN`. [`held_back`](StreamSanitizer::held_back) says how much is
+/// held back now; `stream-check` (in `benches/`) measures it on whole corpora.
 ///
 /// Re-linking alone ([`StreamRelinker`]) holds back only what could still become a
 /// placeholder: from the start of a trailing token prefix (at most 128 bytes, typically
@@ -502,7 +517,8 @@ impl StreamRelinker {
 }
 
 /// Scans a model's answer that arrives in chunks: the streaming form of
-/// [`Sanitizer::scan_output`]. It holds back as much as [`StreamSanitizer`] does.
+/// [`Sanitizer::scan_output`]. It holds back what [`StreamSanitizer`] would (and what
+/// could still become a placeholder).
 ///
 /// ```
 /// use lucairn_core::{Engine, Location, OutputMode, OutputStream, Sanitizer};
