@@ -105,8 +105,10 @@ impl Drop for Lent {
 /// character (the incomplete tail waits for the next chunk; invalid bytes read as
 /// U+FFFD).
 ///
-/// The stream holds back at most ``max_hold_back`` bytes of input (350 with the default
-/// policy; more while a ``-----BEGIN`` block is open). After ``finish()`` the stream
+/// The stream holds back only what could still become or change a finding (plain prose a
+/// few words behind the input, a phone number or a name until it is complete), and never
+/// more than ``max_hold_back`` bytes of input (350 with the default policy; more while a
+/// ``-----BEGIN`` block is open). After ``finish()`` the stream
 /// takes a new text at the same location.
 ///
 /// ``sanitizer`` is a ``Sanitizer`` (its mapping and records are shared), or an
