@@ -16,7 +16,7 @@
 //! before it is final: the findings that overlap it are those of `text` alone, for any
 //! continuation.
 
-use crate::detectors::words::place_preposition;
+use crate::detectors::words::{after_elision, place_preposition, plural_flags};
 use crate::engine::Inner;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::CONTEXT_AFTER;
@@ -234,8 +234,12 @@ fn words_open(eng: &Inner, lex: &Lexicon, text: &str, from: usize) -> usize {
         };
         let medical = fl & (flag::CONDITION | flag::MEDICATION) != 0
             || fl & flag::PREFIX_MEDICAL != 0 && pair()
-            || !t.plain && matches!(t.shape, Shape::Lower | Shape::Other)
-            || lower && t.end - t.start >= 5 && b[t.end - 1] == b's';
+            || !t.plain && matches!(t.shape, Shape::Lower | Shape::Other) && after_elision(text, &t).is_some()
+            || lower
+                && t.ascii
+                && (5..=64).contains(&(t.end - t.start))
+                && b[t.end - 1] | 0x20 == b's'
+                && plural_flags(lex, text, &t) != 0;
         let place = (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair())
             && (!lower || k == 0 || place_preposition(b, toks[k - 1].0.start, toks[k - 1].0.end));
         if (medical || place)

@@ -337,7 +337,7 @@ fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) ->
 
 /// The medical flags of the singular of token `t`, a plain word of 5 to 64 bytes.
 #[inline(never)]
-fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
+pub(crate) fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
     let b = text.as_bytes();
     let (start, end) = (t.start, t.end);
     let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
@@ -968,7 +968,7 @@ fn person(
 
 /// The word after an elided article or preposition inside token `t` ("l'", "d'", "un'",
 /// "dell'"), if any.
-fn after_elision(text: &str, t: &Tok) -> Option<Tok> {
+pub(crate) fn after_elision(text: &str, t: &Tok) -> Option<Tok> {
     let b = text.as_bytes();
     // The apostrophe is the second to sixth byte ("l'", "quell'"). Most words have none:
     // look at those bytes with one load first.
