@@ -82,6 +82,16 @@ impl Lent {
         Ok(PyString::new(py, &out))
     }
 
+    /// The bytes of the open text received and not emitted yet (0 when none is open).
+    fn held_back(&self, py: Python<'_>) -> PyResult<usize> {
+        let owner = self.owner;
+        self.sanitizer.get().state.with(py, false, |st| match st {
+            State::Input { owner: o, stream } if *o == owner => stream.held_back(),
+            State::Output { owner: o, stream } if *o == owner => stream.held_back(),
+            _ => 0,
+        })
+    }
+
     /// Whether a text is open: the stream has the sanitizer.
     fn is_open(&self, py: Python<'_>) -> PyResult<bool> {
         let owner = self.owner;
@@ -175,6 +185,12 @@ impl StreamSanitizer {
         self.lent.hold
     }
 
+    /// The bytes of input received and not emitted yet.
+    #[getter]
+    fn held_back(&self, py: Python<'_>) -> PyResult<usize> {
+        self.lent.held_back(py)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let open = self.lent.is_open(py)?;
         Ok(format!(
@@ -266,6 +282,12 @@ impl OutputStream {
     #[getter]
     fn max_hold_back(&self) -> usize {
         self.lent.hold
+    }
+
+    /// The bytes of input received and not emitted yet.
+    #[getter]
+    fn held_back(&self, py: Python<'_>) -> PyResult<usize> {
+        self.lent.held_back(py)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {

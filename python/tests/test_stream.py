@@ -71,6 +71,20 @@ def test_text_is_long_enough(custom_engine: Engine) -> None:
     first = st.push(TEXT)
     assert first  # something is emitted before the text ends
     assert len(first.encode()) < len(TEXT.encode())
+    assert 0 < st.held_back <= st.max_hold_back
+    st.finish()
+    assert st.held_back == 0
+
+
+def test_prose_is_held_back_a_few_words(engine: Engine) -> None:
+    st = StreamSanitizer(Sanitizer(engine))
+    most = 0
+    for word in ("thanks for the summary, let us keep the meeting short and focus on the open points " * 4).split(" "):
+        st.push(word + " ")
+        most = max(most, st.held_back)
+    assert most < 200
+    st.push("call me at +49 30 1234")
+    assert st.held_back >= len("+49 30 1234")
 
 
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])

@@ -296,6 +296,9 @@ class StreamSanitizer:
     @property
     def max_hold_back(self) -> int:
         """The most bytes of input held back (outside an open PEM block)."""
+    @property
+    def held_back(self) -> int:
+        """The bytes of input received and not emitted yet."""
 
 @final
 class OutputStream:
@@ -323,6 +326,9 @@ class OutputStream:
     @property
     def max_hold_back(self) -> int:
         """The most bytes of input held back (outside an open PEM block)."""
+    @property
+    def held_back(self) -> int:
+        """The bytes of input received and not emitted yet."""
 
 @final
 class StreamRelinker:
