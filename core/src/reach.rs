@@ -86,15 +86,18 @@ pub(crate) fn open_from(eng: &Inner, text: &str, from: usize) -> usize {
         }
     }
 
-    // Runs of digits whose detectors still read past the end.
+    // Runs of digits whose detectors still read past the end. Once one is open, the
+    // ones after it are too: it may still move where a family resumes.
     let mut i = from;
+    let mut open = false;
     while i < n {
         if b[i].is_ascii_digit() {
             let start = i;
             while i < n && b[i].is_ascii_digit() {
                 i += 1;
             }
-            if i + AHEAD > n {
+            open = open || i + AHEAD > n && !digits_settled(lex, b, i);
+            if open {
                 let at = run_start(b, start);
                 r = r.min(at).min(digits_reach(lex, text, at));
             }
@@ -105,6 +108,93 @@ pub(crate) fn open_from(eng: &Inner, text: &str, from: usize) -> usize {
 
     // Words the word pass may still decide about, and word keywords.
     r.min(words_open(eng, lex, text, from))
+}
+
+/// Whether the detectors called at a run of digits ending at `end` have read all they
+/// will read, whatever follows the text: after the run comes one of
+///
+/// - a word that ends every family's parse (a [`stopper`]) and 38 bytes after it (context
+///   words 32 bytes after a span that ends before it; spans that take it in, such as
+///   "E11.abc", a plate or a Cisco MAC group, with their context), and the up to three
+///   tokens an address's city may still take after it, and 19 bytes after those (a
+///   postcode or a state and ZIP after the city);
+/// - a `;`, `!` or `?`, which no family parses across, and 33 bytes after it;
+/// - a blank line (an address goes on across one line break only), and 33 bytes after it.
+fn digits_settled(lex: &Lexicon, b: &[u8], end: usize) -> bool {
+    let n = b.len();
+    let letter = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'\'';
+    let mut i = end;
+    while i < n {
+        let c = b[i];
+        if matches!(c, b';' | b'!' | b'?') {
+            return i + 1 + CONTEXT_MARGIN <= n;
+        }
+        if c == b'\n' {
+            let mut j = i + 1;
+            while j < n && matches!(b[j], b' ' | b'\t' | b'\r') {
+                j += 1;
+            }
+            if j < n && b[j] == b'\n' {
+                return j + 1 + CONTEXT_MARGIN <= n;
+            }
+        }
+        if c.is_ascii_lowercase() && b[i - 1] < 0x80 && !letter(b[i - 1]) {
+            let mut q = i;
+            while q < n && b[q].is_ascii_lowercase() {
+                q += 1;
+            }
+            if q < n && !letter(b[q]) && b[q] < 0x80 && stopper(lex, b, i, q) {
+                return q + STOPPER_MARGIN <= n && city_chain_end(b, q).is_some_and(|e| e + 19 <= n);
+            }
+            i = q;
+            continue;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Context windows: 32 bytes after a span, and the byte after them.
+const CONTEXT_MARGIN: usize = 33;
+/// What the digit families read after a stopper word that ends at `q`: up to `q + 37`.
+const STOPPER_MARGIN: usize = 38;
+
+/// Whether the lower-case ASCII word `b[p..q]` (a whole word) ends the parse of every
+/// family called at digits: three letters or more, and no month name (a date goes on to
+/// its year: "12 March 2024"), no phone extension ("ext 12"), no street type or particle
+/// ("12 rue de la Paix"), no floor side ("3º izq"), and no hex group after a colon (IPv6).
+fn stopper(lex: &Lexicon, b: &[u8], p: usize, q: usize) -> bool {
+    let w = &b[p..q];
+    w.len() >= 3
+        && crate::detectors::date::month(w).is_none()
+        && w != b"del"
+        && !crate::detectors::phone::EXTENSIONS.contains(&w)
+        && lex.get(hash_lower_ascii_at(b, p, q)) & (flag::STREET_BEFORE | flag::PARTICLE) == 0
+        && ![&b"des"[..], b"sur", b"upon", b"izq", b"izda", b"dcha", b"centro", b"dra", b"der"].contains(&w)
+        && !(b[p - 1] == b':' && w.len() <= 4 && w.iter().all(|c| (b'a'..=b'f').contains(c)))
+}
+
+/// After a word ending at `q`, the end of the up to three tokens an address's city may
+/// still read (each joined by one space or hyphen, made of letters, digits, apostrophes or
+/// non-ASCII bytes), or `None` while the last of them may still grow.
+fn city_chain_end(b: &[u8], q: usize) -> Option<usize> {
+    let mut e = q;
+    for _ in 0..3 {
+        if !(matches!(b.get(e), Some(b' ' | b'-'))
+            && b.get(e + 1).is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80))
+        {
+            return Some(e);
+        }
+        let mut j = e + 1;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'\'' || b[j] >= 0x80) {
+            j += 1;
+        }
+        if j == b.len() {
+            return None;
+        }
+        e = j;
+    }
+    Some(e)
 }
 
 /// The start of the run of non-space bytes that `at` is in or ends.

@@ -27,6 +27,15 @@ for k, v in texts.items():
     put("sanitize_relink", k, v)
     put("stream", k, bytes([k.__len__() % 7 + 1]) + v.encode())
 
+# Streams over texts of the labelled corpus (dev half), where every kind of finding
+# meets the hold-back: one text in 40, and texts joined in pairs, with varied chunk sizes.
+with open(os.path.join(os.path.dirname(root), "benches", "corpus", "dev.jsonl"), encoding="utf-8") as f:
+    dev = [json.loads(line)["text"] for line in f]
+for i, t in enumerate(dev[::40]):
+    put("stream", "corpus-%02d" % i, bytes([(i % 5) * 3 + 1]) + t.encode())
+for i in range(6):
+    put("stream", "corpus-pair-%d" % i, bytes([i + 1]) + (dev[i * 7] + "\n\n" + dev[i * 7 + 3]).encode())
+
 # Certificates: mode 0 (any text), 1 (edits to the first of a chain), 2 (to the second).
 tv = os.path.join(os.path.dirname(root), "testdata", "certificate")
 for name in ["certificate.json", "certificate.pretty.json", "certificate.tampered.json"]:

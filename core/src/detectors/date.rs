@@ -407,7 +407,7 @@ static MONTH_AT: [u8; 27] = {
 };
 
 /// Month number of a lower-case month name or abbreviation.
-fn month(w: &[u8]) -> Option<u32> {
+pub(crate) fn month(w: &[u8]) -> Option<u32> {
     let c = *w.first()?;
     if !c.is_ascii_lowercase() {
         return None;

@@ -405,7 +405,7 @@ fn right_ok(s: &Scanner<'_>, e: usize) -> bool {
 }
 
 /// Extension keywords, longest first where one is a prefix of another.
-const EXTENSIONS: &[&[u8]] =
+pub(crate) const EXTENSIONS: &[&[u8]] =
     &[b"extension", b"extn", b"ext", b"durchwahl", b"dw", b"poste", b"interno", b"int", b"toestel", b"tst", b"x"];
 
 /// Parses an extension after a number ending at `e`; returns its end.
