@@ -431,6 +431,21 @@ mod tests {
     }
 
     #[test]
+    fn numbers_followed_by_plain_words_are_settled() {
+        let text = "the customer asked whether the export can include the last 12 months instead of 6; \
+                    I said that we would check it with the team and come back to them later this week";
+        assert!(open(text) > at(text, "check it"), "{:?}", &text[open(text)..]);
+        // A month, a street type or an extension keeps the number open.
+        for (text, from) in [
+            ("the customer asked whether we could meet again on 12 March when the office opens", "12"),
+            ("the customer asked whether we could meet again at 12 rue de la Paix when it opens", "12"),
+            ("the customer asked whether we could call again on 555 1234 ext 56 when it opens", "555"),
+        ] {
+            assert!(open(text) <= at(text, from), "{text:?}: open from {:?}", &text[open(text)..]);
+        }
+    }
+
+    #[test]
     fn policies_with_custom_detectors_are_not_bounded_here() {
         let policy = crate::Policy::from_toml("[[custom]]\nkind = \"TICKET\"\nregex = \"T-[0-9]+\"\n").expect("policy");
         let engine = Engine::new(policy).expect("engine");

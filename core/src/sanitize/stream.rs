@@ -300,8 +300,9 @@ impl Scanning {
 /// Only text that could still become or change a finding. Every finding comes from an
 /// anchor (a run of digits, an `@`, a keyword, a word of the word pass) and each detector
 /// family promises how far around its anchor it looks. After each push the stream finds
-/// the anchors near the end whose look-ahead is not complete yet (a run of digits with
-/// fewer than 288 bytes after it, a name not yet followed by a word that ends it, a
+/// the anchors near the end whose look-ahead is not complete yet (a run of digits not yet
+/// followed by a word that ends every digit format — "12 months", not "12 March" or "12
+/// rue" — and the context after it, a name not yet followed by a word that ends it, a
 /// medical term or place with fewer than six tokens and 48 bytes after it, a keyword
 /// such as `passport` or `://`) and holds back from the leftmost span any of them can
 /// still report, together with the last run of non-space text and what an anchor arriving
