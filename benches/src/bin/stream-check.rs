@@ -13,7 +13,8 @@
 //!    Any difference is printed and the exit code is 1.
 //! 2. Streamed a word at a time (as a model sends tokens), each input byte waits until
 //!    the stream emits it: the table gives that delay in bytes of input received after
-//!    it, per corpus, beside what a fixed hold-back of `max_hold_back()` bytes would give.
+//!    it, per corpus, beside what a fixed hold-back of `max_hold_back()` bytes would give,
+//!    and the time a push of one word takes (wall clock, one thread).
 
 use lucairn_core::{Engine, Location, OutputMode, OutputStream, Sanitizer, StreamSanitizer};
 
@@ -79,19 +80,24 @@ fn main() {
 
     let fixed = StreamSanitizer::new(Sanitizer::new(&engine), Location::new(0, "content")).max_hold_back();
     println!("Delay of each input byte, in bytes received after it, streamed a word at a time:\n");
-    println!("| corpus | bytes | mean | p50 | p90 | p99 | max | fixed {fixed}-byte hold: mean | p50 |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| corpus | bytes | mean | p50 | p90 | p99 | max | fixed {fixed}-byte hold: mean | p50 | µs per word |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, texts) in &corpora {
         let mut delays = Vec::new();
         let mut fixed_delays = Vec::new();
+        let mut words = 0;
+        let mut time = std::time::Duration::ZERO;
         for text in texts {
             let chunks = Cut::Words.apply(text);
+            let t = std::time::Instant::now();
             delays.extend(sanitize_stream(&engine, &chunks).1);
+            time += t.elapsed();
+            words += chunks.len();
             fixed_delays.extend(fixed_hold(&chunks, fixed));
         }
         let (d, f) = (Stats::of(&mut delays), Stats::of(&mut fixed_delays));
         println!(
-            "| {name} | {} | {:.1} | {} | {} | {} | {} | {:.1} | {} |",
+            "| {name} | {} | {:.1} | {} | {} | {} | {} | {:.1} | {} | {:.1} |",
             delays.len(),
             d.mean,
             d.p50,
@@ -99,7 +105,8 @@ fn main() {
             d.p99,
             d.max,
             f.mean,
-            f.p50
+            f.p50,
+            time.as_secs_f64() * 1e6 / words.max(1) as f64
         );
     }
     if failures > 0 {
