@@ -121,15 +121,15 @@ impl<'a> Scanner<'a> {
                 if !words.may_start(c) {
                     continue;
                 }
-                for (w, value) in words.starting_with(c) {
-                    let e = s + w.len();
-                    if e > to || !b[s..e].eq_ignore_ascii_case(w) {
+                for w in words.starting_with(c) {
+                    let e = s + w.word.len();
+                    if e > to || !w.starts(b, s) {
                         continue;
                     }
-                    if w.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
+                    if w.word.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
                         continue;
                     }
-                    if found(*value) {
+                    if found(w.value) {
                         return;
                     }
                 }
