@@ -674,7 +674,6 @@ pub struct Words<'t> {
     word: u64,
     upper: u64,
     lower: u64,
-    digit: u64,
     special: u64,
 }
 
@@ -724,8 +723,6 @@ pub struct Masks {
     pub upper: u64,
     /// ASCII lower-case letters.
     pub lower: u64,
-    /// ASCII digits.
-    pub digit: u64,
     /// What the masks cannot settle: non-ASCII bytes and `'`.
     pub special: u64,
 }
@@ -747,28 +744,27 @@ fn masks(c: &[u8]) -> Masks {
     unsafe { masks_sse2(c) }
 }
 
-/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per class.
+/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per mask.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
 fn masks_sse2(c: &[u8]) -> Masks {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_slli_epi16};
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_slli_epi16,
+    };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, special: 0 };
     for k in 0..4 {
         let (x, letter, dg) = classes16(c, 16 * k);
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
-        let letter = m(letter);
         // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
-        let small = m(_mm_slli_epi16::<2>(x));
-        let high = m(x);
-        let dg = m(dg);
+        let small = _mm_slli_epi16::<2>(x);
         let sh = 16 * k as u32;
-        r.word |= (letter | dg | high) << sh;
-        r.upper |= (letter & !small) << sh;
-        r.lower |= (letter & small) << sh;
-        r.digit |= dg << sh;
-        r.special |= (high | m(ap)) << sh;
+        // Bit 7 of `x` marks the non-ASCII bytes.
+        r.word |= m(_mm_or_si128(_mm_or_si128(letter, dg), x)) << sh;
+        r.upper |= m(_mm_andnot_si128(small, letter)) << sh;
+        r.lower |= m(_mm_and_si128(letter, small)) << sh;
+        r.special |= m(_mm_or_si128(x, ap)) << sh;
     }
     r
 }
@@ -781,17 +777,19 @@ fn classes16(
     c: &[u8],
     i: usize,
 ) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{_mm_add_epi8, _mm_cmplt_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
     let lo = u64::from_le_bytes(eight(c, i));
     let hi = u64::from_le_bytes(eight(c, i + 8));
     let x = _mm_set_epi64x(hi as i64, lo as i64);
-    // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
-    let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-    let letter =
-        _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
-    let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+    // A byte is in `lo..lo + n` when adding `0x80 - lo` takes it to `-128..-128 + n` as
+    // i8: one add and one signed compare per range.
+    let in_range = |v, lo: u8, n: u8| {
+        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8)), _mm_set1_epi8((n ^ 0x80) as i8))
+    };
+    // Or-ing 0x20 folds ASCII upper case to lower case and takes no other byte into
+    // `a..=z`.
+    let letter = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 26);
+    let dg = in_range(x, b'0', 10);
     (x, letter, dg)
 }
 
@@ -813,7 +811,7 @@ fn masks(c: &[u8]) -> Masks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn masks_swar(c: &[u8]) -> Masks {
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, special: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -827,7 +825,6 @@ fn masks_swar(c: &[u8]) -> Masks {
         r.word |= gather(up | lo | dg | hi) << sh;
         r.upper |= gather(up) << sh;
         r.lower |= gather(lo) << sh;
-        r.digit |= gather(dg) << sh;
         r.special |= gather(hi | ap) << sh;
     }
     r
@@ -905,7 +902,7 @@ fn scan_masks_swar(c: &[u8]) -> ScanMasks {
 impl<'t> Words<'t> {
     /// Tokens of `text` from byte `at` (a char boundary).
     pub fn new(text: &'t str, at: usize) -> Words<'t> {
-        let mut w = Words { text, base: 0, word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+        let mut w = Words { text, base: 0, word: 0, upper: 0, lower: 0, special: 0 };
         w.seek(at);
         w
     }
@@ -915,11 +912,10 @@ impl<'t> Words<'t> {
     pub fn seek(&mut self, at: usize) {
         let b = self.text.as_bytes();
         self.base = at;
-        let Masks { word, upper, lower, digit, special, .. } = Masks::at(b, at);
+        let Masks { word, upper, lower, special } = Masks::at(b, at);
         self.word = word;
         self.upper = upper;
         self.lower = lower;
-        self.digit = digit;
         self.special = special;
     }
 
@@ -987,7 +983,9 @@ impl<'t> Words<'t> {
             // Most tokens: all lower case (what `mask_shape` says of them).
             return Tok { start, end: start + r as usize, shape: Shape::Lower, ascii: true, plain: true };
         }
-        let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
+        // No byte of the run is special: those that are no letters are digits.
+        let (up, lo) = (self.upper & run, self.lower & run);
+        let dg = run & !(up | lo);
         let first_upper = self.upper & (1u64 << s) != 0;
         let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
         Tok { start, end: start + r as usize, shape, ascii: true, plain: true }
@@ -1016,7 +1014,8 @@ impl<'t> Words<'t> {
         }
         let up = self.upper & here != 0 || n.upper & run2 != 0;
         let lo = self.lower & here != 0 || n.lower & run2 != 0;
-        let dg = self.digit & here != 0 || n.digit & run2 != 0;
+        // No byte of either part is special: those that are no letters are digits.
+        let dg = here & !(self.upper | self.lower) != 0 || run2 & !(n.upper | n.lower) != 0;
         let first_upper = self.upper & (1u64 << s) != 0;
         let end = next + r2 as usize;
         let shape = mask_shape(up, lo, dg, first_upper, end - start);
@@ -1031,7 +1030,6 @@ impl<'t> Words<'t> {
         self.word = m.word & keep;
         self.upper = m.upper;
         self.lower = m.lower;
-        self.digit = m.digit;
         self.special = m.special;
     }
 }
