@@ -1060,6 +1060,7 @@ fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
 }
 
 /// `b[start..end]` is a preposition that puts a place after it ("in", "aus", "uit", "de").
+#[inline]
 fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
     /// Up to eight bytes as a little-endian number.
     const fn key(w: &[u8]) -> u64 {
@@ -1071,38 +1072,28 @@ fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
         }
         k
     }
-    const IN: u64 = key(b"in");
-    const FROM: u64 = key(b"from");
-    const TO: u64 = key(b"to");
-    const NEAR: u64 = key(b"near");
-    const AT: u64 = key(b"at");
-    const NACH: u64 = key(b"nach");
-    const AUS: u64 = key(b"aus");
-    const VON: u64 = key(b"von");
-    const BEI: u64 = key(b"bei");
-    const A_GRAVE: u64 = key("à".as_bytes());
-    const VERS: u64 = key(b"vers");
-    const EN: u64 = key(b"en");
-    const A: u64 = key(b"a");
-    const DE: u64 = key(b"de");
-    const DA: u64 = key(b"da");
-    const PARA: u64 = key(b"para");
-    const PER: u64 = key(b"per");
-    const UIT: u64 = key(b"uit");
-    const VAN: u64 = key(b"van");
-    const NAAR: u64 = key(b"naar");
-    const BIJ: u64 = key(b"bij");
-    const TE: u64 = key(b"te");
-    const W: u64 = key(b"w");
-    const WE: u64 = key(b"we");
-    const Z: u64 = key(b"z");
-    const ZE: u64 = key(b"ze");
-    const IM: u64 = key(b"im");
-    const DEPUIS: u64 = key(b"depuis");
-    const DESDE: u64 = key(b"desde");
-    const DAL: u64 = key(b"dal");
-    const VANUIT: u64 = key(b"vanuit");
-    const DI: u64 = key(b"di");
+    const WORDS: &[&str] = &[
+        "in", "from", "to", "near", "at", "nach", "aus", "von", "bei", "à", "vers", "en", "a", "de", "da", "para",
+        "per", "uit", "van", "naar", "bij", "te", "w", "we", "z", "ze", "im", "depuis", "desde", "dal", "vanuit", "di",
+    ];
+    /// A multiplier that sends the keys of `WORDS` to distinct slots of `TABLE` (by the
+    /// top six bits of the product).
+    const M: u64 = 0x86f8_7b33_09d9_788d;
+    const fn slot(k: u64) -> usize {
+        (k.wrapping_mul(M) >> 58) as usize
+    }
+    /// The key of each word in its slot, 0 elsewhere (a word's key is never 0).
+    const TABLE: [u64; 64] = {
+        let mut t = [0u64; 64];
+        let mut i = 0;
+        while i < WORDS.len() {
+            let k = key(WORDS[i].as_bytes());
+            assert!(WORDS[i].len() <= 6 && t[slot(k)] == 0, "a preposition over six bytes, or two in one slot");
+            t[slot(k)] = k;
+            i += 1;
+        }
+        t
+    };
     let len = end - start;
     if len == 0 || len > 6 {
         return false;
@@ -1116,15 +1107,7 @@ fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
         }
         None => key(&b[start..end]),
     };
-    match len {
-        1 => matches!(k, A | W | Z),
-        2 => matches!(k, IN | TO | AT | A_GRAVE | EN | DE | DA | TE | WE | ZE | IM | DI),
-        3 => matches!(k, AUS | VON | BEI | PER | UIT | VAN | BIJ | DAL),
-        4 => matches!(k, FROM | NEAR | NACH | VERS | PARA | NAAR),
-        5 => matches!(k, DESDE),
-        6 => matches!(k, DEPUIS | VANUIT),
-        _ => false,
-    }
+    TABLE[slot(k)] == k
 }
 
 /// A word for a branch or office right next to a city ("the Bristol store", "Büro
