@@ -517,13 +517,27 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
     // Each character lower-cased is at most as long as it was, so `n <= i < b.len()`
     // and the masks below change no index.
     const M: usize = MAX_TOKEN - 1;
+    let lower = &two_byte().lower;
     let mut buf = [0u8; MAX_TOKEN];
     let mut n = 0;
     let mut i = 0;
     while i < b.len() {
+        // ASCII bytes as they are (the hash lower-cases them, `| 0x20`), eight at a time
+        // where the token has eight more bytes: those after the ASCII ones are written
+        // over next, or lie past the end.
+        if let (Some(src), Some(dst)) = (b.get(i..i + 8), buf.get_mut(n..n + 8)) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(src);
+            let ascii = (u64::from_le_bytes(w) & 0x8080_8080_8080_8080).trailing_zeros() as usize / 8;
+            if ascii > 0 {
+                dst.copy_from_slice(src);
+                n += ascii;
+                i += ascii;
+                continue;
+            }
+        }
         let c = b[i];
         if c < 0x80 {
-            // ASCII bytes as they are: the hash lower-cases them (`| 0x20`).
             buf[n & M] = c;
             n += 1;
             i += 1;
@@ -533,7 +547,7 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
             return None;
         }
         let cp = (u32::from(c & 0x1f) << 6) | u32::from(*b.get(i + 1)? & 0x3f);
-        let l = u32::from(two_byte().lower[(cp - TWO_FIRST) as usize]);
+        let l = u32::from(lower[(cp - TWO_FIRST) as usize]);
         if l == 0 || l >= TWO_END {
             return None;
         }
@@ -547,7 +561,8 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
         }
         i += 2;
     }
-    Some(hash_lower_ascii(&buf[..n.min(MAX_TOKEN)]))
+    // Hashed in place: the bytes of `buf` past `n` are read but masked off.
+    Some(hash_lower_ascii_at(&buf, 0, n.min(MAX_TOKEN)))
 }
 
 impl Fold {
