@@ -428,8 +428,7 @@ pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
     if len.wrapping_sub(1) < 8 && b.len() >= 8 && start <= b.len() - 8 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[start..start + 8]);
-        let mask = u64::MAX >> (64 - 8 * len as u32);
-        return mix((h.rotate_left(5) ^ ((u64::from_le_bytes(w) | LOWER) & mask)).wrapping_mul(K));
+        return hash_word(u64::from_le_bytes(w), len);
     }
     let mut i = start;
     while i + 8 <= end {
@@ -453,6 +452,15 @@ pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
         h = (h.rotate_left(5) ^ ((w | LOWER) & mask)).wrapping_mul(K);
     }
     mix(h)
+}
+
+/// [`hash_lower_ascii_at`] of a word of `len` bytes, 1 to 8, given as the eight bytes
+/// from its start (little-endian; the bytes past `len` do not count).
+#[inline(always)]
+pub fn hash_word(w: u64, len: usize) -> u64 {
+    let h = SEED ^ (len as u64);
+    let mask = u64::MAX >> (64 - 8 * len as u32);
+    mix((h.rotate_left(5) ^ ((w | LOWER) & mask)).wrapping_mul(K))
 }
 
 /// The hash of one token (letters, digits and inner apostrophes, as the tokenizer cuts

@@ -28,7 +28,7 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
-use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
+use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, hash_word, next_token, token_hash};
 
 /// True when token `t` (hash `h`) and the next token may start an entry of two or more
 /// tokens. Entries join their words with spaces, hyphens or apostrophes only, so other
@@ -317,7 +317,16 @@ fn sep(b: &[u8], from: usize, to: usize) -> Sep {
 
 #[inline(always)]
 fn hash_tok(text: &str, t: &Tok) -> u64 {
-    if t.ascii && t.end - t.start <= 64 {
+    // Most words: ASCII, at most eight bytes, eight bytes readable from their start.
+    let len = t.end - t.start;
+    if t.ascii && len.wrapping_sub(1) < 8 {
+        if let Some(eight) = text.as_bytes().get(t.start..t.start + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(eight);
+            return hash_word(u64::from_le_bytes(w), len);
+        }
+    }
+    if t.ascii && len <= 64 {
         hash_lower_ascii_at(text.as_bytes(), t.start, t.end)
     } else {
         token_hash(&text[t.start..t.end])
