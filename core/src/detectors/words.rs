@@ -667,6 +667,11 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             continue;
         }
         pos = t.end;
+        if t.shape == Shape::Digit {
+            // A number starts no keyword (those start with letters) and nothing of this pass.
+            recent.push(t, 0, 0);
+            continue;
+        }
         keywords.at_token(s, t.start, t.end - t.start);
         if t.shape == Shape::Other {
             // camelCase: keywords at inner capitals ("userPassword").
@@ -701,10 +706,6 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         let (h, fl) = match t.shape {
-            Shape::Digit => {
-                recent.push(t, 0, 0);
-                continue;
-            }
             // Lower-case words are looked up only when the lexicon may have them in lower
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
