@@ -212,8 +212,44 @@ pub(crate) struct Inner {
 /// bit set over the first three letters (case-folded) so most tokens cost one bit test.
 pub(crate) struct WordKeywords {
     /// Sorted by key (stable: keywords with one key keep their order).
-    words: Vec<(usize, &'static str, Handler)>,
+    words: Vec<WordKeyword>,
     bits: [u64; 1024],
+}
+
+/// A keyword with its key and handler, and its first eight bytes as a number so that
+/// most comparisons with the text take one step.
+struct WordKeyword {
+    key: usize,
+    word: &'static str,
+    handler: Handler,
+    /// The word's first (up to) eight bytes, little-endian.
+    head: u64,
+    /// 0xff in each of those bytes.
+    mask: u64,
+}
+
+impl WordKeyword {
+    fn new(key: usize, word: &'static str, handler: Handler) -> WordKeyword {
+        let mut head = 0u64;
+        for (i, &c) in word.as_bytes().iter().take(8).enumerate() {
+            head |= u64::from(c) << (8 * i);
+        }
+        let mask = u64::MAX >> (64 - 8 * word.len().clamp(1, 8));
+        WordKeyword { key, word, handler, head, mask }
+    }
+
+    /// True when `b[at..]` starts with the keyword.
+    #[inline(always)]
+    fn starts(&self, b: &[u8], at: usize) -> bool {
+        let w = self.word.as_bytes();
+        let Some(eight) = b.get(at..at + 8) else {
+            return b.get(at..).is_some_and(|t| t.starts_with(w));
+        };
+        let mut x = [0u8; 8];
+        x.copy_from_slice(eight);
+        u64::from_le_bytes(x) & self.mask == self.head
+            && (w.len() <= 8 || b.get(at + 8..).is_some_and(|t| t.starts_with(&w[8..])))
+    }
 }
 
 impl Default for WordKeywords {
@@ -224,7 +260,7 @@ impl Default for WordKeywords {
 
 impl std::fmt::Debug for WordKeywords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.words.iter().map(|w| w.1)).finish()
+        f.debug_list().entries(self.words.iter().map(|w| w.word)).finish()
     }
 }
 
@@ -247,8 +283,8 @@ impl WordKeywords {
         let b = word.as_bytes();
         let k = Self::key(b[0], b[1], b[2]);
         self.bits[k >> 6] |= 1 << (k & 63);
-        let at = self.words.partition_point(|w| w.0 <= k);
-        self.words.insert(at, (k, word, handler));
+        let at = self.words.partition_point(|w| w.key <= k);
+        self.words.insert(at, WordKeyword::new(k, word, handler));
     }
 
     /// True when a keyword may start at `at` in `b`, the start of a token of `len` bytes
@@ -274,13 +310,13 @@ impl WordKeywords {
     fn call(&self, s: &mut crate::scan::Scanner<'_>, at: usize) {
         let Some(&[b0, b1, b2]) = s.b.get(at..at + 3) else { return };
         let k = Self::key(b0, b1, b2);
-        let from = self.words.partition_point(|w| w.0 < k);
-        for &(key, word, handler) in &self.words[from..] {
-            if key != k {
+        let from = self.words.partition_point(|w| w.key < k);
+        for w in &self.words[from..] {
+            if w.key != k {
                 break;
             }
-            if s.b[at..].starts_with(word.as_bytes()) {
-                handler(s, at, at + word.len());
+            if w.starts(s.b, at) {
+                (w.handler)(s, at, at + w.word.len());
             }
         }
     }
