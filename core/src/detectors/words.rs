@@ -287,7 +287,18 @@ enum Sep {
     Other,
 }
 
+#[inline(always)]
 fn sep(b: &[u8], from: usize, to: usize) -> Sep {
+    // Most words are one space apart.
+    if to == from + 1 && b.get(from) == Some(&b' ') {
+        return Sep::Space;
+    }
+    sep_other(b, from, to)
+}
+
+/// [`sep`] of the other gaps.
+#[inline(never)]
+fn sep_other(b: &[u8], from: usize, to: usize) -> Sep {
     let g = &b[from..to];
     if g.is_empty() {
         return Sep::Other;
