@@ -863,8 +863,11 @@ fn person(
 ) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
-    // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
-    text[t.start..t.end].chars().nth(1)?;
+    // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself. (An
+    // ASCII word has one character per byte.)
+    if t.end - t.start < 2 || !t.ascii && text[t.start..t.end].chars().nth(1).is_none() {
+        return None;
+    }
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
     let (prev_h, prev_f) = recent.get(0).map_or((0, 0), |e| (e.1, e.2));
