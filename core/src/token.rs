@@ -945,11 +945,19 @@ impl<'t> Words<'t> {
     /// The next token.
     #[inline(always)]
     pub fn next_tok(&mut self) -> Option<Tok> {
+        let mut t = Tok { start: 0, end: 0, shape: Shape::Other, ascii: true, plain: true };
+        self.next_into(&mut t).then_some(t)
+    }
+
+    /// Like [`next_tok`](Words::next_tok), writing the token into `t` (false at the end of
+    /// the text, `t` then unchanged): a loop over the tokens keeps its token in one place.
+    #[inline(always)]
+    pub fn next_into(&mut self, t: &mut Tok) -> bool {
         loop {
             if self.word == 0 {
                 let next = self.base + 64;
                 if next >= self.text.len() {
-                    return None;
+                    return false;
                 }
                 self.seek(next);
                 continue;
@@ -958,23 +966,27 @@ impl<'t> Words<'t> {
             let r = (!(self.word >> s)).trailing_zeros();
             let start = self.base + s as usize;
             if s + r >= 64 {
-                return self.straddling(start, s);
+                let Some(n) = self.straddling(start, s) else { return false };
+                *t = n;
+                return true;
             }
             // The run and the byte after it, as masks.
             let run = ((1u64 << r) - 1) << s;
             let around = run | (1u64 << (s + r));
             if self.special & around != 0 {
-                let t = next_token(self.text, start)?;
-                let e = t.end - self.base;
+                let Some(n) = next_token(self.text, start) else { return false };
+                let e = n.end - self.base;
                 if e < 64 {
                     self.word &= !((1u64 << e) - 1);
                 } else {
-                    self.seek(t.end);
+                    self.seek(n.end);
                 }
-                return Some(t);
+                *t = n;
+                return true;
             }
             self.word &= !run;
-            return Some(self.run_token(start, s, run, r));
+            *t = self.run_token(start, s, run, r);
+            return true;
         }
     }
 

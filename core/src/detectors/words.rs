@@ -671,7 +671,8 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let mut covered = 0; // end of the last finding of this pass
     let mut carry = Carry { start: usize::MAX, hash: 0 };
     let mut words = Words::new(text, 0);
-    while let Some(t) = words.next_tok() {
+    let mut t = Tok { start: 0, end: 0, shape: Shape::Other, ascii: true, plain: true };
+    while words.next_into(&mut t) {
         if t.start < pos {
             // Inside a finding that ended at `pos`.
             words.seek(pos);
