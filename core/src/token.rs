@@ -680,6 +680,8 @@ pub mod table {
     pub const PAIR_BITS: u32 = 20;
     /// The first tokens of cities.
     pub const CITY_BITS: u32 = 20;
+    /// The plural forms of one-word medical terms.
+    pub const PLURAL_BITS: u32 = 20;
 
     #[inline(always)]
     pub fn bit(h: u64, log2: u32) -> usize {

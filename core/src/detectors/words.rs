@@ -352,12 +352,16 @@ fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) ->
     if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 || text.as_bytes()[t.end - 1] | 0x20 != b's' {
         return f;
     }
-    plural_flags(lex, text, t)
+    plural_flags(lex, text, t, h)
 }
 
-/// The medical flags of the singular of token `t`, a plain word of 5 to 64 bytes.
+/// The medical flags of the singular of token `t` (hash `h`), a plain word of 5 to 64
+/// bytes.
 #[inline(never)]
-fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
+fn plural_flags(lex: &Lexicon, text: &str, t: &Tok, h: u64) -> u32 {
+    if !lex.plural.may_contain(h) {
+        return 0;
+    }
     let b = text.as_bytes();
     let (start, end) = (t.start, t.end);
     let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
