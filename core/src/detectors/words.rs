@@ -346,7 +346,7 @@ fn hash_tok(text: &str, t: &Tok) -> u64 {
 
 /// Flags of a token, trying the singular of a simple plural when the word itself is not
 /// in the lexicon ("migraines", "allergies").
-#[inline(always)]
+#[inline]
 fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) -> u32 {
     let f = if whole { lex.get(h) } else { 0 };
     if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 || text.as_bytes()[t.end - 1] | 0x20 != b's' {
