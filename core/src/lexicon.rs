@@ -101,7 +101,7 @@ static LEXICON: Lexicon = Lexicon {
 
 impl Lexicon {
     /// The flags of the word or phrase with this hash (0 when absent).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, hash: u64) -> u32 {
         let mask = (1usize << table::TABLE_BITS) - 1;
         let fp = table::fingerprint(hash);
