@@ -702,9 +702,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
         if !t.plain
             && want_med
             && t.end - t.start > 2
+            && t.start >= covered
             && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
             && matches!(t.shape, Shape::Lower | Shape::Other)
-            && t.start >= covered
         {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
                 let hw = hash_tok(text, &w);
