@@ -797,6 +797,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             let capitalised = match t.shape {
                 Shape::Cap | Shape::Upper => true,
+                Shape::Other if t.ascii => b[t.start].is_ascii_uppercase(),
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
