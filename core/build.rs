@@ -104,6 +104,7 @@ fn main() {
         ("intro", &t.intro),
         ("phrase", &t.phrase),
         ("pair", &t.pair),
+        ("plural", &t.plural),
     ] {
         let path = out.join(format!("lexicon_{name}.bin"));
         if let Err(e) = std::fs::write(&path, bytes) {

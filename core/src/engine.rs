@@ -223,19 +223,55 @@ pub(crate) struct Inner {
 /// bit set over the first three letters (case-folded) so most tokens cost one bit test.
 pub(crate) struct WordKeywords {
     /// Sorted by key (stable: keywords with one key keep their order).
-    words: Vec<(usize, &'static str, Handler)>,
-    bits: Box<[u64; 1024]>,
+    words: Vec<WordKeyword>,
+    bits: [u64; 1024],
+}
+
+/// A keyword with its key and handler, and its first eight bytes as a number so that
+/// most comparisons with the text take one step.
+struct WordKeyword {
+    key: usize,
+    word: &'static str,
+    handler: Handler,
+    /// The word's first (up to) eight bytes, little-endian.
+    head: u64,
+    /// 0xff in each of those bytes.
+    mask: u64,
+}
+
+impl WordKeyword {
+    fn new(key: usize, word: &'static str, handler: Handler) -> WordKeyword {
+        let mut head = 0u64;
+        for (i, &c) in word.as_bytes().iter().take(8).enumerate() {
+            head |= u64::from(c) << (8 * i);
+        }
+        let mask = u64::MAX >> (64 - 8 * word.len().clamp(1, 8));
+        WordKeyword { key, word, handler, head, mask }
+    }
+
+    /// True when `b[at..]` starts with the keyword.
+    #[inline(always)]
+    fn starts(&self, b: &[u8], at: usize) -> bool {
+        let w = self.word.as_bytes();
+        let Some(eight) = b.get(at..at + 8) else {
+            return b.get(at..).is_some_and(|t| t.starts_with(w));
+        };
+        let mut x = [0u8; 8];
+        x.copy_from_slice(eight);
+        u64::from_le_bytes(x) & self.mask == self.head
+            && (w.len() <= 8 || b.get(at + 8..).is_some_and(|t| t.starts_with(&w[8..])))
+    }
 }
 
 impl Default for WordKeywords {
     fn default() -> WordKeywords {
-        WordKeywords { words: Vec::new(), bits: Box::new([0; 1024]) }
+        WordKeywords { words: Vec::new(), bits: [0; 1024] }
     }
 }
 
 impl std::fmt::Debug for WordKeywords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.words.iter().map(|w| w.1)).finish()
+        f.debug_list().entries(self.words.iter().map(|w| w.word)).finish()
     }
 }
 
@@ -258,8 +294,17 @@ impl WordKeywords {
         let b = word.as_bytes();
         let k = Self::key(b[0], b[1], b[2]);
         self.bits[k >> 6] |= 1 << (k & 63);
-        let at = self.words.partition_point(|w| w.0 <= k);
-        self.words.insert(at, (k, word, handler));
+        let at = self.words.partition_point(|w| w.key <= k);
+        self.words.insert(at, WordKeyword::new(k, word, handler));
+    }
+
+    /// True when a keyword may start at `at` in `b`, the start of a token of `len` bytes
+    /// (false for most tokens).
+    #[inline(always)]
+    fn may_start(&self, b: &[u8], at: usize, len: usize) -> bool {
+        let Some(&[b0, b1, b2]) = b.get(at..).and_then(|r| r.get(..3)) else { return false };
+        let k = Self::key(b0, b1, b2);
+        len >= 3 && self.bits[k >> 6] & (1 << (k & 63)) != 0
     }
 
     /// Whether a keyword starts at `b[at..]` (the keywords [`at_token`](WordKeywords::at_token)
@@ -270,29 +315,31 @@ impl WordKeywords {
         if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
             return false;
         }
-        let from = self.words.partition_point(|w| w.0 < k);
-        self.words[from..].iter().take_while(|w| w.0 == k).any(|w| b[at..].starts_with(w.1.as_bytes()))
+        let from = self.words.partition_point(|w| w.key < k);
+        self.words[from..].iter().take_while(|w| w.key == k).any(|w| w.starts(b, at))
     }
 
     /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the
     /// length of the token there).
     #[inline(always)]
     pub(crate) fn at_token(&self, s: &mut crate::scan::Scanner<'_>, at: usize, len: usize) {
-        if len < 3 {
-            return;
+        if self.may_start(s.b, at, len) {
+            self.call(s, at);
         }
+    }
+
+    /// Calls the handler of every keyword that `text[at..]` starts with.
+    #[inline(never)]
+    fn call(&self, s: &mut crate::scan::Scanner<'_>, at: usize) {
         let Some(&[b0, b1, b2]) = s.b.get(at..at + 3) else { return };
         let k = Self::key(b0, b1, b2);
-        if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
-            return;
-        }
-        let from = self.words.partition_point(|w| w.0 < k);
-        for &(key, word, handler) in &self.words[from..] {
-            if key != k {
+        let from = self.words.partition_point(|w| w.key < k);
+        for w in &self.words[from..] {
+            if w.key != k {
                 break;
             }
-            if s.b[at..].starts_with(word.as_bytes()) {
-                handler(s, at, at + word.len());
+            if w.starts(s.b, at) {
+                (w.handler)(s, at, at + w.word.len());
             }
         }
     }
@@ -317,25 +364,70 @@ pub(crate) struct ContextWords {
 pub(crate) struct KindWords<T = bool> {
     /// A bit per first byte of the words (ASCII lower-cased).
     first: [u64; 4],
-    /// The words, ASCII lower-cased and sorted.
-    words: Vec<(Box<[u8]>, T)>,
+    /// The words, sorted.
+    words: Vec<ContextWord<T>>,
     /// `words[at[c]..at[c + 1]]` start with byte `c` (filled by `seal`).
     at: Vec<u32>,
+}
+
+/// A context word with its value, and its first eight bytes as a number so that most
+/// comparisons with the text take one step.
+#[derive(Clone, Debug)]
+pub(crate) struct ContextWord<T> {
+    /// The word, ASCII lower-cased (not empty).
+    pub(crate) word: Box<[u8]>,
+    pub(crate) value: T,
+    /// The word's first (up to) eight bytes, little-endian.
+    head: u64,
+    /// 0x20 in each of those bytes that is an ASCII letter: or-ed into the text's bytes, it
+    /// lower-cases an ASCII letter and makes no other byte equal to a letter.
+    fold: u64,
+    /// 0xff in each of those bytes.
+    mask: u64,
+}
+
+impl<T> ContextWord<T> {
+    fn new(word: Box<[u8]>, value: T) -> ContextWord<T> {
+        let (mut head, mut fold) = (0u64, 0u64);
+        for (i, &c) in word.iter().take(8).enumerate() {
+            head |= u64::from(c) << (8 * i);
+            if c.is_ascii_alphabetic() {
+                fold |= 0x20 << (8 * i);
+            }
+        }
+        let mask = u64::MAX >> (64 - 8 * word.len().clamp(1, 8));
+        ContextWord { word, value, head, fold, mask }
+    }
+
+    /// True when `b[at..]` starts with the word, ignoring ASCII case.
+    #[inline(always)]
+    pub(crate) fn starts(&self, b: &[u8], at: usize) -> bool {
+        let Some(eight) = b.get(at..at + 8) else {
+            return b.get(at..at + self.word.len()).is_some_and(|t| t.eq_ignore_ascii_case(&self.word));
+        };
+        let mut w = [0u8; 8];
+        w.copy_from_slice(eight);
+        if (u64::from_le_bytes(w) | self.fold) & self.mask != self.head {
+            return false;
+        }
+        let rest = self.word.get(8..).unwrap_or_default();
+        rest.is_empty() || b.get(at + 8..at + 8 + rest.len()).is_some_and(|t| t.eq_ignore_ascii_case(rest))
+    }
 }
 
 impl<T: Copy + Default + std::ops::BitOrAssign> KindWords<T> {
     fn add(&mut self, w: Box<[u8]>, value: T) {
         let Some(&c) = w.first() else { return };
-        match self.words.binary_search_by(|(x, _)| x.cmp(&w)) {
-            Ok(at) => self.words[at].1 |= value,
-            Err(at) => self.words.insert(at, (w, value)),
+        match self.words.binary_search_by(|x| x.word.cmp(&w)) {
+            Ok(at) => self.words[at].value |= value,
+            Err(at) => self.words.insert(at, ContextWord::new(w, value)),
         }
         self.first[usize::from(c >> 6)] |= 1 << (c & 63);
     }
 
     /// Fills the index by first byte, once every word is in.
     fn seal(&mut self) {
-        self.at = (0..=256).map(|c| self.words.partition_point(|w| usize::from(w.0[0]) < c) as u32).collect();
+        self.at = (0..=256).map(|c| self.words.partition_point(|w| usize::from(w.word[0]) < c) as u32).collect();
     }
 
     /// True when some word starts with byte `c` (ASCII lower-cased).
@@ -346,7 +438,7 @@ impl<T: Copy + Default + std::ops::BitOrAssign> KindWords<T> {
 
     /// The words that start with byte `c` (ASCII lower-cased).
     #[inline]
-    pub(crate) fn starting_with(&self, c: u8) -> &[(Box<[u8]>, T)] {
+    pub(crate) fn starting_with(&self, c: u8) -> &[ContextWord<T>] {
         let c = usize::from(c);
         match (self.at.get(c), self.at.get(c + 1)) {
             (Some(&from), Some(&to)) => &self.words[from as usize..to as usize],
@@ -381,7 +473,7 @@ impl ContextWords {
     /// Fills the indexes, once every word is in.
     fn seal(&mut self) {
         self.word_initial =
-            self.all.words.iter().all(|(w, _)| w[0].is_ascii_alphanumeric() || w[0] == b'_' || w[0] >= 0x80);
+            self.all.words.iter().all(|w| w.word[0].is_ascii_alphanumeric() || w.word[0] == b'_' || w.word[0] >= 0x80);
         self.all.seal();
         for k in &mut self.by_kind {
             k.seal();

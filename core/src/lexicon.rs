@@ -23,6 +23,7 @@ static LOWER_CITY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_low
 static INTRO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_intro.bin"));
 static PHRASE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_phrase.bin"));
 static PAIR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_pair.bin"));
+static PLURAL: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_plural.bin"));
 
 /// A set of hashes with false positives (one bit per hash), small enough for the cache.
 #[derive(Debug)]
@@ -85,6 +86,9 @@ pub(crate) struct Lexicon {
     /// makes with the next token is in here.
     /// Two bits per pair (`may_contain2`).
     pub(crate) pair: Bits,
+    /// Plural forms of one-word medical terms ("migraines", "allergies"), by the hash of
+    /// the plural: the singular of a word outside this set is no medical term.
+    pub(crate) plural: Bits,
 }
 
 static LEXICON: Lexicon = Lexicon {
@@ -92,11 +96,12 @@ static LEXICON: Lexicon = Lexicon {
     intro_last: Bits { bytes: INTRO, log2: table::INTRO_BITS },
     phrase_last: Bits { bytes: PHRASE, log2: table::PHRASE_BITS },
     pair: Bits { bytes: PAIR, log2: table::PAIR_BITS },
+    plural: Bits { bytes: PLURAL, log2: table::PLURAL_BITS },
 };
 
 impl Lexicon {
     /// The flags of the word or phrase with this hash (0 when absent).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, hash: u64) -> u32 {
         let mask = (1usize << table::TABLE_BITS) - 1;
         let fp = table::fingerprint(hash);
@@ -226,6 +231,9 @@ mod tests {
         assert_ne!(lex.lookup("type 2 diabetes") & flag::CONDITION, 0);
         assert_ne!(lex.lookup("the") & flag::COMMON, 0);
         assert!(lex.is_icd10("E119"));
+        for plural in ["migraines", "Allergies", "insulins"] {
+            assert!(lex.plural.may_contain(crate::token::token_hash(plural)), "{plural}");
+        }
         assert_eq!(lex.lookup("qzxv"), 0);
     }
 }

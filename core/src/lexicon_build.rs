@@ -30,6 +30,7 @@ pub struct Tables {
     pub phrase: Vec<u8>,
     pub pair: Vec<u8>,
     pub city: Vec<u8>,
+    pub plural: Vec<u8>,
 }
 
 fn set_bit(bits: &mut [u8], h: u64, log2: u32) {
@@ -44,6 +45,7 @@ pub struct Builder {
     phrase: Vec<u8>,
     pair: Vec<u8>,
     city: Vec<u8>,
+    plural: Vec<u8>,
 }
 
 impl Default for Builder {
@@ -55,6 +57,7 @@ impl Default for Builder {
             phrase: vec![0; 1 << (table::PHRASE_BITS - 3)],
             pair: vec![0; 1 << (table::PAIR_BITS - 3)],
             city: vec![0; 1 << (table::CITY_BITS - 3)],
+            plural: vec![0; 1 << (table::PLURAL_BITS - 3)],
         }
     }
 }
@@ -74,15 +77,22 @@ impl Builder {
         let mut toks = [0u64; 16];
         let mut n = 0;
         let mut at = 0;
+        let mut first = "";
         while let Some(t) = next_token(phrase, at) {
             if n == toks.len() {
                 return;
+            }
+            if n == 0 {
+                first = &phrase[t.start..t.end];
             }
             toks[n] = token_hash(&phrase[t.start..t.end]);
             n += 1;
             at = t.end;
         }
         let toks = &toks[..n];
+        if n == 1 && flags & (flag::CONDITION | flag::MEDICATION) != 0 {
+            self.add_plurals(first);
+        }
         let prefix = if flags & flag::CITY != 0 {
             flag::PREFIX_CITY
         } else if flags & (flag::CONDITION | flag::MEDICATION) != 0 {
@@ -115,6 +125,20 @@ impl Builder {
             if toks.len() > 1 && flags & LEADS != 0 {
                 set_bit(&mut self.phrase, last, table::PHRASE_BITS);
             }
+        }
+    }
+
+    /// Marks the plural forms of a one-word medical term, as the scanner's plural test
+    /// reads them back to the term ("migraine" from "migraines", "allergy" from
+    /// "allergies"): that test hashes the singular only for a word in this filter.
+    fn add_plurals(&mut self, word: &str) {
+        if !word.is_ascii() {
+            return;
+        }
+        let w = word.to_ascii_lowercase();
+        set_bit(&mut self.plural, token_hash(&format!("{w}s")), table::PLURAL_BITS);
+        if let Some(stem) = w.strip_suffix('y') {
+            set_bit(&mut self.plural, token_hash(&format!("{stem}ies")), table::PLURAL_BITS);
         }
     }
 
@@ -212,6 +236,7 @@ impl Builder {
                     std::collections::hash_map::Entry::Vacant(e) => {
                         e.insert(flags);
                         set_bit(&mut self.lower, h, table::LOWER_BITS);
+                        self.add_plurals(&v);
                     }
                     // The big Dutch and Spanish word lists have the local spellings of
                     // medicines ("insuline", "amoxicilline", "insulina"): a spelling that
@@ -222,6 +247,7 @@ impl Builder {
                     {
                         *e.get_mut() |= flags;
                         set_bit(&mut self.lower, h, table::LOWER_BITS);
+                        self.add_plurals(&v);
                     }
                     std::collections::hash_map::Entry::Occupied(_) => {}
                 }
@@ -254,6 +280,7 @@ impl Builder {
             phrase: self.phrase,
             pair: self.pair,
             city: self.city,
+            plural: self.plural,
         }
     }
 }

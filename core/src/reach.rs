@@ -329,7 +329,7 @@ fn words_open(eng: &Inner, lex: &Lexicon, text: &str, from: usize) -> usize {
                 && t.ascii
                 && (5..=64).contains(&(t.end - t.start))
                 && b[t.end - 1] | 0x20 == b's'
-                && plural_flags(lex, text, &t) != 0;
+                && plural_flags(lex, text, &t, toks[k].1) != 0;
         let place = (fl & flag::CITY != 0 || fl & flag::PREFIX_CITY != 0 && pair())
             && (!lower || k == 0 || place_preposition(b, toks[k - 1].0.start, toks[k - 1].0.end));
         if (medical || place)

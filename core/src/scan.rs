@@ -121,15 +121,15 @@ impl<'a> Scanner<'a> {
                 if !words.may_start(c) {
                     continue;
                 }
-                for (w, value) in words.starting_with(c) {
-                    let e = s + w.len();
-                    if e > to || !b[s..e].eq_ignore_ascii_case(w) {
+                for w in words.starting_with(c) {
+                    let e = s + w.word.len();
+                    if e > to || !w.starts(b, s) {
                         continue;
                     }
-                    if w.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
+                    if w.word.len() <= 3 && e < b.len() && b[e].is_ascii_alphabetic() {
                         continue;
                     }
-                    if found(*value) {
+                    if found(w.value) {
                         return;
                     }
                 }
@@ -153,18 +153,25 @@ impl<'a> Scanner<'a> {
     /// True when no letter or digit (of any script) or `_` is right before `i`.
     #[inline]
     pub(crate) fn boundary_before(&self, i: usize) -> bool {
-        match self.char_before(i) {
-            None => true,
-            Some(c) => !(c.is_alphanumeric() || c == '_'),
+        // An ASCII byte before `i` is a whole character.
+        match i.checked_sub(1).and_then(|j| self.b.get(j)) {
+            Some(&c) if c < 0x80 => !is_word_byte(c),
+            _ => match self.char_before(i) {
+                None => true,
+                Some(c) => !(c.is_alphanumeric() || c == '_'),
+            },
         }
     }
 
     /// True when no letter or digit (of any script) or `_` is at `i`.
     #[inline]
     pub(crate) fn boundary_after(&self, i: usize) -> bool {
-        match self.char_at(i) {
-            None => true,
-            Some(c) => !(c.is_alphanumeric() || c == '_'),
+        match self.b.get(i) {
+            Some(&c) if c < 0x80 => !is_word_byte(c),
+            _ => match self.char_at(i) {
+                None => true,
+                Some(c) => !(c.is_alphanumeric() || c == '_'),
+            },
         }
     }
 }

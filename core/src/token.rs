@@ -428,8 +428,7 @@ pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
     if len.wrapping_sub(1) < 8 && b.len() >= 8 && start <= b.len() - 8 {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[start..start + 8]);
-        let mask = u64::MAX >> (64 - 8 * len as u32);
-        return mix((h.rotate_left(5) ^ ((u64::from_le_bytes(w) | LOWER) & mask)).wrapping_mul(K));
+        return hash_word(u64::from_le_bytes(w), len);
     }
     let mut i = start;
     while i + 8 <= end {
@@ -453,6 +452,15 @@ pub fn hash_lower_ascii_at(b: &[u8], start: usize, end: usize) -> u64 {
         h = (h.rotate_left(5) ^ ((w | LOWER) & mask)).wrapping_mul(K);
     }
     mix(h)
+}
+
+/// [`hash_lower_ascii_at`] of a word of `len` bytes, 1 to 8, given as the eight bytes
+/// from its start (little-endian; the bytes past `len` do not count).
+#[inline(always)]
+pub fn hash_word(w: u64, len: usize) -> u64 {
+    let h = SEED ^ (len as u64);
+    let mask = u64::MAX >> (64 - 8 * len as u32);
+    mix((h.rotate_left(5) ^ ((w | LOWER) & mask)).wrapping_mul(K))
 }
 
 /// The hash of one token (letters, digits and inner apostrophes, as the tokenizer cuts
@@ -517,13 +525,27 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
     // Each character lower-cased is at most as long as it was, so `n <= i < b.len()`
     // and the masks below change no index.
     const M: usize = MAX_TOKEN - 1;
+    let lower = &two_byte().lower;
     let mut buf = [0u8; MAX_TOKEN];
     let mut n = 0;
     let mut i = 0;
     while i < b.len() {
+        // ASCII bytes as they are (the hash lower-cases them, `| 0x20`), eight at a time
+        // where the token has eight more bytes: those after the ASCII ones are written
+        // over next, or lie past the end.
+        if let (Some(src), Some(dst)) = (b.get(i..i + 8), buf.get_mut(n..n + 8)) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(src);
+            let ascii = (u64::from_le_bytes(w) & 0x8080_8080_8080_8080).trailing_zeros() as usize / 8;
+            if ascii > 0 {
+                dst.copy_from_slice(src);
+                n += ascii;
+                i += ascii;
+                continue;
+            }
+        }
         let c = b[i];
         if c < 0x80 {
-            // ASCII bytes as they are: the hash lower-cases them (`| 0x20`).
             buf[n & M] = c;
             n += 1;
             i += 1;
@@ -533,7 +555,7 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
             return None;
         }
         let cp = (u32::from(c & 0x1f) << 6) | u32::from(*b.get(i + 1)? & 0x3f);
-        let l = u32::from(two_byte().lower[(cp - TWO_FIRST) as usize]);
+        let l = u32::from(lower[(cp - TWO_FIRST) as usize]);
         if l == 0 || l >= TWO_END {
             return None;
         }
@@ -547,7 +569,8 @@ fn hash_latin(b: &[u8]) -> Option<u64> {
         }
         i += 2;
     }
-    Some(hash_lower_ascii(&buf[..n.min(MAX_TOKEN)]))
+    // Hashed in place: the bytes of `buf` past `n` are read but masked off.
+    Some(hash_lower_ascii_at(&buf, 0, n.min(MAX_TOKEN)))
 }
 
 impl Fold {
@@ -657,6 +680,8 @@ pub mod table {
     pub const PAIR_BITS: u32 = 20;
     /// The first tokens of cities.
     pub const CITY_BITS: u32 = 20;
+    /// The plural forms of one-word medical terms.
+    pub const PLURAL_BITS: u32 = 20;
 
     #[inline(always)]
     pub fn bit(h: u64, log2: u32) -> usize {
@@ -674,7 +699,6 @@ pub struct Words<'t> {
     word: u64,
     upper: u64,
     lower: u64,
-    digit: u64,
     special: u64,
 }
 
@@ -724,8 +748,6 @@ pub struct Masks {
     pub upper: u64,
     /// ASCII lower-case letters.
     pub lower: u64,
-    /// ASCII digits.
-    pub digit: u64,
     /// What the masks cannot settle: non-ASCII bytes and `'`.
     pub special: u64,
 }
@@ -747,28 +769,27 @@ fn masks(c: &[u8]) -> Masks {
     unsafe { masks_sse2(c) }
 }
 
-/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per class.
+/// [`masks`] with SSE2: 16 bytes per compare, one `movemask` per mask.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 #[inline]
 fn masks_sse2(c: &[u8]) -> Masks {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_slli_epi16};
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_slli_epi16,
+    };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, special: 0 };
     for k in 0..4 {
         let (x, letter, dg) = classes16(c, 16 * k);
         let ap = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x27));
         let m = |v| u64::from(_mm_movemask_epi8(v) as u16);
-        let letter = m(letter);
         // Bit 5 (0x20) of each byte, moved to bit 7: set for lower-case letters.
-        let small = m(_mm_slli_epi16::<2>(x));
-        let high = m(x);
-        let dg = m(dg);
+        let small = _mm_slli_epi16::<2>(x);
         let sh = 16 * k as u32;
-        r.word |= (letter | dg | high) << sh;
-        r.upper |= (letter & !small) << sh;
-        r.lower |= (letter & small) << sh;
-        r.digit |= dg << sh;
-        r.special |= (high | m(ap)) << sh;
+        // Bit 7 of `x` marks the non-ASCII bytes.
+        r.word |= m(_mm_or_si128(_mm_or_si128(letter, dg), x)) << sh;
+        r.upper |= m(_mm_andnot_si128(small, letter)) << sh;
+        r.lower |= m(_mm_and_si128(letter, small)) << sh;
+        r.special |= m(_mm_or_si128(x, ap)) << sh;
     }
     r
 }
@@ -781,17 +802,19 @@ fn classes16(
     c: &[u8],
     i: usize,
 ) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
-    use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{_mm_add_epi8, _mm_cmplt_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
     let lo = u64::from_le_bytes(eight(c, i));
     let hi = u64::from_le_bytes(eight(c, i + 8));
     let x = _mm_set_epi64x(hi as i64, lo as i64);
-    // Bytes >= 0x80 are negative as i8, so they fall in no ASCII range.
-    let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-    let letter =
-        _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(folded, _mm_set1_epi8(0x7b)));
-    let dg = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x2f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a)));
+    // A byte is in `lo..lo + n` when adding `0x80 - lo` takes it to `-128..-128 + n` as
+    // i8: one add and one signed compare per range.
+    let in_range = |v, lo: u8, n: u8| {
+        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8)), _mm_set1_epi8((n ^ 0x80) as i8))
+    };
+    // Or-ing 0x20 folds ASCII upper case to lower case and takes no other byte into
+    // `a..=z`.
+    let letter = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', 26);
+    let dg = in_range(x, b'0', 10);
     (x, letter, dg)
 }
 
@@ -813,7 +836,7 @@ fn masks(c: &[u8]) -> Masks {
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
 #[inline(always)]
 fn masks_swar(c: &[u8]) -> Masks {
-    let mut r = Masks { word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+    let mut r = Masks { word: 0, upper: 0, lower: 0, special: 0 };
     for k in 0..8 {
         let mut buf = [0u8; 8];
         buf.copy_from_slice(&c[8 * k..8 * k + 8]);
@@ -827,7 +850,6 @@ fn masks_swar(c: &[u8]) -> Masks {
         r.word |= gather(up | lo | dg | hi) << sh;
         r.upper |= gather(up) << sh;
         r.lower |= gather(lo) << sh;
-        r.digit |= gather(dg) << sh;
         r.special |= gather(hi | ap) << sh;
     }
     r
@@ -905,7 +927,7 @@ fn scan_masks_swar(c: &[u8]) -> ScanMasks {
 impl<'t> Words<'t> {
     /// Tokens of `text` from byte `at` (a char boundary).
     pub fn new(text: &'t str, at: usize) -> Words<'t> {
-        let mut w = Words { text, base: 0, word: 0, upper: 0, lower: 0, digit: 0, special: 0 };
+        let mut w = Words { text, base: 0, word: 0, upper: 0, lower: 0, special: 0 };
         w.seek(at);
         w
     }
@@ -915,22 +937,29 @@ impl<'t> Words<'t> {
     pub fn seek(&mut self, at: usize) {
         let b = self.text.as_bytes();
         self.base = at;
-        let Masks { word, upper, lower, digit, special, .. } = Masks::at(b, at);
+        let Masks { word, upper, lower, special } = Masks::at(b, at);
         self.word = word;
         self.upper = upper;
         self.lower = lower;
-        self.digit = digit;
         self.special = special;
     }
 
     /// The next token.
     #[inline(always)]
     pub fn next_tok(&mut self) -> Option<Tok> {
+        let mut t = Tok { start: 0, end: 0, shape: Shape::Other, ascii: true, plain: true };
+        self.next_into(&mut t).then_some(t)
+    }
+
+    /// Like [`next_tok`](Words::next_tok), writing the token into `t` (false at the end of
+    /// the text, `t` then unchanged): a loop over the tokens keeps its token in one place.
+    #[inline(always)]
+    pub fn next_into(&mut self, t: &mut Tok) -> bool {
         loop {
             if self.word == 0 {
                 let next = self.base + 64;
                 if next >= self.text.len() {
-                    return None;
+                    return false;
                 }
                 self.seek(next);
                 continue;
@@ -939,23 +968,27 @@ impl<'t> Words<'t> {
             let r = (!(self.word >> s)).trailing_zeros();
             let start = self.base + s as usize;
             if s + r >= 64 {
-                return self.straddling(start, s);
+                let Some(n) = self.straddling(start, s) else { return false };
+                *t = n;
+                return true;
             }
             // The run and the byte after it, as masks.
             let run = ((1u64 << r) - 1) << s;
             let around = run | (1u64 << (s + r));
             if self.special & around != 0 {
-                let t = next_token(self.text, start)?;
-                let e = t.end - self.base;
+                let Some(n) = next_token(self.text, start) else { return false };
+                let e = n.end - self.base;
                 if e < 64 {
                     self.word &= !((1u64 << e) - 1);
                 } else {
-                    self.seek(t.end);
+                    self.seek(n.end);
                 }
-                return Some(t);
+                *t = n;
+                return true;
             }
             self.word &= !run;
-            return Some(self.run_token(start, s, run, r));
+            *t = self.run_token(start, s, run, r);
+            return true;
         }
     }
 
@@ -987,7 +1020,9 @@ impl<'t> Words<'t> {
             // Most tokens: all lower case (what `mask_shape` says of them).
             return Tok { start, end: start + r as usize, shape: Shape::Lower, ascii: true, plain: true };
         }
-        let (up, lo, dg) = (self.upper & run, self.lower & run, self.digit & run);
+        // No byte of the run is special: those that are no letters are digits.
+        let (up, lo) = (self.upper & run, self.lower & run);
+        let dg = run & !(up | lo);
         let first_upper = self.upper & (1u64 << s) != 0;
         let shape = mask_shape(up != 0, lo != 0, dg != 0, first_upper, r as usize);
         Tok { start, end: start + r as usize, shape, ascii: true, plain: true }
@@ -1016,7 +1051,8 @@ impl<'t> Words<'t> {
         }
         let up = self.upper & here != 0 || n.upper & run2 != 0;
         let lo = self.lower & here != 0 || n.lower & run2 != 0;
-        let dg = self.digit & here != 0 || n.digit & run2 != 0;
+        // No byte of either part is special: those that are no letters are digits.
+        let dg = here & !(self.upper | self.lower) != 0 || run2 & !(n.upper | n.lower) != 0;
         let first_upper = self.upper & (1u64 << s) != 0;
         let end = next + r2 as usize;
         let shape = mask_shape(up, lo, dg, first_upper, end - start);
@@ -1031,7 +1067,6 @@ impl<'t> Words<'t> {
         self.word = m.word & keep;
         self.upper = m.upper;
         self.lower = m.lower;
-        self.digit = m.digit;
         self.special = m.special;
     }
 }

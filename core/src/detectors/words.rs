@@ -28,7 +28,7 @@ use crate::Kind;
 use crate::detectors::Handler;
 use crate::lexicon::{Fold, Lexicon, flag};
 use crate::scan::Scanner;
-use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, next_token, token_hash};
+use crate::token::{Shape, Tok, Words, hash_lower_ascii_at, hash_word, next_token, token_hash};
 
 /// True when token `t` (hash `h`) and the next token may start an entry of two or more
 /// tokens. Entries join their words with spaces, hyphens or apostrophes only, so other
@@ -287,7 +287,18 @@ enum Sep {
     Other,
 }
 
+#[inline(always)]
 fn sep(b: &[u8], from: usize, to: usize) -> Sep {
+    // Most words are one space apart.
+    if to == from + 1 && b.get(from) == Some(&b' ') {
+        return Sep::Space;
+    }
+    sep_other(b, from, to)
+}
+
+/// [`sep`] of the other gaps.
+#[inline(never)]
+fn sep_other(b: &[u8], from: usize, to: usize) -> Sep {
     let g = &b[from..to];
     if g.is_empty() {
         return Sep::Other;
@@ -317,7 +328,16 @@ fn sep(b: &[u8], from: usize, to: usize) -> Sep {
 
 #[inline(always)]
 fn hash_tok(text: &str, t: &Tok) -> u64 {
-    if t.ascii && t.end - t.start <= 64 {
+    // Most words: ASCII, at most eight bytes, eight bytes readable from their start.
+    let len = t.end - t.start;
+    if t.ascii && len.wrapping_sub(1) < 8 {
+        if let Some(eight) = text.as_bytes().get(t.start..t.start + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(eight);
+            return hash_word(u64::from_le_bytes(w), len);
+        }
+    }
+    if t.ascii && len <= 64 {
         hash_lower_ascii_at(text.as_bytes(), t.start, t.end)
     } else {
         token_hash(&text[t.start..t.end])
@@ -326,18 +346,22 @@ fn hash_tok(text: &str, t: &Tok) -> u64 {
 
 /// Flags of a token, trying the singular of a simple plural when the word itself is not
 /// in the lexicon ("migraines", "allergies").
-#[inline(always)]
+#[inline]
 fn flags_with_plural(lex: &Lexicon, text: &str, t: &Tok, h: u64, whole: bool) -> u32 {
     let f = if whole { lex.get(h) } else { 0 };
     if f != 0 || !t.ascii || t.end - t.start < 5 || t.end - t.start > 64 || text.as_bytes()[t.end - 1] | 0x20 != b's' {
         return f;
     }
-    plural_flags(lex, text, t)
+    plural_flags(lex, text, t, h)
 }
 
-/// The medical flags of the singular of token `t`, a plain word of 5 to 64 bytes.
+/// The medical flags of the singular of token `t` (hash `h`), a plain word of 5 to 64
+/// bytes.
 #[inline(never)]
-pub(crate) fn plural_flags(lex: &Lexicon, text: &str, t: &Tok) -> u32 {
+pub(crate) fn plural_flags(lex: &Lexicon, text: &str, t: &Tok, h: u64) -> u32 {
+    if !lex.plural.may_contain(h) {
+        return 0;
+    }
     let b = text.as_bytes();
     let (start, end) = (t.start, t.end);
     let h = if b[end - 3..end].eq_ignore_ascii_case(b"ies") {
@@ -651,13 +675,19 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
     let mut covered = 0; // end of the last finding of this pass
     let mut carry = Carry { start: usize::MAX, hash: 0 };
     let mut words = Words::new(text, 0);
-    while let Some(t) = words.next_tok() {
+    let mut t = Tok { start: 0, end: 0, shape: Shape::Other, ascii: true, plain: true };
+    while words.next_into(&mut t) {
         if t.start < pos {
             // Inside a finding that ended at `pos`.
             words.seek(pos);
             continue;
         }
         pos = t.end;
+        if t.shape == Shape::Digit {
+            // A number starts no keyword (those start with letters) and nothing of this pass.
+            recent.push(t, 0, 0);
+            continue;
+        }
         keywords.at_token(s, t.start, t.end - t.start);
         if t.shape == Shape::Other {
             // camelCase: keywords at inner capitals ("userPassword").
@@ -672,9 +702,9 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
         if !t.plain
             && want_med
             && t.end - t.start > 2
+            && t.start >= covered
             && matches!(b[t.start] | 0x20, b'a' | b'c' | b'd' | b'j' | b'l' | b'm' | b'n' | b's' | b'q' | b'u')
             && matches!(t.shape, Shape::Lower | Shape::Other)
-            && t.start >= covered
         {
             if let Some(end) = after_elision(text, &t).and_then(|w| {
                 let hw = hash_tok(text, &w);
@@ -692,10 +722,6 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
         }
         let (h, fl) = match t.shape {
-            Shape::Digit => {
-                recent.push(t, 0, 0);
-                continue;
-            }
             // Lower-case words are looked up only when the lexicon may have them in lower
             // case (medical terms, particles, phrases) or right after "my name is".
             Shape::Lower => {
@@ -771,6 +797,7 @@ pub(crate) fn scan(s: &mut Scanner<'_>) {
             }
             let capitalised = match t.shape {
                 Shape::Cap | Shape::Upper => true,
+                Shape::Other if t.ascii => b[t.start].is_ascii_uppercase(),
                 Shape::Other => text[t.start..].chars().next().is_some_and(char::is_uppercase),
                 _ => false,
             };
@@ -842,8 +869,11 @@ fn person(
 ) -> Option<usize> {
     let text = s.text;
     let b = text.as_bytes();
-    // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself.
-    text[t.start..t.end].chars().nth(1)?;
+    // One letter is an initial or a pronoun ("Hi, I am"), never a name by itself. (An
+    // ASCII word has one character per byte.)
+    if t.end - t.start < 2 || !t.ascii && text[t.start..t.end].chars().nth(1).is_none() {
+        return None;
+    }
     // Most capitalised words start a sentence: without a given name, only a title,
     // greeting or introduction right before can make them a name.
     let (prev_h, prev_f) = recent.get(0).map_or((0, 0), |e| (e.1, e.2));
@@ -1060,6 +1090,7 @@ fn apostrophe_s(text: &str, t: &Tok) -> Option<usize> {
 }
 
 /// `b[start..end]` is a preposition that puts a place after it ("in", "aus", "uit", "de").
+#[inline]
 pub(crate) fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
     /// Up to eight bytes as a little-endian number.
     const fn key(w: &[u8]) -> u64 {
@@ -1071,38 +1102,28 @@ pub(crate) fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
         }
         k
     }
-    const IN: u64 = key(b"in");
-    const FROM: u64 = key(b"from");
-    const TO: u64 = key(b"to");
-    const NEAR: u64 = key(b"near");
-    const AT: u64 = key(b"at");
-    const NACH: u64 = key(b"nach");
-    const AUS: u64 = key(b"aus");
-    const VON: u64 = key(b"von");
-    const BEI: u64 = key(b"bei");
-    const A_GRAVE: u64 = key("à".as_bytes());
-    const VERS: u64 = key(b"vers");
-    const EN: u64 = key(b"en");
-    const A: u64 = key(b"a");
-    const DE: u64 = key(b"de");
-    const DA: u64 = key(b"da");
-    const PARA: u64 = key(b"para");
-    const PER: u64 = key(b"per");
-    const UIT: u64 = key(b"uit");
-    const VAN: u64 = key(b"van");
-    const NAAR: u64 = key(b"naar");
-    const BIJ: u64 = key(b"bij");
-    const TE: u64 = key(b"te");
-    const W: u64 = key(b"w");
-    const WE: u64 = key(b"we");
-    const Z: u64 = key(b"z");
-    const ZE: u64 = key(b"ze");
-    const IM: u64 = key(b"im");
-    const DEPUIS: u64 = key(b"depuis");
-    const DESDE: u64 = key(b"desde");
-    const DAL: u64 = key(b"dal");
-    const VANUIT: u64 = key(b"vanuit");
-    const DI: u64 = key(b"di");
+    const WORDS: &[&str] = &[
+        "in", "from", "to", "near", "at", "nach", "aus", "von", "bei", "à", "vers", "en", "a", "de", "da", "para",
+        "per", "uit", "van", "naar", "bij", "te", "w", "we", "z", "ze", "im", "depuis", "desde", "dal", "vanuit", "di",
+    ];
+    /// A multiplier that sends the keys of `WORDS` to distinct slots of `TABLE` (by the
+    /// top six bits of the product).
+    const M: u64 = 0x86f8_7b33_09d9_788d;
+    const fn slot(k: u64) -> usize {
+        (k.wrapping_mul(M) >> 58) as usize
+    }
+    /// The key of each word in its slot, 0 elsewhere (a word's key is never 0).
+    const TABLE: [u64; 64] = {
+        let mut t = [0u64; 64];
+        let mut i = 0;
+        while i < WORDS.len() {
+            let k = key(WORDS[i].as_bytes());
+            assert!(WORDS[i].len() <= 6 && t[slot(k)] == 0, "a preposition over six bytes, or two in one slot");
+            t[slot(k)] = k;
+            i += 1;
+        }
+        t
+    };
     let len = end - start;
     if len == 0 || len > 6 {
         return false;
@@ -1116,15 +1137,7 @@ pub(crate) fn place_preposition(b: &[u8], start: usize, end: usize) -> bool {
         }
         None => key(&b[start..end]),
     };
-    match len {
-        1 => matches!(k, A | W | Z),
-        2 => matches!(k, IN | TO | AT | A_GRAVE | EN | DE | DA | TE | WE | ZE | IM | DI),
-        3 => matches!(k, AUS | VON | BEI | PER | UIT | VAN | BIJ | DAL),
-        4 => matches!(k, FROM | NEAR | NACH | VERS | PARA | NAAR),
-        5 => matches!(k, DESDE),
-        6 => matches!(k, DEPUIS | VANUIT),
-        _ => false,
-    }
+    TABLE[slot(k)] == k
 }
 
 /// A word for a branch or office right next to a city ("the Bristol store", "Büro
