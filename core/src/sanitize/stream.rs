@@ -2,6 +2,7 @@
 //!
 //! The behaviour is documented on [`StreamSanitizer`].
 
+use crate::reach::floor_boundary;
 use crate::sanitize::placeholder::{self, Hay, MAX_TOKEN};
 use crate::sanitize::{Mapping, Next, OutputMode, Sanitizer};
 use crate::{Engine, Finding, Location};
@@ -97,16 +98,6 @@ impl Utf8 {
             out.push(char::REPLACEMENT_CHARACTER);
         }
     }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Text not emitted yet.
