@@ -310,13 +310,14 @@ impl WordKeywords {
     /// Whether a keyword starts at `b[at..]` (the keywords [`at_token`](WordKeywords::at_token)
     /// would call a handler for at a token starting there).
     pub(crate) fn may_match(&self, b: &[u8], at: usize) -> bool {
-        let Some(&[b0, b1, b2]) = b.get(at..at + 3) else { return false };
-        let k = Self::key(b0, b1, b2);
-        if self.bits[k >> 6] & (1 << (k & 63)) == 0 {
-            return false;
-        }
-        let from = self.words.partition_point(|w| w.key < k);
-        self.words[from..].iter().take_while(|w| w.key == k).any(|w| w.starts(b, at))
+        self.may_start(b, at, 3) && self.matching(b, at).next().is_some()
+    }
+
+    /// The keywords that `b[at..]` starts with.
+    fn matching<'s>(&'s self, b: &'s [u8], at: usize) -> impl Iterator<Item = &'s WordKeyword> + 's {
+        let k = b.get(at..at + 3).map(|w| Self::key(w[0], w[1], w[2]));
+        let from = k.map_or(self.words.len(), |k| self.words.partition_point(|w| w.key < k));
+        self.words[from..].iter().take_while(move |w| Some(w.key) == k).filter(move |w| w.starts(b, at))
     }
 
     /// Calls the handler of every keyword that `text[at..]` starts with (`len` is the
@@ -331,16 +332,9 @@ impl WordKeywords {
     /// Calls the handler of every keyword that `text[at..]` starts with.
     #[inline(never)]
     fn call(&self, s: &mut crate::scan::Scanner<'_>, at: usize) {
-        let Some(&[b0, b1, b2]) = s.b.get(at..at + 3) else { return };
-        let k = Self::key(b0, b1, b2);
-        let from = self.words.partition_point(|w| w.key < k);
-        for w in &self.words[from..] {
-            if w.key != k {
-                break;
-            }
-            if w.starts(s.b, at) {
-                (w.handler)(s, at, at + w.word.len());
-            }
+        let b = s.b;
+        for w in self.matching(b, at) {
+            (w.handler)(s, at, at + w.word.len());
         }
     }
 }
