@@ -8,6 +8,9 @@
 //! (0 to 16 bytes, repeated in turn) cut the rest, which is the stream.
 #![no_main]
 
+#[path = "common/chunks.rs"]
+mod chunks;
+
 use libfuzzer_sys::fuzz_target;
 use lucairn_gateway::sse::{self, Event, Parser, TooLong};
 
@@ -22,34 +25,6 @@ fn parse<'a>(max: usize, chunks: impl Iterator<Item = &'a [u8]>) -> (Vec<Event>,
     (out, Ok(()))
 }
 
-/// `stream` cut into pieces of `sizes[0]`, `sizes[1]`, … bytes, the sizes taken in turn.
-fn cut<'a>(stream: &'a [u8], sizes: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    let mut rest = stream;
-    let mut i = 0;
-    let mut done = false;
-    let mut empty = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        if rest.is_empty() {
-            // One trailing empty chunk, as a body may end with an empty frame.
-            done = true;
-            return Some(rest);
-        }
-        let mut n = if sizes.is_empty() { 1 } else { usize::from(sizes[i % sizes.len()] % 17) };
-        i += 1;
-        // Never two empty chunks in a row, so the stream always advances.
-        if n == 0 && empty {
-            n = 1;
-        }
-        empty = n == 0;
-        let (head, tail) = rest.split_at(n.min(rest.len()));
-        rest = tail;
-        Some(head)
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
     let [limit, n, rest @ ..] = data else { return };
     let n = usize::from(*n % 8).min(rest.len());
@@ -57,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let max = if limit & 0x80 != 0 { 8 + usize::from(limit & 0x7f) } else { 1 << 20 };
 
     let whole = parse(max, std::iter::once(stream));
-    let chunked = parse(max, cut(stream, sizes));
+    let chunked = parse(max, chunks::cut(stream, sizes, 17));
     assert_eq!(chunked, whole, "chunk sizes {sizes:?}");
 
     // Encoding the events and parsing them again gives them back.

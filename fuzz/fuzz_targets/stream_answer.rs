@@ -8,6 +8,9 @@
 //! of chunk-size bytes that follow (sizes 0 to 64, taken in turn); the rest is the stream.
 #![no_main]
 
+#[path = "common/chunks.rs"]
+mod chunks;
+
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -44,27 +47,6 @@ fn run<'a>(mode: OutputMode, chunks: impl Iterator<Item = &'a [u8]>) -> (Vec<u8>
     (out, format!("{:?} {:?}", records.findings, records.output_findings))
 }
 
-fn cut<'a>(stream: &'a [u8], sizes: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    let mut rest = stream;
-    let mut i = 0;
-    let mut empty = false;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut n = if sizes.is_empty() { 1 } else { usize::from(sizes[i % sizes.len()] % 65) };
-        i += 1;
-        // Never two empty chunks in a row, so the stream always advances.
-        if n == 0 && empty {
-            n = 1;
-        }
-        empty = n == 0;
-        let (head, tail) = rest.split_at(n.min(rest.len()));
-        rest = tail;
-        Some(head)
-    })
-}
-
 fn events(bytes: &[u8]) -> Vec<sse::Event> {
     let mut p = sse::Parser::new(usize::MAX);
     let mut out = Vec::new();
@@ -86,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let whole = run(mode, std::iter::once(stream));
-    let chunked = run(mode, cut(stream, sizes));
+    let chunked = run(mode, chunks::cut(stream, sizes, 65));
     assert!(whole == chunked, "chunk sizes {sizes:?}");
 
     let upstream = events(stream);
